@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make serve` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+KG     := $(BIN)/kg
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install build serve test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## build: parse, map, validate, reason and load the graph into ./data/store
+build: $(STAMP)
+	$(KG) build
+
+## serve: build the graph if needed, then serve it (see README for the address)
+serve: $(STAMP)
+	$(KG) build --if-needed
+	$(KG) serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check src server tests bench
+
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

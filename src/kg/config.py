@@ -1,0 +1,168 @@
+"""One configuration object, flowing from defaults, a file, ``KG_*`` variables and the CLI.
+
+Every setting is declared once in :data:`SETTINGS` (name, default, help); the CLI's
+``--help`` and ``docs/settings.md`` are generated from it, and a test fails when a
+setting is undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ConfigError
+
+#: The project root: the checkout this package lives in (``src/kg`` -> two levels up).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+DEFAULT_BASE_IRI = "https://coldwar-kg.example.org"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "KG_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", DEFAULT_BASE_IRI,
+            "Base of every IRI the graph mints (<base>/id/..., <base>/ontology#...)."),
+    Setting("data_dir", "data", "Directory that holds the built store and build metadata."),
+    Setting("corpus_dir", str(PROJECT_ROOT / "corpus"), "Directory of source documents (*.txt)."),
+    Setting("mappings_dir", str(PROJECT_ROOT / "mappings"),
+            "Directory with registry.yaml and documents/<document>.yaml."),
+    Setting("ontology_dir", str(PROJECT_ROOT / "ontology"),
+            "Directory with the ontology (kg.ttl) and SHACL shapes (shapes.ttl)."),
+    Setting("queries_dir", str(PROJECT_ROOT / "queries"),
+            "Directory of example and competency SPARQL queries (*.rq)."),
+    Setting("store", "", "Serve this pyoxigraph store directory instead of <data_dir>/store."),
+    Setting("host", "127.0.0.1", "Address the server listens on."),
+    Setting("port", 8000, "Port the server listens on."),
+    Setting("workers", 2, "Number of server worker processes."),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("max_query_bytes", 100_000, "Largest accepted SPARQL query or request body, in bytes."),
+    Setting("max_results", 100_000, "Most result rows or triples a query may return."),
+    Setting("allow_service", False, "Allow SPARQL SERVICE (federated queries to other URLs)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    default = setting.default
+    if value is None or isinstance(value, type(default)) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, bool):
+                return value
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(text)
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+    except ValueError:
+        kind = type(default).__name__
+        raise ConfigError(
+            f"setting {setting.name} ({setting.env}) must be a {kind}, got {text!r}"
+        ) from None
+    return text
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings of a run. Build one with :meth:`load`; pass it to every component."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    data_dir: str = "data"
+    corpus_dir: str = _BY_NAME["corpus_dir"].default
+    mappings_dir: str = _BY_NAME["mappings_dir"].default
+    ontology_dir: str = _BY_NAME["ontology_dir"].default
+    queries_dir: str = _BY_NAME["queries_dir"].default
+    store: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    query_timeout: float = 10.0
+    max_query_bytes: int = 100_000
+    max_results: int = 100_000
+    allow_service: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def load(
+        cls,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        file: str | os.PathLike[str] | None = None,
+    ) -> Config:
+        """Layer defaults, an optional ``key = value`` TOML file, ``KG_*`` env, then overrides.
+
+        ``None`` values in ``overrides`` are ignored (unset CLI options).
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        file = file or env.get("KG_CONFIG")
+        if file:
+            values.update(_read_file(Path(file)))
+        for s in SETTINGS:
+            if s.env in env:
+                values[s.name] = env[s.env]
+        for key, value in (overrides or {}).items():
+            if value is not None:
+                values[key] = value
+        unknown = sorted(set(values) - set(_BY_NAME))
+        if unknown:
+            known = ", ".join(_BY_NAME)
+            raise ConfigError(f"unknown setting {unknown[0]!r}; known settings: {known}")
+        cfg = cls(**{k: _coerce(_BY_NAME[k], v) for k, v in values.items()})
+        return cfg.checked()
+
+    def checked(self) -> Config:
+        base = self.base_iri.rstrip("/")
+        if not base.startswith(("http://", "https://")) or " " in base:
+            raise ConfigError(
+                f"base_iri (KG_BASE_IRI) must be an absolute http(s) IRI, got {self.base_iri!r}"
+            )
+        if self.port <= 0 or self.port > 65535:
+            raise ConfigError(f"port (KG_PORT) must be between 1 and 65535, got {self.port}")
+        if self.query_timeout <= 0:
+            raise ConfigError("query_timeout (KG_QUERY_TIMEOUT) must be positive")
+        return replace(self, base_iri=base)
+
+    def with_(self, **changes: Any) -> Config:
+        return replace(self, **changes).checked()
+
+    @property
+    def store_path(self) -> Path:
+        """The store directory to serve or query."""
+        return Path(self.store) if self.store else Path(self.data_dir) / "store"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("config file not found", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
+    return dict(data.get("kg", data))
