@@ -75,9 +75,9 @@ def _coerce(setting: Setting, value: Any) -> Any:
         if isinstance(default, float):
             return float(text)
     except ValueError:
-        kind = type(default).__name__
+        kind = {bool: "true or false", int: "a whole number", float: "a number"}[type(default)]
         raise ConfigError(
-            f"setting {setting.name} ({setting.env}) must be a {kind}, got {text!r}"
+            f"setting {setting.name} ({setting.env}) must be {kind}, got {text!r}"
         ) from None
     return text
 

@@ -1,0 +1,214 @@
+"""The pipeline: parse -> map -> validate -> reason -> store.
+
+:func:`compile_graphs` does everything that needs no disk writes (``kg validate`` stops
+there); :func:`build` adds reasoning and the atomic store write.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg import __version__
+from kg.config import Config
+from kg.document import Document, parse_document
+from kg.errors import MappingError
+from kg.iris import Iris
+from kg.mapping import (
+    MAPPINGS_SUBDIR,
+    Mapping,
+    Resolver,
+    collect_nodes,
+    compile_mapping,
+    load_mapping,
+    mapping_path,
+)
+from kg.metadata import Review, compile_metadata
+from kg.ontology import Ontology
+from kg.provenance import FactWriter
+from kg.reason import Inference, closure
+from kg.registry import Registry
+from kg.store import write_store
+from kg.validate import shacl_check
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class Compiled:
+    """The asserted graphs of a build, by graph IRI, with what the build was unsure of."""
+
+    iris: Iris
+    ontology: Ontology
+    registry: Registry
+    graphs: dict[URIRef, Graph]
+    documents: list[Document]
+    facts: int
+    review: Review
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    facts: int = 0
+    triples: dict[str, int] = field(default_factory=dict)
+    inferred: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)
+    store: str = ""
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+class _Stages:
+    def __init__(self, progress: Progress, report: BuildReport):
+        self.progress = progress
+        self.report = report
+        self.t = time.perf_counter()
+
+    def done(self, stage: str, detail: str) -> None:
+        now = time.perf_counter()
+        self.report.seconds[stage] = round(now - self.t, 3)
+        self.progress(f"{stage:<9}{detail} ({now - self.t:.2f} s)")
+        self.t = now
+
+
+def corpus_files(config: Config) -> list[Path]:
+    corpus = Path(config.corpus_dir)
+    if not corpus.is_dir():
+        raise MappingError("corpus directory not found", file=str(corpus))
+    return sorted(corpus.glob("*.txt"))
+
+
+def compile_graphs(config: Config, progress: Progress = _quiet,
+                   report: BuildReport | None = None) -> Compiled:
+    """Parse the corpus and compile ontology, registry, metadata and mappings into graphs."""
+    report = report or BuildReport()
+    stages = _Stages(progress, report)
+    iris = Iris(config.base_iri)
+    ontology = Ontology.load(config.ontology_dir, iris)
+
+    documents = [parse_document(path) for path in corpus_files(config)]
+    stages.done("parse", f"{len(documents)} documents")
+
+    registry = Registry.load(config.mappings_dir, ontology)
+    known = {d.id for d in documents}
+    mappings: dict[str, Mapping] = {}
+    for path in sorted((Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")):
+        if path.stem not in known:
+            raise MappingError(
+                f"no corpus document {path.stem}.txt for this mapping in {config.corpus_dir}",
+                file=str(path), line=1)
+        mappings[path.stem] = load_mapping(path, ontology)
+    resolver = Resolver(ontology, registry, collect_nodes(list(mappings.values()), registry))
+
+    review = Review()
+    graphs: dict[URIRef, Graph] = {
+        iris.ontology_graph: ontology.graph,
+        iris.registry_graph: registry.graph(ontology),
+    }
+    facts = 0
+    for doc in documents:
+        g = Graph()
+        writer = FactWriter(iris, doc.id, doc.source, g)
+        m = mappings.get(doc.id)
+        if m is not None:
+            compile_mapping(m, writer, resolver)
+        else:
+            review.add(doc.id, f"no curated mapping ({mapping_path('mappings', doc.id)})")
+        compile_metadata(doc, writer, registry, ontology, review)
+        graphs[iris.document_graph(doc.id)] = g
+        facts += writer.facts
+    report.documents = len(documents)
+    report.facts = facts
+    report.review = review.items
+    stages.done("map", f"{facts} facts with evidence, {len(registry.entities)} registry entities")
+    return Compiled(iris, ontology, registry, graphs, documents, facts, review)
+
+
+def validate(compiled: Compiled) -> None:
+    """SHACL-check the asserted data (not the ontology) against ontology/shapes.ttl."""
+    data = Graph()
+    for iri, g in compiled.graphs.items():
+        if iri != compiled.iris.ontology_graph:
+            data += g
+    shacl_check(data, compiled.ontology.shapes(), compiled.ontology.graph)
+
+
+def check(config: Config, progress: Progress = _quiet) -> Compiled:
+    """Everything ``kg validate`` does: compile and SHACL-check, writing nothing."""
+    report = BuildReport()
+    compiled = compile_graphs(config, progress, report)
+    stages = _Stages(progress, report)
+    validate(compiled)
+    stages.done("validate", "SHACL shapes conform")
+    return compiled
+
+
+def graph_payloads(compiled: Compiled, inference: Inference | None) -> dict[str, bytes]:
+    """Every graph as N-Triples, keyed by graph IRI (asserted graphs, then inferred)."""
+    graphs = dict(compiled.graphs)
+    if inference is not None:
+        graphs[compiled.iris.inferred_graph] = inference.graph
+    return {str(iri): g.serialize(format="nt", encoding="utf-8") for iri, g in graphs.items()}
+
+
+def input_files(config: Config) -> list[Path]:
+    """Every file a build reads: corpus, mappings, ontology."""
+    files = corpus_files(config)
+    for folder in (config.mappings_dir, config.ontology_dir):
+        files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
+    return files
+
+
+def up_to_date(config: Config) -> bool:
+    """Whether the current store was built after every input last changed."""
+    from kg.store import build_meta
+
+    meta_file = config.store_path.resolve().parent / "build.json"
+    if not config.store_path.exists() or not meta_file.exists():
+        return False
+    if build_meta(config.store_path).get("base_iri") != config.base_iri:
+        return False
+    built = meta_file.stat().st_mtime
+    return all(p.stat().st_mtime <= built for p in input_files(config))
+
+
+def build(config: Config, progress: Progress = _quiet) -> BuildReport:
+    """Build the reasoned store from the corpus, mappings and ontology, atomically."""
+    report = BuildReport()
+    compiled = compile_graphs(config, progress, report)
+    stages = _Stages(progress, report)
+    validate(compiled)
+    stages.done("validate", "SHACL shapes conform")
+
+    inference = closure(compiled.graphs.values(), compiled.iris)
+    report.inferred = dict(inference.counts)
+    stages.done("reason", f"{len(inference.graph)} triples inferred: {inference.summary()}")
+
+    payloads = graph_payloads(compiled, inference)
+    report.triples = {str(iri): len(g) for iri, g in compiled.graphs.items()}
+    report.triples[str(compiled.iris.inferred_graph)] = len(inference.graph)
+    meta = {
+        "version": __version__,
+        "base_iri": compiled.iris.base,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "documents": [d.id for d in compiled.documents],
+        "facts": compiled.facts,
+        "triples": report.triples,
+        "inferred": report.inferred,
+    }
+    report.store = str(write_store(config.data_dir, payloads, meta))
+    total = sum(report.triples.values())
+    stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")
+    return report

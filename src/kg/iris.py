@@ -1,0 +1,110 @@
+"""IRI minting: readable, slash-separated, stable from one build to the next.
+
+Every IRI is derived from the configured base and from names in the data (file stems,
+registry ids, mapping node ids) or from content hashes, never from run order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+#: The path segment for a node of a class (or of any subclass of it), most specific first.
+KIND_OF_CLASS: tuple[tuple[str, str], ...] = (
+    ("Person", "person"),
+    ("Organization", "organization"),
+    ("Place", "place"),
+    ("MilitaryOperation", "operation"),
+    ("War", "operation"),
+    ("Meeting", "meeting"),
+    ("PoliticalDeviation", "deviation"),
+    ("Communication", "communication"),
+    ("Quantity", "quantity"),
+    ("QuantityChange", "change"),
+    ("Characterization", "characterization"),
+    ("Plan", "plan"),
+    ("PositionHolding", "position"),
+    ("ForceCommitment", "force"),
+    ("Fact", "claim"),
+    ("Event", "event"),
+)
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """``"Mao Zedong"`` -> ``"mao-zedong"``; accents folded, punctuation dropped."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_DROP.sub("-", ascii_text.lower()).strip("-") or "x"
+
+
+def short_hash(*parts: object) -> str:
+    """A 12-hex-digit content hash of ``parts``: stable across runs and machines."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+class Iris:
+    """Mints the project's IRIs under one base."""
+
+    def __init__(self, base: str):
+        self.base = base.rstrip("/")
+        self.kg = Namespace(self.base + "/ontology#")
+        self.ontology = URIRef(self.base + "/ontology")
+
+    def id(self, kind: str, *names: str) -> URIRef:
+        return URIRef("/".join([self.base, "id", kind, *names]))
+
+    def entity(self, kind: str, ident: str) -> URIRef:
+        return self.id(kind, ident)
+
+    def document(self, doc: str) -> URIRef:
+        return self.id("document", doc)
+
+    def communication(self, doc: str) -> URIRef:
+        return self.id("communication", doc)
+
+    def paragraph(self, doc: str, ordinal: int) -> URIRef:
+        return self.id("document", doc, f"p{ordinal}")
+
+    def citation(self, doc: str, ordinal: int) -> URIRef:
+        return self.id("citation", doc, str(ordinal))
+
+    def reprint(self, doc: str) -> URIRef:
+        return self.id("reprint", doc)
+
+    def fact(self, doc: str, s: object, p: object, o: object) -> URIRef:
+        return self.id("fact", doc, short_hash(s, p, o))
+
+    def annotation(self, doc: str, *parts: object) -> URIRef:
+        return self.id("annotation", doc, short_hash(*parts))
+
+    def graph(self, *names: str) -> URIRef:
+        return URIRef("/".join([self.base, "graph", *names]))
+
+    def document_graph(self, doc: str) -> URIRef:
+        return self.graph("document", doc)
+
+    @property
+    def registry_graph(self) -> URIRef:
+        return self.graph("registry")
+
+    @property
+    def ontology_graph(self) -> URIRef:
+        return self.graph("ontology")
+
+    @property
+    def inferred_graph(self) -> URIRef:
+        return self.graph("inferred")
+
+    def is_entity(self, iri: object) -> bool:
+        return isinstance(iri, URIRef) and str(iri).startswith(self.base + "/id/")

@@ -1,0 +1,191 @@
+"""What a document says about itself, as parsed: the archival record (title, summary,
+citations, reprint, translator, rights, body paragraphs) and the communication it
+reproduces (type, sender, recipient, intermediaries, date, numbers).
+
+Communication facts carry evidence like curated facts: the title, date header or
+signature passage they were read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+
+from kg.document import Correspondent, Document, find_all_quotes
+from kg.iris import DCTERMS, OA, slugify
+from kg.ontology import Ontology
+from kg.provenance import Evidence, FactWriter
+from kg.registry import Registry
+
+
+@dataclass
+class Review:
+    """What the automatic layer was unsure of, for ``kg review`` and the build report."""
+
+    items: list[str] = field(default_factory=list)
+
+    def add(self, doc: str, message: str) -> None:
+        self.items.append(f"{doc}: {message}")
+
+
+def _date_literal(iso: str) -> Literal:
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(iso)]
+    return Literal(iso, datatype=datatype)
+
+
+def _first(writer: FactWriter, text: str | None, *, last: bool = False) -> list[Evidence]:
+    if not text:
+        return []
+    hits = find_all_quotes(writer.source, text)
+    if not hits:
+        return []
+    start, end = hits[-1] if last else hits[0]
+    return [writer.span(start, end)]
+
+
+def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review) -> URIRef:
+    """The registry person a name refers to, or a provisional person marked for review."""
+    kg = writer.iris.kg
+    ent = registry.resolve(name)
+    if ent is not None:
+        return ent.iri
+    iri = writer.iris.entity("person", slugify(name))
+    g = writer.graph
+    g.add((iri, RDF.type, kg.Person))
+    g.add((iri, RDFS.label, Literal(name, lang="en")))
+    g.add((iri, kg.needsReview, Literal(True)))
+    review.add(writer.doc_id, f"person {name!r} is not in the registry (minted provisionally)")
+    return iri
+
+
+def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Review) -> URIRef:
+    name = c.identified_as or c.name
+    ent = registry.resolve(name) or registry.resolve(c.name)
+    if ent is not None:
+        return ent.iri
+    return person_iri(name, writer, registry, review)
+
+
+def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
+                     ontology: Ontology, review: Review) -> None:
+    """Write the record, its communication and their metadata into the document graph."""
+    iris = writer.iris
+    kg = iris.kg
+    g = writer.graph
+    record = iris.document(doc.id)
+    comm = iris.communication(doc.id)
+
+    g.add((record, RDF.type, kg.ArchivalRecord))
+    g.add((record, kg.reproduces, comm))
+    g.add((record, kg.sourceFile, Literal(Path(doc.path).name)))
+    if doc.title:
+        g.add((record, kg.title, Literal(doc.title, lang="en")))
+        g.add((record, RDFS.label, Literal(doc.title, lang="en")))
+        g.add((comm, RDFS.label, Literal(doc.title, lang="en")))
+    else:
+        review.add(doc.id, "no title could be read")
+    if doc.summary:
+        g.add((record, kg.summary, Literal(doc.summary, lang="en")))
+    if doc.doc_type:
+        g.add((record, kg.documentType, Literal(doc.doc_type)))
+    if doc.record_id:
+        g.add((record, kg.recordId, Literal(doc.record_id)))
+    if doc.rights:
+        g.add((record, kg.rights, Literal(doc.rights, lang="en")))
+    if doc.date:
+        g.add((record, kg.date, _date_literal(doc.date)))
+
+    for n, cit in enumerate(doc.citations, start=1):
+        node = iris.citation(doc.id, n)
+        g.add((record, kg.citation, node))
+        g.add((node, RDF.type, kg.ArchivalCitation))
+        g.add((node, kg.citationText, Literal(cit.text)))
+        for prop in ("archive", "fond", "opis", "delo", "folios"):
+            value = getattr(cit, prop)
+            if value:
+                g.add((node, kg[prop], Literal(value)))
+
+    if doc.reprint:
+        rp = doc.reprint
+        node = iris.reprint(doc.id)
+        g.add((record, kg.reprintedIn, node))
+        g.add((node, RDF.type, kg.Reprint))
+        g.add((node, DCTERMS.bibliographicCitation, Literal(rp.text)))
+        for prop, value in (("bookTitle", rp.title), ("volume", rp.volume), ("book", rp.book),
+                            ("period", rp.period), ("publicationPlace", rp.place),
+                            ("publisher", rp.publisher), ("pages", rp.pages)):
+            if value:
+                g.add((node, kg[prop], Literal(value)))
+        if rp.year:
+            g.add((node, kg.publicationYear, Literal(rp.year, datatype=XSD.integer)))
+        for editor in rp.editors:
+            g.add((node, kg.editor, person_iri(editor, writer, registry, review)))
+
+    if doc.translator:
+        translator = person_iri(doc.translator, writer, registry, review)
+        g.add((record, kg.translator, translator))
+
+    for p in doc.body:
+        node = iris.paragraph(doc.id, p.ordinal)
+        g.add((record, kg.paragraph, node))
+        g.add((node, RDF.type, kg.Paragraph))
+        g.add((node, kg.ordinal, Literal(p.ordinal, datatype=XSD.integer)))
+        g.add((node, kg.startOffset, Literal(p.start, datatype=XSD.integer)))
+        g.add((node, kg.endOffset, Literal(p.end, datatype=XSD.integer)))
+        g.add((node, kg.text, Literal(p.text)))
+
+    _communication(doc, writer, registry, ontology, review)
+    _identifications(doc, writer, registry)
+
+
+def _communication(doc: Document, writer: FactWriter, registry: Registry,
+                   ontology: Ontology, review: Review) -> None:
+    iris = writer.iris
+    kg = iris.kg
+    comm = iris.communication(doc.id)
+    cls = ontology.class_for_label(doc.doc_type) if doc.doc_type else None
+    writer.graph.add((comm, RDF.type, cls or kg.Communication))
+    title_ev = _first(writer, doc.title)
+    if writer.author is None and doc.senders:
+        # Without a curated mapping, the document's first sender is its author.
+        writer.author = _agent(doc.senders[0], writer, registry, review)
+    if doc.date:
+        writer.state(comm, kg.date, _date_literal(doc.date), _first(writer, doc.date_text))
+    else:
+        review.add(doc.id, "no date could be read")
+    roles = (
+        (doc.senders, kg.sender, kg.senderName),
+        (doc.recipients, kg.recipient, kg.recipientName),
+        (doc.intermediaries, kg.intermediary, None),
+    )
+    for people, role, name_prop in roles:
+        for c in people:
+            agent = _agent(c, writer, registry, review)
+            writer.state(comm, role, agent, title_ev)
+            writer.graph.add((writer.record, kg.mentions, agent))
+            if name_prop is not None:
+                writer.state(comm, name_prop, Literal(c.name), title_ev)
+    if not doc.senders:
+        review.add(doc.id, "no sender could be read from the title")
+    if not doc.recipients:
+        review.add(doc.id, "no recipient could be read from the title")
+    for number in doc.incoming_numbers:
+        writer.state(comm, kg.incomingNumber, Literal(number), title_ev)
+    sig_ev = _first(writer, doc.signature.text, last=True) if doc.signature else []
+    for number in doc.outgoing_numbers:
+        writer.state(comm, kg.outgoingNumber, Literal(number), sig_ev)
+
+
+def _identifications(doc: Document, writer: FactWriter, registry: Registry) -> None:
+    """Editors' bracketed identifications (``Filippov [Stalin]``) linked to the entity."""
+    kg = writer.iris.kg
+    for b in doc.brackets:
+        if b.kind != "identification":
+            continue
+        ent = registry.resolve(b.inside) or (registry.resolve(b.before) if b.before else None)
+        if ent is None:
+            continue
+        writer.annotate(writer.span(b.start, b.end), ent.iri, motivation=OA.identifying)
+        writer.graph.add((writer.record, kg.mentions, ent.iri))

@@ -1,0 +1,137 @@
+"""Facts with their evidence: every curated statement is asserted in its document's graph
+and reified as a ``kg:Fact`` that says who claims it, who reports it, and which passage
+supports it (a W3C Web Annotation with quote and position selectors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.document import find_all_quotes
+from kg.errors import MappingError
+from kg.iris import OA, Iris
+
+CONTEXT_CHARS = 32
+
+
+@dataclass
+class Evidence:
+    """A located passage of a document's source text."""
+
+    start: int
+    end: int
+    exact: str
+
+
+@dataclass
+class FactWriter:
+    """Writes one document's facts into its graph."""
+
+    iris: Iris
+    doc_id: str
+    source: str
+    graph: Graph
+    author: URIRef | None = None
+    facts: int = 0
+    _seen: set[URIRef] = field(default_factory=set)
+
+    @property
+    def record(self) -> URIRef:
+        return self.iris.document(self.doc_id)
+
+    def locate(self, quote: str, *, file: str, line: int) -> Evidence:
+        """Find ``quote`` in the document, whitespace-insensitively; it must be unique."""
+        if not quote.strip():
+            raise MappingError("empty quote; copy the passage that states the fact",
+                               file=file, line=line)
+        hits = find_all_quotes(self.source, quote)
+        if not hits:
+            raise MappingError(
+                f"quote not found in document {self.doc_id}: {_clip(quote)!r}; copy it "
+                "verbatim from the document (only whitespace may differ)",
+                file=file, line=line,
+            )
+        if len(hits) > 1:
+            where = ", ".join(f"line {self.line_of(s)}" for s, _ in hits[:5])
+            raise MappingError(
+                f"quote occurs {len(hits)} times in document {self.doc_id} ({where}): "
+                f"{_clip(quote)!r}; lengthen it until it is unique",
+                file=file, line=line,
+            )
+        start, end = hits[0]
+        return Evidence(start, end, self.source[start:end])
+
+    def span(self, start: int, end: int) -> Evidence:
+        return Evidence(start, end, self.source[start:end])
+
+    def line_of(self, offset: int) -> int:
+        return self.source.count("\n", 0, offset) + 1
+
+    def state(
+        self,
+        s: URIRef,
+        p: URIRef,
+        o: Node,
+        evidence: list[Evidence],
+        *,
+        claimed_by: URIRef | None = None,
+        note: str | None = None,
+    ) -> URIRef:
+        """Assert ``s p o`` in the document graph with its fact node and evidence."""
+        kg = self.iris.kg
+        g = self.graph
+        g.add((s, p, o))
+        fact = self.iris.fact(self.doc_id, s, p, o)
+        claimant = claimed_by or self.author
+        if fact not in self._seen:
+            self._seen.add(fact)
+            self.facts += 1
+            reported = claimed_by is not None and claimed_by != self.author
+            g.add((fact, RDF.type, kg.ReportedClaim if reported else kg.Fact))
+            g.add((fact, RDF.subject, s))
+            g.add((fact, RDF.predicate, p))
+            g.add((fact, RDF.object, o))
+            g.add((fact, kg.statedIn, self.record))
+            if claimant is not None:
+                g.add((fact, kg.claimedBy, claimant))
+            if reported and self.author is not None:
+                g.add((fact, kg.reportedBy, self.author))
+        if note:
+            g.add((fact, kg.note, Literal(note, lang="en")))
+        for ev in evidence:
+            g.add((fact, kg.evidence, self.annotate(ev, fact)))
+        return fact
+
+    def annotate(self, ev: Evidence, body: Node, motivation: URIRef = OA.describing) -> URIRef:
+        """A Web Annotation whose target is the passage ``ev`` and whose body is ``body``."""
+        g = self.graph
+        ann = self.iris.annotation(self.doc_id, ev.start, ev.end, body)
+        target = URIRef(f"{ann}/target")
+        quote = URIRef(f"{ann}/quote")
+        position = URIRef(f"{ann}/position")
+        g.add((ann, RDF.type, OA.Annotation))
+        g.add((ann, OA.motivatedBy, motivation))
+        g.add((ann, OA.hasBody, body))
+        g.add((ann, OA.hasTarget, target))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, self.record))
+        g.add((target, OA.hasSelector, quote))
+        g.add((target, OA.hasSelector, position))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(ev.exact)))
+        prefix = self.source[max(0, ev.start - CONTEXT_CHARS):ev.start]
+        suffix = self.source[ev.end:ev.end + CONTEXT_CHARS]
+        g.add((quote, OA.prefix, Literal(prefix)))
+        g.add((quote, OA.suffix, Literal(suffix)))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)))
+        return ann
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
