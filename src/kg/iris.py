@@ -106,5 +106,10 @@ class Iris:
     def inferred_graph(self) -> URIRef:
         return self.graph("inferred")
 
+    def is_provenance(self, iri: object) -> bool:
+        """Whether ``iri`` is a fact node or part of an evidence annotation."""
+        text = str(iri)
+        return text.startswith((self.base + "/id/fact/", self.base + "/id/annotation/"))
+
     def is_entity(self, iri: object) -> bool:
         return isinstance(iri, URIRef) and str(iri).startswith(self.base + "/id/")

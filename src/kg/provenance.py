@@ -90,7 +90,9 @@ class FactWriter:
             self._seen.add(fact)
             self.facts += 1
             reported = claimed_by is not None and claimed_by != self.author
-            g.add((fact, RDF.type, kg.ReportedClaim if reported else kg.Fact))
+            g.add((fact, RDF.type, kg.Fact))
+            if reported:
+                g.add((fact, RDF.type, kg.ReportedClaim))
             g.add((fact, RDF.subject, s))
             g.add((fact, RDF.predicate, p))
             g.add((fact, RDF.object, o))

@@ -35,6 +35,10 @@ class Inference:
 def closure(graphs: Iterable[Graph], iris: Iris) -> Inference:
     """Run owlrl over the union of ``graphs``; return the meaningful new triples.
 
+    The provenance layer (fact nodes and their evidence annotations) is left out of the
+    input: the build writes it fully typed, and reasoning over it would only re-derive
+    alignment types at several times the cost.
+
     Raises :class:`InconsistencyError` naming the resources when owlrl finds a
     contradiction (a resource in two disjoint classes, two different individuals
     made the same, ...).
@@ -43,8 +47,9 @@ def closure(graphs: Iterable[Graph], iris: Iris) -> Inference:
     asserted: set[tuple] = set()
     for g in graphs:
         for t in g:
-            work.add(t)
             asserted.add(t)
+            if not iris.is_provenance(t[0]):
+                work.add(t)
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
     ).expand(work)
