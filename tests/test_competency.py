@@ -7,8 +7,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import QUERIES, Built
 
+from conftest import QUERIES, Built
 from kg.query import Table, select
 
 

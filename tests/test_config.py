@@ -49,6 +49,7 @@ def test_unknown_setting_in_file_is_an_error(tmp_path: Path) -> None:
 
 def test_every_setting_is_documented() -> None:
     doc = (PROJECT_ROOT / "docs" / "settings.md").read_text()
-    assert doc.strip() == settings_markdown().strip(), "docs/settings.md is stale: run kg settings --markdown"
+    stale = "docs/settings.md is stale: run kg settings --markdown > docs/settings.md"
+    assert doc.strip() == settings_markdown().strip(), stale
     for s in SETTINGS:
         assert f"`{s.env}`" in doc

@@ -526,7 +526,8 @@ ann:abc a oa:Annotation ;
         oa:hasSource doc:1948-12-30-mao-to-stalin ;
         oa:hasSelector
             [ a oa:TextQuoteSelector ; oa:exact "we finished off 35 full divisions" ] ,
-            [ a oa:TextPositionSelector ; oa:start "1000"^^xsd:nonNegativeInteger ; oa:end "1033"^^xsd:nonNegativeInteger ]
+            [ a oa:TextPositionSelector ;
+              oa:start "1000"^^xsd:nonNegativeInteger ; oa:end "1033"^^xsd:nonNegativeInteger ]
     ] .
 """
 

@@ -155,12 +155,12 @@ def check(config: Config, progress: Progress = _quiet) -> Compiled:
     return compiled
 
 
-def graph_payloads(compiled: Compiled, inference: Inference | None) -> dict[str, bytes]:
-    """Every graph as N-Triples, keyed by graph IRI (asserted graphs, then inferred)."""
-    graphs = dict(compiled.graphs)
+def all_graphs(compiled: Compiled, inference: Inference | None) -> dict[str, Graph]:
+    """Every graph by graph IRI: the asserted ones, then the inferred one."""
+    graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     if inference is not None:
-        graphs[compiled.iris.inferred_graph] = inference.graph
-    return {str(iri): g.serialize(format="nt", encoding="utf-8") for iri, g in graphs.items()}
+        graphs[str(compiled.iris.inferred_graph)] = inference.graph
+    return graphs
 
 
 def input_files(config: Config) -> list[Path]:
@@ -196,9 +196,8 @@ def build(config: Config, progress: Progress = _quiet) -> BuildReport:
     report.inferred = dict(inference.counts)
     stages.done("reason", f"{len(inference.graph)} triples inferred: {inference.summary()}")
 
-    payloads = graph_payloads(compiled, inference)
-    report.triples = {str(iri): len(g) for iri, g in compiled.graphs.items()}
-    report.triples[str(compiled.iris.inferred_graph)] = len(inference.graph)
+    graphs = all_graphs(compiled, inference)
+    report.triples = {iri: len(g) for iri, g in graphs.items()}
     meta = {
         "version": __version__,
         "base_iri": compiled.iris.base,
@@ -208,7 +207,7 @@ def build(config: Config, progress: Progress = _quiet) -> BuildReport:
         "triples": report.triples,
         "inferred": report.inferred,
     }
-    report.store = str(write_store(config.data_dir, payloads, meta))
+    report.store = str(write_store(config.data_dir, graphs, meta))
     total = sum(report.triples.values())
     stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")
     return report

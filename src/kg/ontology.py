@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import NamespaceManager
 
 from kg.errors import OntologyError
@@ -61,6 +62,15 @@ def read_turtle(path: Path, base: str) -> Graph:
     return graph
 
 
+def canonical(graph: Graph) -> Graph:
+    """The same graph with blank nodes relabelled from their content, so that every
+    build of the same ontology gives byte-identical output."""
+    out = Graph()
+    for triple in to_canonical_graph(graph):
+        out.add(triple)
+    return out
+
+
 def bind_prefixes(graph: Graph, iris: Iris) -> Graph:
     manager = NamespaceManager(graph, bind_namespaces="none")
     graph.namespace_manager = manager
@@ -81,7 +91,7 @@ class Ontology:
     @classmethod
     def load(cls, ontology_dir: str | Path, iris: Iris) -> Ontology:
         path = Path(ontology_dir) / ONTOLOGY_FILE
-        return cls(read_turtle(path, iris.base), iris, path)
+        return cls(canonical(read_turtle(path, iris.base)), iris, path)
 
     def shapes(self) -> Graph:
         return read_turtle(self.path.parent / SHAPES_FILE, self.iris.base)

@@ -41,7 +41,7 @@ class Table:
 def prefixes_for(base: str) -> dict[str, str]:
     """The project's prefixes: ``kg:`` (ontology), ``id:`` (entities) and the standard ones."""
     kinds = {kind: f"{base}/id/{kind}/" for kind in ID_PREFIXES}
-    return {"kg": f"{base}/ontology#", "id": f"{base}/id/", **kinds, **PREFIXES}
+    return {"kg": f"{base}/ontology#", **kinds, "id": f"{base}/id/", **PREFIXES}
 
 
 def with_prologue(query: str, base: str) -> str:

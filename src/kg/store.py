@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.errors import StoreError
 
@@ -27,8 +29,8 @@ META = "build.json"
 KEEP_BUILDS = 2
 
 
-def write_store(data_dir: str | Path, graphs: dict[str, bytes], meta: dict[str, Any]) -> Path:
-    """Load each graph (N-Triples, by graph IRI) into a fresh store; make it current."""
+def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, Any]) -> Path:
+    """Load each graph (by graph IRI) into a fresh store; make it the current one."""
     data_dir = Path(data_dir)
     builds = data_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
@@ -38,8 +40,8 @@ def write_store(data_dir: str | Path, graphs: dict[str, bytes], meta: dict[str, 
     try:
         partial.mkdir()
         store = ox.Store(str(partial / CURRENT))
-        for iri, ntriples in graphs.items():
-            store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
+        for iri, graph in graphs.items():
+            _load(store, graph, ox.NamedNode(iri))
         store.optimize()
         store.flush()
         del store
@@ -51,6 +53,28 @@ def write_store(data_dir: str | Path, graphs: dict[str, bytes], meta: dict[str, 
     _switch(data_dir, target)
     _prune(builds, keep=target)
     return data_dir / CURRENT
+
+
+def _load(store: ox.Store, graph: Graph, name: ox.NamedNode) -> None:
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        # Parsers relabel blank nodes; adding quads keeps the (canonical) labels stable.
+        store.extend(ox.Quad(_term(s), _term(p), _term(o), name) for s, p, o in graph)
+    else:
+        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"),
+                        format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+
+
+def _term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return ox.Literal(str(term), datatype=datatype)
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _switch(data_dir: Path, target: Path) -> None:
