@@ -85,7 +85,8 @@ def run(store_path: str | Path, query: str, *, base: str, fmt: str = "table") ->
                 raise QueryError("a CONSTRUCT or DESCRIBE answer is a graph: use --format "
                                  + "|".join(GRAPH_FORMATS))
             prefixes = prefixes_for(base) if fmt == "ttl" else None
-            return result.serialize(format=GRAPH_FORMATS[fmt], prefixes=prefixes).decode()
+            return ox.serialize(list(result), format=GRAPH_FORMATS[fmt],
+                                prefixes=prefixes).decode()
         if fmt in GRAPH_FORMATS:
             raise QueryError("a SELECT or ASK answer is a table: use --format "
                              + "|".join(("table", *RESULT_FORMATS)))
