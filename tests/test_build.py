@@ -105,3 +105,14 @@ def test_build_metadata_and_if_needed(built: Built) -> None:
     assert meta["base_iri"] == built.config.base_iri
     assert meta["documents"] == ["1948-12-30-mao-to-stalin", "1949-05-17-kovalev-to-filippov"]
     assert up_to_date(built.config)
+
+
+def test_every_kg_term_the_data_uses_is_defined_in_the_ontology(built: Built) -> None:
+    undefined = select(built.config.store_path, """
+        SELECT DISTINCT ?term WHERE {
+          { GRAPH ?g { ?s ?term ?o } } UNION { GRAPH ?g { ?s a ?term } }
+          FILTER(STRSTARTS(STR(?term), STR(kg:)))
+          FILTER NOT EXISTS { GRAPH ?onto { ?term rdfs:label ?label ; skos:definition ?d }
+                              FILTER(STRENDS(STR(?onto), '/graph/ontology')) }
+        }""", base=built.config.base_iri)
+    assert undefined.rows == []
