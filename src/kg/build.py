@@ -18,6 +18,7 @@ from kg.config import Config
 from kg.document import Document, parse_document
 from kg.errors import MappingError
 from kg.iris import Iris
+from kg.linking import Linker
 from kg.mapping import (
     MAPPINGS_SUBDIR,
     Mapping,
@@ -27,7 +28,7 @@ from kg.mapping import (
     load_mapping,
     mapping_path,
 )
-from kg.metadata import Review, compile_metadata
+from kg.metadata import Review, compile_mentions, compile_metadata
 from kg.ontology import Ontology
 from kg.provenance import FactWriter
 from kg.reason import Inference, closure
@@ -117,7 +118,8 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
         iris.ontology_graph: ontology.graph,
         iris.registry_graph: registry.graph(ontology),
     }
-    facts = 0
+    facts = mentions = 0
+    linker = Linker(registry)
     for doc in documents:
         g = Graph()
         writer = FactWriter(iris, doc.id, doc.source, g)
@@ -127,12 +129,14 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
         else:
             review.add(doc.id, f"no curated mapping ({mapping_path('mappings', doc.id)})")
         compile_metadata(doc, writer, registry, ontology, review)
+        mentions += compile_mentions(doc, writer, linker, registry, review)
         graphs[iris.document_graph(doc.id)] = g
         facts += writer.facts
     report.documents = len(documents)
     report.facts = facts
     report.review = review.items
-    stages.done("map", f"{facts} facts with evidence, {len(registry.entities)} registry entities")
+    stages.done("map", f"{facts} facts with evidence, {mentions} mentions linked, "
+                       f"{len(registry.entities)} registry entities")
     return Compiled(iris, ontology, registry, graphs, documents, facts, review)
 
 

@@ -15,6 +15,7 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from kg.document import Correspondent, Document, find_all_quotes
 from kg.iris import DCTERMS, OA, slugify
+from kg.linking import Linker
 from kg.ontology import Ontology
 from kg.provenance import Evidence, FactWriter
 from kg.registry import Registry
@@ -187,5 +188,30 @@ def _identifications(doc: Document, writer: FactWriter, registry: Registry) -> N
         ent = registry.resolve(b.inside) or (registry.resolve(b.before) if b.before else None)
         if ent is None:
             continue
-        writer.annotate(writer.span(b.start, b.end), ent.iri, motivation=OA.identifying)
+        ann = writer.annotate(writer.span(b.start, b.end), ent.iri, motivation=OA.identifying)
+        writer.graph.add((ann, RDF.type, kg.EditorialIdentification))
         writer.graph.add((writer.record, kg.mentions, ent.iri))
+
+
+def compile_mentions(doc: Document, writer: FactWriter, linker: Linker, registry: Registry,
+                     review: Review) -> int:
+    """Record every name the linker finds as a mention annotation; report what it could
+    not resolve. Returns the number of mentions linked."""
+    kg = writer.iris.kg
+    linked = 0
+    for m in linker.mentions(doc):
+        line = writer.line_of(m.start)
+        if m.entity is not None:
+            target = m.entity.iri
+        elif m.provisional:
+            target = person_iri(m.provisional, writer, registry, review)
+        else:
+            names = ", ".join(f"{c.label} ({c.id})" for c in m.candidates)
+            review.add(doc.id, f"line {line}: ambiguous name {m.text!r} could be {names}; "
+                               "the document does not say which")
+            continue
+        ann = writer.annotate(writer.span(m.start, m.end), target, motivation=OA.identifying)
+        writer.graph.add((ann, RDF.type, kg.Mention))
+        writer.graph.add((writer.record, kg.mentions, target))
+        linked += 1
+    return linked

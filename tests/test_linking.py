@@ -1,0 +1,117 @@
+"""Entity linking: mentions of registry entities by any of their names, ambiguous names
+left unresolved unless the document says who is meant, unknown persons kept for review."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import CORPUS, Built
+from kg.config import Config
+from kg.document import parse_text
+from kg.iris import Iris
+from kg.linking import Linker
+from kg.ontology import Ontology
+from kg.query import select
+from kg.registry import Registry
+
+REGISTRY = """\
+persons:
+  joseph-stalin:
+    label: Joseph Stalin
+    aliases: [Stalin]
+    codenames: [Filippov, Kuznetsov]
+  fyodor-kuznetsov:
+    label: Fyodor Kuznetsov
+    aliases: [Kuznetsov]
+    description: Head of Soviet military intelligence (GRU)
+  mao-zedong:
+    label: Mao Zedong
+places:
+  beijing:
+    label: Beijing
+    type: Settlement
+    aliases: [Beiping]
+"""
+
+
+def page(title: str, body: str) -> str:
+    return f"Skip to content\n\nMay 17, 1949\n\n{title}\n\n\n{body}\n\n\nDocument Information\n"
+
+
+@pytest.fixture(scope="module")
+def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
+    root = tmp_path_factory.mktemp("registry")
+    (root / "registry.yaml").write_text(REGISTRY)
+    config = Config.load({}, env={})
+    ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
+    return Linker(Registry.load(root, ontology))
+
+
+def linked(linker: Linker, text: str) -> list[tuple[str, str]]:
+    doc = parse_text(text, doc_id="t", path="t.txt")
+    out = []
+    for m in linker.mentions(doc):
+        what = m.entity.id if m.entity else ("?" if m.ambiguous else f"new:{m.provisional}")
+        out.append((m.text, what))
+    return out
+
+
+def test_names_codenames_and_spellings_link_to_the_entity(linker: Linker) -> None:
+    text = page("Telegram from Mao Zedong to Filippov [Stalin]",
+                "Comrade Filippov!\n\nWe arrived in Beiping and met Stalin.\n\nMao Zedong")
+    got = linked(linker, text)
+    assert ("Filippov", "joseph-stalin") in got
+    assert ("Beiping", "beijing") in got
+    assert ("Stalin", "joseph-stalin") in got
+    assert got.count(("Mao Zedong", "mao-zedong")) == 2  # title and signature
+
+
+def test_ambiguous_name_stays_ambiguous(linker: Linker) -> None:
+    text = page("Telegram from Mao Zedong to Joseph Stalin",
+                "Kuznetsov arrived yesterday and reported on the situation.\n\nMao Zedong")
+    assert ("Kuznetsov", "?") in linked(linker, text)
+
+
+def test_ambiguous_name_resolved_when_the_document_says_who(linker: Linker) -> None:
+    text = page("Telegram from Kuznetsov [Stalin] to Mao Zedong",
+                "Kuznetsov agrees with your proposal.\n\nKuznetsov")
+    got = linked(linker, text)
+    assert ("Kuznetsov", "joseph-stalin") in got
+    assert ("Kuznetsov", "?") not in got
+    assert ("Kuznetsov", "fyodor-kuznetsov") not in got
+
+
+def test_unknown_person_after_an_honorific_is_kept_for_review(linker: Linker) -> None:
+    text = page("Telegram from Mao Zedong to Joseph Stalin",
+                "Comrade Zhang Wentian will travel with Mao Zedong.\n\nMao Zedong")
+    got = linked(linker, text)
+    assert ("Zhang Wentian", "new:Zhang Wentian") in got
+    assert not any(what.startswith("new:") and name != "Zhang Wentian" for name, what in got)
+
+
+def test_seed_documents_link_without_guesses(linker: Linker, built: Built) -> None:
+    # Over the real registry and corpus nothing is ambiguous or unknown.
+    assert built.report.review == []
+    table = select(built.config.store_path, """
+        SELECT ?name ?who WHERE {
+          ?a a kg:Mention ; oa:hasBody ?e ; oa:hasTarget/oa:hasSelector/oa:exact ?name .
+          ?e rdfs:label ?who } """, base=built.config.base_iri)
+    pairs = {tuple(row) for row in table.rows}
+    assert ("Strakhov", "Li Lisan") in pairs
+    assert ("Filippov", "Joseph Stalin") in pairs
+    assert ("Jiang Jieshi", "Chiang Kai-shek") in pairs
+    assert ("Suizhou", "Xuzhou") in pairs
+
+
+def test_mention_offsets_point_at_the_name(built: Built) -> None:
+    source = (CORPUS / "1949-05-17-kovalev-to-filippov.txt").read_text(encoding="utf-8")
+    table = select(built.config.store_path, """
+        SELECT ?name ?start ?end WHERE {
+          ?a a kg:Mention ; oa:hasTarget ?t .
+          ?t oa:hasSource document:1949-05-17-kovalev-to-filippov ;
+             oa:hasSelector/oa:exact ?name ; oa:hasSelector/oa:start ?start ;
+             oa:hasSelector/oa:end ?end } """, base=built.config.base_iri)
+    assert len(table.rows) > 100
+    for name, start, end in table.rows:
+        assert source[int(start):int(end)] == name
+
