@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 from kg import __version__
 from kg.config import Config
 from kg.document import Document, parse_document
-from kg.errors import MappingError
+from kg.errors import DocumentError, MappingError
 from kg.iris import Iris
 from kg.linking import Linker
 from kg.mapping import (
@@ -91,15 +91,30 @@ def corpus_files(config: Config) -> list[Path]:
     return sorted(corpus.glob("*.txt"))
 
 
+def read_corpus(config: Config, review: Review, *, strict: bool = False) -> list[Document]:
+    """Parse every corpus document. An unreadable one is reported and skipped (the rest of
+    the build goes on) or, with ``strict``, stops the build."""
+    documents = []
+    for path in corpus_files(config):
+        try:
+            documents.append(parse_document(path))
+        except DocumentError as exc:
+            if strict:
+                raise
+            review.add(path.stem, f"skipped, not built: {exc.message}")
+    return documents
+
+
 def compile_graphs(config: Config, progress: Progress = _quiet,
-                   report: BuildReport | None = None) -> Compiled:
+                   report: BuildReport | None = None, *, strict: bool = False) -> Compiled:
     """Parse the corpus and compile ontology, registry, metadata and mappings into graphs."""
     report = report or BuildReport()
     stages = _Stages(progress, report)
     iris = Iris(config.base_iri)
     ontology = Ontology.load(config.ontology_dir, iris)
+    review = Review()
 
-    documents = [parse_document(path) for path in corpus_files(config)]
+    documents = read_corpus(config, review, strict=strict)
     stages.done("parse", f"{len(documents)} documents")
 
     registry = Registry.load(config.mappings_dir, ontology)
@@ -107,13 +122,14 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
     mappings: dict[str, Mapping] = {}
     for path in sorted((Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")):
         if path.stem not in known:
+            if (Path(config.corpus_dir) / f"{path.stem}.txt").exists():
+                continue  # its document was skipped, and reported, above
             raise MappingError(
                 f"no corpus document {path.stem}.txt for this mapping in {config.corpus_dir}",
                 file=str(path), line=1)
         mappings[path.stem] = load_mapping(path, ontology)
     resolver = Resolver(ontology, registry, collect_nodes(list(mappings.values()), registry))
 
-    review = Review()
     graphs: dict[URIRef, Graph] = {
         iris.ontology_graph: ontology.graph,
         iris.registry_graph: registry.graph(ontology),
@@ -149,10 +165,10 @@ def validate(compiled: Compiled) -> None:
     shacl_check(data, compiled.ontology.shapes(), compiled.ontology.graph)
 
 
-def check(config: Config, progress: Progress = _quiet) -> Compiled:
+def check(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> Compiled:
     """Everything ``kg validate`` does: compile and SHACL-check, writing nothing."""
     report = BuildReport()
-    compiled = compile_graphs(config, progress, report)
+    compiled = compile_graphs(config, progress, report, strict=strict)
     stages = _Stages(progress, report)
     validate(compiled)
     stages.done("validate", "SHACL shapes conform")
@@ -188,10 +204,10 @@ def up_to_date(config: Config) -> bool:
     return all(p.stat().st_mtime <= built for p in input_files(config))
 
 
-def build(config: Config, progress: Progress = _quiet) -> BuildReport:
+def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> BuildReport:
     """Build the reasoned store from the corpus, mappings and ontology, atomically."""
     report = BuildReport()
-    compiled = compile_graphs(config, progress, report)
+    compiled = compile_graphs(config, progress, report, strict=strict)
     stages = _Stages(progress, report)
     validate(compiled)
     stages.done("validate", "SHACL shapes conform")

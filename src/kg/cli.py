@@ -59,8 +59,10 @@ def _progress(line: str) -> None:
 @main.command()
 @click.option("--if-needed", is_flag=True,
               help="Only build when the inputs changed since the last build.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first unreadable document instead of skipping it.")
 @click.pass_context
-def build(ctx: click.Context, if_needed: bool) -> None:
+def build(ctx: click.Context, if_needed: bool, strict: bool) -> None:
     """Parse, map, validate, reason and load the graph into the store."""
     from kg.build import build as run_build
     from kg.build import up_to_date
@@ -69,7 +71,7 @@ def build(ctx: click.Context, if_needed: bool) -> None:
     if if_needed and up_to_date(config):
         click.echo(f"store is up to date: {config.store_path}", err=True)
         return
-    report = run_build(config, progress=_progress)
+    report = run_build(config, progress=_progress, strict=strict)
     click.echo(f"built {report.documents} documents, {report.facts} facts, "
                f"{sum(report.triples.values())} triples in {report.total_seconds:.2f} s "
                f"-> {report.store}", err=True)
@@ -131,6 +133,27 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--draft", is_flag=True,
+              help="Also write a mapping skeleton to mappings/documents/<document>.yaml.")
+@click.pass_context
+def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
+    """Add archive documents to the corpus (then run `kg build`)."""
+    from kg.corpus import add_documents
+
+    results = add_documents(_config(ctx), list(files), draft=draft)
+    for r in results:
+        if r.target:
+            click.echo(f"added {r.source} -> {r.target}", err=True)
+        if r.draft:
+            click.echo(f"draft mapping: {r.draft}", err=True)
+        if r.problem:
+            click.echo(f"error: {r.problem}", err=True)
+    if any(r.problem for r in results):
+        ctx.exit(1)
 
 
 @main.command()

@@ -1,0 +1,122 @@
+"""Adding documents: `kg add` copies them unchanged and never twice, drafts are valid
+mappings to start from, and bad files are reported by name without stopping the build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import CORPUS, MAPPINGS
+from kg.build import build, check
+from kg.cli import main
+from kg.config import Config
+from kg.errors import DocumentError
+from kg.query import select
+
+KOVALEV = CORPUS / "1949-05-17-kovalev-to-filippov.txt"
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path) -> Config:
+    """The real registry and the Mao cable's mapping, over a corpus with only that cable."""
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(CORPUS / "1948-12-30-mao-to-stalin.txt", tmp_path / "corpus")
+    maps = tmp_path / "mappings"
+    (maps / "documents").mkdir(parents=True)
+    shutil.copy(MAPPINGS / "registry.yaml", maps)
+    shutil.copy(MAPPINGS / "documents" / "1948-12-30-mao-to-stalin.yaml", maps / "documents")
+    return Config.load({"data_dir": str(tmp_path / "data"), "corpus_dir": str(tmp_path / "corpus"),
+                        "mappings_dir": str(maps)}, env={})
+
+
+def kg(config: Config, *args: str):
+    env = {"KG_CORPUS_DIR": config.corpus_dir, "KG_MAPPINGS_DIR": config.mappings_dir}
+    return CliRunner(env=env).invoke(main, ["--data-dir", config.data_dir, *args])
+
+
+def test_add_copies_unchanged_and_refuses_a_duplicate(empty_project: Config) -> None:
+    first = kg(empty_project, "add", str(KOVALEV))
+    assert first.exit_code == 0, first.output
+    added = list(Path(empty_project.corpus_dir).glob("1949-05-17-*.txt"))
+    assert len(added) == 1
+    assert added[0].read_bytes() == KOVALEV.read_bytes()
+
+    again = kg(empty_project, "add", str(KOVALEV))
+    assert again.exit_code == 1
+    assert f"already in the corpus as {added[0].name}" in again.stderr
+    assert len(list(Path(empty_project.corpus_dir).glob("*.txt"))) == 2
+
+
+def test_added_document_builds_without_a_mapping(empty_project: Config) -> None:
+    kg(empty_project, "add", str(KOVALEV))
+    report = build(empty_project)
+    assert report.documents == 2
+    table = select(empty_project.store_path, """
+        SELECT DISTINCT ?sender ?recipient WHERE {
+          ?c a kg:CipheredTelegram ; kg:sender/rdfs:label ?sender ;
+             kg:recipient/rdfs:label ?recipient }""", base=empty_project.base_iri)
+    assert table.rows == [["Ivan Kovalev", "Joseph Stalin"]]
+    mentioned = select(empty_project.store_path, """
+        SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
+          ?d kg:reproduces/a kg:CipheredTelegram ; kg:mentions ?e }""",
+                       base=empty_project.base_iri)
+    assert int(mentioned.rows[0][0]) > 30
+
+
+def test_draft_is_valid_and_a_candidate_becomes_a_fact(empty_project: Config) -> None:
+    result = kg(empty_project, "add", "--draft", str(KOVALEV))
+    assert result.exit_code == 0, result.output
+    draft = next(Path(empty_project.mappings_dir, "documents").glob("1949-05-17-*.yaml"))
+    text = draft.read_text()
+    assert "author: ivan-kovalev" in text
+    assert "#   recipient: Filippov [Stalin] -> joseph-stalin" in text
+    check(empty_project)  # the draft as written is a valid (empty) mapping
+
+    # A curator takes the first candidate passage with a figure and states it.
+    quote = next(line.split("quote: ", 1)[1] for line in text.splitlines()
+                 if line.startswith("#   quote: ") and "100 thousand" in line)
+    data = yaml.safe_load(text)
+    data["facts"] = [{"about": "communication", "subjectText": "prisoners taken",
+                      "quote": yaml.safe_load(quote)}]
+    draft.write_text(yaml.safe_dump(data, allow_unicode=True))
+    assert check(empty_project).facts > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("binary.txt", b"\x00\x01\x02PK\x03\x04", "binary file"),
+        ("latin1.txt", "Skip to content\n\nMay 17, 1949\n\nT\u00e9l\u00e9gramme\n".encode(
+            "latin-1"), "not valid UTF-8"),
+    ],
+)
+def test_bad_file_is_named_skipped_and_strict_stops(empty_project: Config, name: str,
+                                                    content: bytes, message: str) -> None:
+    build(empty_project)
+    bad = Path(empty_project.corpus_dir) / name
+    bad.write_bytes(content)
+    report = build(empty_project)
+    assert report.documents == 1
+    assert any(item.startswith(f"{bad.stem}: skipped") and message in item
+               for item in report.review)
+    with pytest.raises(DocumentError, match=message) as err:
+        build(empty_project, strict=True)
+    assert err.value.file and err.value.file.endswith(name)
+    # The store built before still answers.
+    assert select(empty_project.store_path, "SELECT ?s WHERE { ?s a kg:Cable }",
+                  base=empty_project.base_iri).rows
+
+
+def test_add_reports_an_unreadable_file_and_adds_the_others(empty_project: Config,
+                                                           tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x00")
+    result = kg(empty_project, "add", str(bad), str(KOVALEV))
+    assert result.exit_code == 1
+    assert f"error: {bad}: binary file" in result.stderr
+    assert "added" in result.stderr
