@@ -92,6 +92,12 @@ def describe(store: ox.Store, iri: str, base: str, *, limit: int = 5000) -> Desc
             for q in store.quads_for_pattern(record, ox.NamedNode(kg + "title"), None, None):
                 out.add(ox.Triple(q.subject, q.predicate, q.object))
 
+    # Labels of the people and records the provenance names.
+    named = {t.object for t in out if isinstance(t.object, ox.NamedNode)} - linked
+    for other in sorted(named, key=str)[:limit]:
+        for q in store.quads_for_pattern(other, LABEL, None, None):
+            out.add(ox.Triple(q.subject, q.predicate, q.object))
+
     # Statements only the reasoner derived, marked as such.
     for t in d.inferred:
         digest = short_hash(t.subject, t.predicate, t.object)

@@ -1,0 +1,280 @@
+"""Names as the archive's titles, signatures and editors write them.
+
+Cleaning ("Cde. Kovalev" -> "Kovalev", "S H T Y K O V" -> "Shtykov", "KIM IL SUNG" ->
+"Kim Il Sung"), bracket completions ("Liu [Shaoqi]", "[Li] Fuchun"), and the codename rule:
+in "X [Y]" (or "X (Y)", or a chain "X [Y; Z]") the names that are known codenames
+(:data:`KNOWN_CODENAMES`, matched despite one-letter misspellings) are the names used on the
+communication; the other name identifies the real person. A bracket after a codename
+identifies the person ("Filippov [Stalin]"); a bracket after a real name gives the codename
+used ("Stalin [Kuznetsov]"). The tables below are data: extend them, not the code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# --- data tables -----------------------------------------------------------------------
+
+#: Cover names the archive's documents use, as the person the editors identify them with.
+#: The table only decides which name of a bracketed pair is the codename; a codename is
+#: never resolved to a person unless the page itself identifies it.
+KNOWN_CODENAMES: dict[str, str] = {
+    "Filippov": "Stalin",
+    "Feng Xi": "Stalin",
+    "Fyn Si": "Stalin",
+    "Kuznetsov": "Stalin",
+    "Strakhov": "Li Lisan",
+    "Andreev": "Mikoyan",
+    "Terebin": "Orlov",
+}
+
+#: Forms of address dropped from the start of a name ("Cde. Kovalev", "Comrades Mao ...").
+HONORIFICS = ("comrades", "comrade", "com.", "cde.", "cde", "tov.", "mr.", "mrs.", "messrs.")
+
+#: Posts and ranks dropped from the start of a person's name ("Chairman Mao Zedong",
+#: "[CPSU First Secretary Nikita S.] Khrushchev"), but only when a name follows them.
+ROLE_WORDS = frozenset({
+    "ambassador", "chairman", "chief", "commander", "consul", "deputy", "first", "foreign",
+    "general", "head", "marshal", "minister", "premier", "president", "second", "secretary",
+    "vice", "acting", "political", "commissar", "generalissimo",
+})
+
+#: Upper-case words kept as they are when an ALL-CAPS name is title-cased, and which count
+#: as organisation prefixes in a role ("CPSU First Secretary").
+ACRONYMS = frozenset({
+    "CC", "CCP", "CPC", "CPSU", "USSR", "PRC", "DPRK", "ROK", "KPA", "PLA", "CPV", "MFA",
+    "MGB", "MVD", "GRU", "NKVD", "VKP(B)", "UN", "US", "USA", "UK", "GMD", "KMT", "RF",
+})
+
+#: Small words that stay lower case inside a title-cased or institutional name.
+PARTICLES = frozenset({"of", "the", "and", "in", "for", "on", "de", "van", "von", "to", "at"})
+
+#: Words that make a correspondent an organisation rather than a person.
+INSTITUTION_WORDS = frozenset({
+    "ministry", "council", "committee", "department", "division", "embassy", "government",
+    "politburo", "bureau", "secretariat", "party", "presidium", "headquarters", "command",
+    "staff", "administration", "commission", "office", "consulate", "mission", "directorate",
+    "army", "front", "republic", "union", "cc", "vkp(b)", "cpsu", "ccp", "mfa",
+})
+
+#: Chinese and Korean family names: "Liu [Shaoqi]" completes a name, it identifies no one.
+FAMILY_NAMES = frozenset({
+    "Bo", "Chen", "Choe", "Deng", "Dong", "Gao", "Ho", "Huang", "Kang", "Kim", "Li", "Lin",
+    "Liu", "Lu", "Luo", "Mao", "Nie", "Pak", "Peng", "Rao", "Ren", "Ri", "Wang", "Xu", "Ye",
+    "Zhang", "Zhou", "Zhu",
+})
+
+# --- the correspondent ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correspondent:
+    """A sender, recipient, intermediary or participant.
+
+    ``name`` is the name used on the communication, cleaned (a codename when the title gives
+    one: "Filippov"); ``identified_as`` the real person when the page identifies them
+    ("Stalin"); ``aliases`` the other spellings or codenames in the same bracket ("Fyn Si");
+    ``kind`` is "person" or "organization".
+    """
+
+    name: str
+    identified_as: str | None = None
+    aliases: tuple[str, ...] = ()
+    kind: str = "person"
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+_LETTER_SPACED_RE = re.compile(r"^(?:[^\W\d_]\s){2,}[^\W\d_]$")
+_INITIAL_RE = re.compile(r"^(?:[A-ZА-Я][a-zа-я]?\.)+$")
+_BRACKETED_PREFIX_RE = re.compile(r"^\[(?P<inside>[^\]]+)\]\s*(?P<rest>\S.*)$")
+_WORD_RE = re.compile(r"[^\W\d_][\w'’().-]*")
+
+
+def clean_name(text: str) -> str:
+    """A name as written, without honorifics, posts, articles and page typography.
+
+    "Cde. Kovalev" -> "Kovalev"; "S H T Y K O V" -> "Shtykov"; "ZHOU EN-LAI" -> "Zhou
+    En-lai"; "[Li] Fuchun" -> "Li Fuchun"; "[CPSU First Secretary Nikita S.] Khrushchev" ->
+    "Nikita S. Khrushchev"; "the USSR Council of Ministers" -> "USSR Council of Ministers".
+    """
+    name = " ".join(text.split()).strip(" ,;:")
+    if match := _BRACKETED_PREFIX_RE.match(name):
+        name = f"{strip_roles(match['inside'])} {match['rest']}".strip()
+    if _LETTER_SPACED_RE.match(name):
+        name = name.replace(" ", "")
+    name = _strip_honorifics(name)
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    if not is_institution(name):
+        name = strip_roles(name)
+    if is_all_caps(name):
+        name = title_case(name)
+    return name
+
+
+def _strip_honorifics(name: str) -> str:
+    while True:
+        word, _, rest = name.partition(" ")
+        if word.casefold() not in HONORIFICS or not rest:
+            return name
+        name = rest.lstrip()
+
+
+def strip_roles(name: str) -> str:
+    """"CPSU First Secretary Nikita S." -> "Nikita S."; "GMD General" stays (no name)."""
+    words = name.split()
+    n = 0
+    while n < len(words) - 1 and (
+        words[n].casefold().strip(",") in ROLE_WORDS or words[n].upper() in ACRONYMS
+    ):
+        n += 1
+    rest = words[n:]
+    if n and rest and rest[0][:1].isupper() and rest[0].casefold() not in ROLE_WORDS:
+        return " ".join(rest)
+    return name
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 1 and not any(ch.islower() for ch in letters)
+
+
+def title_case(text: str) -> str:
+    """"KIM IL SUNG" -> "Kim Il Sung", "PAK HEON-YEONG" -> "Pak Heon-yeong", "USSR COUNCIL OF
+    MINISTERS" -> "USSR Council of Ministers"; initials ("I.V.") stay."""
+    words = []
+    for n, word in enumerate(text.split()):
+        core = word.strip("[](),;:")
+        if core.upper() in ACRONYMS or _INITIAL_RE.match(core):
+            words.append(word)
+        elif n and word.casefold() in PARTICLES:
+            words.append(word.casefold())
+        else:
+            lead = len(word) - len(word.lstrip("[(\"“‘'"))
+            words.append(word[:lead] + word[lead:lead + 1].upper() + word[lead + 1:].lower())
+    return " ".join(words)
+
+
+def is_institution(name: str) -> bool:
+    """True for "USSR Council of Ministers", "Far Eastern Department of ...", "CC VKP(b)"."""
+    return any(word.casefold() in INSTITUTION_WORDS for word in name.split())
+
+
+def looks_like_name(text: str) -> bool:
+    """Capitalised words, initials, particles and brackets only: a name or an institution,
+    not a sentence."""
+    words = text.replace("[", " ").replace("]", " ").replace(";", " ").split()
+    if not words or len(words) > 14 or not words[0][:1].isupper():
+        return False
+    return all(
+        word[:1].isupper() or word.casefold() in PARTICLES or word[:1] in "(\"“‘'" or
+        word == "&" or word.casefold() in ("via", "excerpt", "excerpts", "(excerpt)")
+        for word in words
+    )
+
+
+# --- codenames --------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """A spelling-insensitive key: no accents, case, spaces, hyphens or dots."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
+
+
+def known_codename(name: str) -> str | None:
+    """The table's spelling of a known codename: "Filipov" and "Flilippov" -> "Filippov"."""
+    key = name_key(name)
+    if len(key) < 4:
+        return None
+    for codename in KNOWN_CODENAMES:
+        other = name_key(codename)
+        if key == other or (len(key) >= 6 and _edit_distance(key, other) <= 1):
+            return codename
+    return None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _surname(name: str) -> str:
+    words = [w for w in name.split() if not _INITIAL_RE.match(w)]
+    return name_key(words[-1]) if words else name_key(name)
+
+
+def similar_spelling(a: str, b: str) -> bool:
+    """Two spellings of one name: "Pak Heon-yeong" / "Pak Hon Yong", "Zhou Enlai" / "Zhou
+    En-lai", "Roshchin" / "Roschin"."""
+    words_a = {name_key(w) for w in re.split(r"[\s-]+", a) if len(name_key(w)) > 1}
+    words_b = {name_key(w) for w in re.split(r"[\s-]+", b) if len(name_key(w)) > 1}
+    if words_a & words_b:
+        return True
+    ka, kb = name_key(a), name_key(b)
+    return bool(ka and kb) and _edit_distance(ka, kb) <= max(1, min(len(ka), len(kb)) // 4)
+
+
+def is_completion(before: str, inside: str) -> bool:
+    """"Liu [Shaoqi]", "Kim [Il Sung]": a bracket completing a family name."""
+    words = inside.split()
+    return (
+        before in FAMILY_NAMES
+        and 1 <= len(words) <= 2
+        and all(word[:1].isupper() for word in words)
+        and known_codename(inside) is None
+    )
+
+
+def resolve_bracketed(outer: str, inside: str) -> Correspondent:
+    """The correspondent written "outer [inside]" (or "outer (inside)").
+
+    "Filippov [Stalin]" -> Filippov identified as Stalin; "Stalin [Kuznetsov]" -> Kuznetsov
+    identified as Stalin; "Feng Xi [Fyn Si; Stalin]" -> Feng Xi, alias Fyn Si, identified as
+    Stalin; "Pak Heon-yeong [Pak Hon Yong]" -> Pak Heon-yeong, alias Pak Hon Yong;
+    "Liu [Shaoqi]" -> Liu Shaoqi.
+    """
+    outer = clean_name(outer)
+    parts = [clean_name(part) for part in re.split(r"\s*[;,]\s*", inside) if part.strip()]
+    if len(parts) == 1 and is_completion(outer, parts[0]):
+        return Correspondent(f"{outer} {parts[0]}")
+    names = [outer, *parts]
+    codes = _codenames_among(names)
+    reals = [name for name in names if name not in codes]
+    if codes and reals:
+        return Correspondent(codes[0], reals[-1], tuple(codes[1:]))
+    if codes:
+        return Correspondent(names[0], None, tuple(names[1:]))
+    if len(parts) == 1 and similar_spelling(outer, parts[0]):
+        return Correspondent(outer, None, (parts[0],))
+    return Correspondent(outer, parts[-1], tuple(parts[:-1]))
+
+
+def _codenames_among(names: list[str]) -> list[str]:
+    """The names that are known codenames, unless another name of the group shares their
+    surname ("Kuznetsov [F.F. Kuznetsov]" names the real Kuznetsov twice)."""
+    codes = [name for name in names if known_codename(name)]
+    return [
+        code for code in codes
+        if not any(other not in codes and _surname(other) == _surname(code) for other in names)
+    ]
+
+
+def codename_pairs(outer: str, inside: str) -> list[tuple[str, str]]:
+    """(codename, person) pairs that "outer [inside]" states, when it involves a known
+    codename and a real name; [] for glosses, completions and romanizations."""
+    outer = clean_name(outer)
+    parts = [clean_name(part) for part in re.split(r"\s*[;,]\s*", inside) if part.strip()]
+    names = [outer, *parts]
+    codes = _codenames_among(names)
+    reals = [name for name in names if name not in codes]
+    if not codes or not reals or any(is_completion(outer, part) for part in parts):
+        return []
+    return [(code, reals[-1]) for code in codes]

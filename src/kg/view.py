@@ -1,0 +1,123 @@
+"""What a person reads about a resource: its data document turned into labelled rows, each
+with the passages that support it, inferred rows marked. Used by the HTML pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.describe import LABEL, RDF, Description
+
+OA = "http://www.w3.org/ns/oa#"
+SKOS_EXACT = "http://www.w3.org/2004/02/skos/core#exactMatch"
+#: Provenance plumbing shown through the rows, not as rows of their own.
+HIDDEN = {RDF + "subject", RDF + "predicate", RDF + "object"}
+
+
+@dataclass
+class Evidence:
+    quote: str
+    document: str  # the record's IRI
+    title: str
+    start: int
+    claimed_by: str | None = None
+    reported_by: str | None = None
+
+
+@dataclass
+class Row:
+    predicate: str
+    predicate_label: str
+    value: str
+    value_label: str
+    is_iri: bool
+    incoming: bool
+    inferred: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class ResourceView:
+    iri: str
+    label: str
+    types: list[tuple[str, str]]
+    wikidata: list[str]
+    rows: list[Row]
+
+
+def _index(triples: list[ox.Triple]) -> dict[ox.NamedNode | ox.BlankNode, dict[str, list]]:
+    out: dict = {}
+    for t in triples:
+        out.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+    return out
+
+
+def _label(index: dict, term: object) -> str:
+    if isinstance(term, ox.Literal):
+        return term.value
+    labels = index.get(term, {}).get(LABEL.value, [])
+    english = [lab.value for lab in labels if getattr(lab, "language", None) in (None, "en")]
+    if english:
+        return sorted(english)[0]
+    text = getattr(term, "value", str(term))
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _own(t: ox.Triple, kg: str) -> bool:
+    if t.predicate.value == RDF + "type":
+        return isinstance(t.object, ox.NamedNode) and t.object.value.startswith(kg)
+    return t.predicate.value.startswith(kg) or t.predicate.value == SKOS_EXACT
+
+
+def resource_view(d: Description, base: str) -> ResourceView:
+    """Rows of a resource's page: outgoing then incoming, with evidence and inferred marks."""
+    kg = f"{base}/ontology#"
+    me = ox.NamedNode(d.iri)
+    index = _index(d.triples)
+
+    facts: dict[tuple, list[Evidence]] = {}
+    for props in index.values():
+        if ox.NamedNode(kg + "Fact") not in props.get(RDF + "type", []):
+            continue
+        key = (props[RDF + "subject"][0], props[RDF + "predicate"][0], props[RDF + "object"][0])
+        claimed = props.get(kg + "claimedBy", [None])[0]
+        reported = props.get(kg + "reportedBy", [None])[0]
+        record = props.get(kg + "statedIn", [None])[0]
+        for ann in props.get(kg + "evidence", []):
+            for target in index.get(ann, {}).get(OA + "hasTarget", []):
+                quote, start = "", 0
+                for sel in index.get(target, {}).get(OA + "hasSelector", []):
+                    sel_props = index.get(sel, {})
+                    if OA + "exact" in sel_props:
+                        quote = sel_props[OA + "exact"][0].value
+                    if OA + "start" in sel_props:
+                        start = int(sel_props[OA + "start"][0].value)
+                facts.setdefault(key, []).append(Evidence(
+                    quote, getattr(record, "value", ""), _label(index, record), start,
+                    _label(index, claimed) if claimed else None,
+                    _label(index, reported) if reported else None))
+
+    rows = []
+    for t in sorted(d.asserted | d.inferred, key=lambda t: (str(t.predicate), str(t.object))):
+        if t.predicate.value in HIDDEN or t.predicate == LABEL and t.subject == me:
+            continue
+        if not _own(t, kg):
+            continue  # alignments to other vocabularies live in the data document
+        incoming = t.subject != me
+        other = t.subject if incoming else t.object
+        rows.append(Row(
+            predicate=t.predicate.value,
+            predicate_label=_label(index, t.predicate),
+            value=getattr(other, "value", str(other)),
+            value_label=_label(index, other),
+            is_iri=isinstance(other, ox.NamedNode),
+            incoming=incoming,
+            inferred=t in d.inferred and t not in d.asserted,
+            evidence=sorted(facts.get((t.subject, t.predicate, t.object), []),
+                            key=lambda e: (e.title, e.start)),
+        ))
+    types = sorted({(o.value, _label(index, o)) for o in index.get(me, {}).get(RDF + "type", [])
+                    if isinstance(o, ox.NamedNode) and o.value.startswith(kg)})
+    wikidata = sorted(o.value for o in index.get(me, {}).get(SKOS_EXACT, []))
+    return ResourceView(d.iri, _label(index, me), types, wikidata, rows)
