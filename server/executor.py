@@ -1,0 +1,396 @@
+"""Run SPARQL queries in a pool of worker processes, so that a runaway query can be stopped.
+
+pyoxigraph has no query timeout and a running query cannot be interrupted from Python.
+So queries run in separate processes: each worker opens the store read-only once and
+answers one request at a time over a socket, with the results already serialized.
+:meth:`Executor.execute` hands a query to an idle worker and waits at most ``timeout``
+seconds; a worker that overruns is killed and a fresh one takes its place. Several
+queries at once each get their own worker; when all are busy a request waits for one.
+
+Workers are fresh interpreters (``python -c``, not ``fork``: no inherited locks, threads
+or open stores; and unlike multiprocessing's ``spawn`` they do not re-import the parent's
+``__main__``), talking over a socket pair. They start on the first query of the process
+that owns the pool, so a pool created before a fork (gunicorn ``--preload``) is started
+again in each child.
+A worker runs queries in a thread with a large stack: Oxigraph's parser and optimizer
+recurse, and a long ``a || b || ...`` or ``UNION`` chain would overflow a default 8 MiB
+stack and crash the process. It also exits on its own when the process that started it dies.
+
+This module does not import Flask: it is imported by every worker.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, QueryError, StoreError
+from server import query_text
+from server.formats import BY_KEY, NotAcceptable, offered
+
+#: Worker processes per pool when the caller does not say.
+DEFAULT_PROCESSES = 2
+#: Seconds a new worker may take to start and open the store.
+BOOT_TIMEOUT = 30.0
+#: Stack of the thread that parses and runs queries in a worker (virtual memory, mostly
+#: untouched): enough for any query of a few hundred kilobytes.
+STACK_BYTES = 256 * 1024 * 1024
+
+
+class QueryTimeout(KGError):
+    title = "Query timeout"
+    status = 503
+
+
+class ResultTooLarge(KGError):
+    title = "Result too large"
+    status = 422
+
+
+class ServerBusy(KGError):
+    title = "Server busy"
+    status = 503
+    headers = {"Retry-After": "1"}
+
+
+class WorkerFailure(KGError):
+    title = "Query engine failure"
+    status = 500
+
+
+_ERRORS: dict[str, type[KGError]] = {
+    cls.__name__: cls
+    for cls in (QueryError, StoreError, ResultTooLarge, NotAcceptable, WorkerFailure)
+}
+
+
+@dataclass(eq=False)  # compared and hashed by identity: kept in a set
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+    ready: bool = False
+
+
+class Executor:
+    """A pool of query processes over one read-only pyoxigraph store."""
+
+    def __init__(
+        self,
+        store_path: str | os.PathLike[str],
+        *,
+        processes: int = DEFAULT_PROCESSES,
+        timeout: float = 10.0,
+        max_results: int = 100_000,
+    ):
+        self.store_path = Path(store_path)
+        self.processes = max(1, processes)
+        self.timeout = timeout
+        self.max_results = max_results
+        self._lock = threading.Lock()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._owner: int | None = None  # pid of the process that started the workers
+        self._closed = False
+
+    def execute(
+        self,
+        query: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        result_format: str | None = None,
+    ) -> tuple[str, bytes]:
+        """Run ``query``; return the content type and the serialized results.
+
+        With neither ``default_graphs`` nor ``named_graphs``, the default graph is the
+        union of all named graphs and every named graph is available to ``GRAPH``
+        (unless the query has its own ``FROM`` / ``FROM NAMED``); otherwise the dataset
+        is exactly the graphs given (SPARQL 1.1 Protocol).
+        ``result_format`` is a key of :data:`server.formats.BY_KEY` fitting the query
+        form, or None for the form's default (JSON results, Turtle).
+
+        Raises :class:`QueryError` (malformed or failing query), :class:`QueryTimeout`,
+        :class:`ResultTooLarge`, :class:`StoreError` (no store), :class:`ServerBusy`,
+        :class:`NotAcceptable` or :class:`WorkerFailure`.
+        """
+        if not self.store_path.exists():
+            raise StoreError(
+                f"there is no store at {self.store_path}: run `kg build` to build it, "
+                "or point KG_STORE at one"
+            )
+        request = (query, list(default_graphs), list(named_graphs), result_format,
+                   self.max_results)
+        worker = self._acquire()
+        healthy = False
+        try:
+            self._boot(worker)
+            worker.conn.send(request)
+            if not worker.conn.poll(self.timeout):
+                raise QueryTimeout(
+                    f"the query ran longer than {self.timeout:g} s and was stopped; "
+                    "make it more selective or add a LIMIT"
+                )
+            reply = worker.conn.recv()
+            healthy = True
+        except (EOFError, OSError):
+            code = worker.process.poll()
+            raise WorkerFailure(
+                "the query engine stopped while running this query"
+                + (f" (exit code {code})" if code is not None else "")
+                + "; it has been restarted"
+            ) from None
+        finally:
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._replace(worker)
+        if reply[0] == "ok":
+            return BY_KEY[reply[1]].content_type, reply[2]
+        raise _ERRORS.get(reply[1], QueryError)(reply[2])
+
+    def start(self) -> None:
+        """Start the worker processes now rather than on the first query."""
+        with self._lock:
+            if self._owner == os.getpid() or self._closed:
+                return
+            # First start, or a pool inherited through fork: the workers (if any) belong
+            # to the parent process, leave them alone.
+            self._idle = queue.Queue()
+            self._workers = set()
+            self._owner = os.getpid()
+            for _ in range(self.processes):
+                self._idle.put(self._spawn())
+            atexit.register(self.close)
+
+    def close(self) -> None:
+        """Stop every worker process. The executor cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers) if self._owner == os.getpid() else []
+            self._workers.clear()
+        for worker in workers:
+            worker.conn.close()  # idle workers exit at end of input, all at once
+        for worker in workers:
+            _stop(worker, grace=2.0)
+        atexit.unregister(self.close)
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _acquire(self) -> _Worker:
+        if self._closed:
+            raise StoreError("the query executor is shut down")
+        if self._owner != os.getpid():
+            self.start()
+        while True:
+            try:
+                worker = self._idle.get(timeout=self.timeout)
+            except queue.Empty:
+                raise ServerBusy(
+                    f"all {self.processes} query processes stayed busy for "
+                    f"{self.timeout:g} s; try again shortly"
+                ) from None
+            if worker.process.poll() is None:
+                return worker
+            self._replace(worker)  # died while idle (killed from outside): not this query's fault
+
+    def _boot(self, worker: _Worker) -> None:
+        """Wait for a new worker to open the store; raise StoreError if it cannot."""
+        if worker.ready:
+            return
+        if not worker.conn.poll(BOOT_TIMEOUT):
+            raise StoreError(f"the query process did not start within {BOOT_TIMEOUT:g} s")
+        message = worker.conn.recv()
+        if message[0] != "ready":
+            raise StoreError(message[2])
+        worker.ready = True
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = socket.socketpair()
+        with parent_end, child_end:
+            fd = child_end.fileno()
+            code = (
+                "import sys; from server.executor import _worker_main; "
+                "_worker_main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))"
+            )
+            process = subprocess.Popen(
+                [sys.executable, "-c", code, str(fd), str(self.store_path), str(os.getpid())],
+                pass_fds=[fd],
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            )
+            worker = _Worker(process, Connection(parent_end.detach()))
+        self._workers.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker that overran or failed and put a fresh one in its place."""
+        _stop(worker, grace=0.0)
+        with self._lock:
+            if worker not in self._workers:
+                return  # closed meanwhile
+            self._workers.discard(worker)
+            if not self._closed:
+                self._idle.put(self._spawn())
+
+
+def _stop(worker: _Worker, *, grace: float) -> None:
+    """Stop a worker: with a grace period, let it finish and exit at end of input; kill it
+    when the grace period is over or there is none."""
+    if grace:
+        worker.conn.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(grace)
+    worker.process.kill()  # no effect on a process that has exited
+    worker.process.wait()
+    worker.conn.close()
+
+
+# --- the worker process ----------------------------------------------------------------
+
+
+def _worker_main(fd: int, store_path: str, parent_pid: int) -> None:
+    """Entry point of a worker process: serve requests until the socket closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, not for us
+    threading.stack_size(STACK_BYTES)
+    conn = Connection(fd)
+    server = threading.Thread(target=_serve, args=(conn, store_path), name="kg-query")
+    server.start()
+    # Watch for the parent's death: a killed server must not leave a query running.
+    while server.is_alive():
+        server.join(1.0)
+        if os.getppid() != parent_pid:
+            os._exit(0)
+
+
+def _serve(conn: Connection, store_path: str) -> None:
+    try:
+        try:
+            store = ox.Store.read_only(store_path)
+        except OSError as exc:
+            conn.send(("error", "StoreError", f"cannot open the store at {store_path}: {exc}"))
+            return
+        conn.send(("ready",))
+        while True:
+            request = conn.recv()
+            conn.send(_answer(store, *request))
+    except (EOFError, OSError):  # the executor closed the socket: it is done with us
+        return
+
+
+def _answer(
+    store: ox.Store,
+    query: str,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    result_format: str | None,
+    max_results: int,
+) -> tuple[str, str, Any]:
+    """Run one query; return ("ok", format key, bytes) or ("error", error class, message)."""
+    try:
+        if default_graphs or named_graphs:
+            result = store.query(
+                query,
+                default_graph=[ox.NamedNode(g) for g in default_graphs],
+                named_graphs=[ox.NamedNode(g) for g in named_graphs],
+            )
+        else:
+            # The union default graph would override the query's own FROM (NAMED).
+            union = not query_text.inspect(query).has_dataset
+            result = store.query(query, use_default_graph_as_union=union)
+        graph = isinstance(result, ox.QueryTriples)
+        fmt = BY_KEY[result_format] if result_format else offered(graph)[0]
+        if fmt.graph != graph:
+            kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
+            return ("error", "NotAcceptable",
+                    f"a {kind} query cannot be returned as {fmt.key}; choose one of "
+                    + ", ".join(f.key for f in offered(graph)))
+        if isinstance(result, ox.QueryBoolean):
+            return ("ok", fmt.key, result.serialize(format=fmt.writer))
+        body = _serialize(result, fmt.writer, max_results, query)
+        if body is None:
+            what = "triples" if graph else "rows"
+            return ("error", "ResultTooLarge",
+                    f"the query returns more than {max_results} {what}, the most this "
+                    "endpoint sends; add a LIMIT (and OFFSET to page through them)")
+        return ("ok", fmt.key, body)
+    except SyntaxError as exc:
+        return ("error", "QueryError", str(exc))
+    except Exception as exc:  # evaluation errors: a failing SERVICE, an unbound service...
+        return ("error", "QueryError", f"the query failed: {exc}")
+
+
+class _LineLimit(io.RawIOBase):
+    """Collects a one-item-per-line serialization; refuses to grow past ``limit`` lines."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self.lines = 0
+        self.exceeded = False
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit:
+            self.exceeded = True
+            raise OverflowError("result limit reached")  # stops the query there
+        self._chunks.append(chunk)
+        return len(chunk)
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+def _serialize(result: Any, writer: Any, max_results: int, query: str) -> bytes | None:
+    """Serialize solutions or triples, or return None past ``max_results`` of them.
+
+    Counting happens on a line-based serialization that pyoxigraph writes natively (TSV
+    results: a header line, then one line per solution; N-Triples: one line per triple,
+    newlines in literals escaped), stopping the query as soon as the limit is passed. That
+    text is then the answer, or parsed back and written in the requested format: TSV and
+    N-Triples keep every term exactly (blank node labels included).
+    """
+    graph = isinstance(result, ox.QueryTriples)
+    counted = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.TSV
+    buffer = _LineLimit(max_results if graph else max_results + 1)
+    try:
+        result.serialize(buffer, format=counted)
+    except Exception:
+        if buffer.exceeded:
+            return None
+        raise
+    text = buffer.getvalue()
+    if writer == counted:
+        return text
+    if not graph:
+        return ox.parse_query_results(text, counted).serialize(format=writer)
+    triples = ox.parse(text, counted)
+    if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        # The query's own prefixes make Turtle and RDF/XML readable.
+        prefixes = query_text.inspect(query).prefixes
+        with contextlib.suppress(ValueError):  # a prefix the format cannot declare
+            return ox.serialize(triples, format=writer, prefixes=prefixes)
+        triples = ox.parse(text, counted)
+    return ox.serialize(triples, format=writer)

@@ -1,0 +1,239 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation over the read-only store.
+
+Queries come as ``GET ?query=``, as a form ``POST`` (``query=``) or as an
+``application/sparql-query`` body, with optional ``default-graph-uri`` and
+``named-graph-uri`` (repeatable). Without them the default graph is the union of all
+named graphs. Results follow the ``Accept`` header, or a ``format`` parameter.
+``GET /sparql`` without a query returns the service description (RDF clients) or a
+query form (browsers). Updates and (unless allowed) ``SERVICE`` are refused.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, request
+from markupsafe import escape
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from kg.config import Config
+from kg.errors import QueryError
+from server import formats, query_text, service_description
+from server.errors import ProtocolError, ReadOnly, ServiceRefused, TooLarge, UnsupportedMediaType
+from server.executor import DEFAULT_PROCESSES, Executor
+
+#: Deepest bracket nesting accepted; deeper queries are refused before they reach the engine.
+MAX_DEPTH = 100
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+_HTML = ("text/html", "application/xhtml+xml")
+
+bp = Blueprint("sparql", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the endpoint and its query executor on ``app``."""
+    config: Config = app.config["KG"]
+    app.extensions["kg.executor"] = Executor(
+        config.store_path,
+        processes=app.config.get("QUERY_PROCESSES", DEFAULT_PROCESSES),
+        timeout=config.query_timeout,
+        max_results=config.max_results,
+    )
+    app.register_blueprint(bp)
+
+
+def executor() -> Executor:
+    return current_app.extensions["kg.executor"]
+
+
+def _config() -> Config:
+    return current_app.config["KG"]
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return _preflight()
+    params, body_query = _read_request()
+    if "update" in params:
+        raise ReadOnly("this endpoint is read-only: SPARQL updates are not accepted")
+    queries = params.get("query", []) + ([body_query] if body_query is not None else [])
+    if not queries:
+        if request.method == "GET":
+            return _describe_service(params)
+        raise ProtocolError(
+            "no query: send query=... in the form body, or the query itself as an "
+            f"{DIRECT} body"
+        )
+    if len(queries) > 1:
+        raise ProtocolError(f"{len(queries)} queries given; send exactly one")
+    return _run(queries[0], params)
+
+
+def _run(query: str, params: dict[str, list[str]]) -> Response:
+    config = _config()
+    size = len(query.encode("utf-8"))
+    if size > config.max_query_bytes:
+        raise TooLarge(
+            f"the query is {size} bytes long; this endpoint accepts at most "
+            f"{config.max_query_bytes} (max_query_bytes)"
+        )
+    text = query_text.inspect(query)
+    if text.is_update:
+        raise ReadOnly(f"this endpoint is read-only: {text.form} (a SPARQL update) is refused")
+    if text.depth > MAX_DEPTH:
+        raise QueryError(
+            f"the query nests brackets {text.depth} levels deep; at most {MAX_DEPTH} are allowed"
+        )
+    if text.uses_service and not config.allow_service:
+        raise ServiceRefused(
+            "this endpoint does not run federated queries, and the query uses SERVICE; "
+            "if it only appears in a prefix name (say 'services:'), rename the prefix"
+        )
+    default_graphs = _iris(params, "default-graph-uri")
+    named_graphs = _iris(params, "named-graph-uri")
+    result_format = None  # unknown form: the parser will explain, or the default applies
+    if text.form is not None:
+        graph = text.answers_with_graph
+        fmt = formats.from_param(params.get("format", []), graph) or formats.negotiate(
+            request.accept_mimetypes, graph
+        )
+        result_format = fmt.key
+    content_type, body = executor().execute(query, default_graphs, named_graphs, result_format)
+    return Response(body, content_type=content_type)
+
+
+def _read_request() -> tuple[dict[str, list[str]], str | None]:
+    """The request's parameters (URL and form body) and the query of a direct POST body."""
+    params = _parse_params(request.query_string, "URL query string")
+    if request.method != "POST":
+        return params, None
+    if request.mimetype == UPDATE:
+        raise ReadOnly("this endpoint is read-only: SPARQL updates are not accepted")
+    if request.mimetype not in (FORM, DIRECT):
+        raise UnsupportedMediaType(
+            f"a POST must be {FORM} (query=...) or {DIRECT} (the query itself), "
+            f"not {request.mimetype or 'without a Content-Type'}"
+        )
+    body = _body()
+    if request.mimetype == DIRECT:
+        return params, _decode(body, "request body")
+    for name, values in _parse_params(body, "form body").items():
+        params.setdefault(name, []).extend(values)
+    return params, None
+
+
+def _body() -> bytes:
+    limit = _config().max_query_bytes
+    too_large = TooLarge(
+        f"the request body is larger than {limit} bytes, the most this endpoint accepts "
+        "(max_query_bytes)"
+    )
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise too_large from None
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(
+            f"the {where} is not valid UTF-8 (byte {exc.start}: {exc.reason}); "
+            "SPARQL requests must be encoded in UTF-8"
+        ) from None
+
+
+def _parse_params(data: bytes, where: str) -> dict[str, list[str]]:
+    """Parse URL-encoded parameters strictly: werkzeug would replace invalid UTF-8 silently."""
+    try:
+        return parse_qs(
+            _decode(data, where), keep_blank_values=True, encoding="utf-8", errors="strict",
+            max_num_fields=1000,
+        )
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(
+            f"the {where} percent-encodes bytes that are not valid UTF-8 ({exc.reason}); "
+            "SPARQL requests must be encoded in UTF-8"
+        ) from None
+    except ValueError as exc:
+        raise ProtocolError(f"the {where} cannot be parsed: {exc}") from None
+
+
+def _iris(params: dict[str, list[str]], name: str) -> list[str]:
+    for value in params.get(name, []):
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            raise ProtocolError(f"{name} {value!r} is not a valid absolute IRI: {exc}") from None
+    return params.get(name, [])
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        "Access-Control-Request-Headers", "Accept, Content-Type"
+    )
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _describe_service(params: dict[str, list[str]]) -> Response:
+    """The service description for RDF clients, the query form for browsers."""
+    fmt = formats.from_param(params.get("format", []), graph=True)
+    if fmt is None:
+        accept = request.accept_mimetypes
+        best = accept.best_match(formats.media_types(True) + list(_HTML)) if accept else None
+        if best in _HTML:
+            return Response(_form_page(), content_type="text/html; charset=utf-8")
+        fmt = formats.negotiate(accept, graph=True)
+    _, body = executor().execute(service_description.NAMED_GRAPHS_QUERY, result_format="json")
+    bindings = json.loads(body)["results"]["bindings"]
+    names = [b["g"]["value"] for b in bindings if b["g"]["type"] == "uri"]
+    triples = service_description.describe(
+        request.base_url, names, allow_service=_config().allow_service
+    )
+    return Response(service_description.serialize(triples, fmt), content_type=fmt.content_type)
+
+
+_EXAMPLE = """SELECT ?graph (COUNT(*) AS ?triples)
+WHERE { GRAPH ?graph { ?s ?p ?o } }
+GROUP BY ?graph
+ORDER BY DESC(?triples)"""
+
+
+def _form_page() -> str:
+    """A minimal query form (to be replaced by a full editor)."""
+    config = _config()
+    options = "".join(
+        f'<option value="{f.key}">{escape(f.media_type)}</option>'
+        for f in formats.SOLUTION_FORMATS
+    )
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>SPARQL endpoint</title></head>\n<body>\n<h1>SPARQL endpoint</h1>\n"
+        f'<form method="get" action="{escape(request.base_url)}">\n'
+        f'<textarea name="query" rows="14" cols="90">{escape(_EXAMPLE)}</textarea><br>\n'
+        f'<label>Results as <select name="format">{options}</select></label>\n'
+        '<button type="submit">Run query</button>\n</form>\n'
+        f"<p>Read-only. The default graph is the union of all named graphs. Queries stop "
+        f"after {config.query_timeout:g} s and return at most {config.max_results} rows.</p>\n"
+        "</body></html>\n"
+    )
