@@ -111,16 +111,21 @@ def build_meta(store_path: str | Path) -> dict[str, Any]:
         return {}
 
 
-@contextmanager
-def open_store(store_path: str | Path) -> Iterator[ox.Store]:
-    """Open a built store read-only; a missing store is a clear error."""
+def open_store_handle(store_path: str | Path) -> ox.Store:
+    """A long-lived read-only handle (for servers); a missing store is a clear error."""
     path = Path(store_path)
     if not path.exists():
         raise StoreError(f"no store at {path}: run `kg build` first (or pass --store DIR)")
     try:
-        store = ox.Store.read_only(str(path.resolve()))
+        return ox.Store.read_only(str(path.resolve()))
     except OSError as exc:
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
+
+
+@contextmanager
+def open_store(store_path: str | Path) -> Iterator[ox.Store]:
+    """Open a built store read-only; a missing store is a clear error."""
+    store = open_store_handle(store_path)
     try:
         yield store
     finally:

@@ -121,3 +121,75 @@ def resource_view(d: Description, base: str) -> ResourceView:
                     if isinstance(o, ox.NamedNode) and o.value.startswith(kg)})
     wikidata = sorted(o.value for o in index.get(me, {}).get(SKOS_EXACT, []))
     return ResourceView(d.iri, _label(index, me), types, wikidata, rows)
+
+
+@dataclass
+class Span:
+    """A run of a paragraph's text: plain, a mention (linked) and/or inside evidence."""
+
+    text: str
+    link: str | None = None
+    evidence: bool = False
+    start: int = 0
+
+
+@dataclass
+class DocumentView:
+    iri: str
+    title: str
+    paragraphs: list[tuple[int, int, list[Span]]]  # (ordinal, start offset, spans)
+
+
+def document_view(store: ox.Store, record: str, base: str) -> DocumentView | None:
+    """A record's body with mentions linked and evidence passages marked, by offsets."""
+    kg = f"{base}/ontology#"
+    rows = list(store.query(f"""
+        SELECT ?n ?start ?text WHERE {{
+          <{record}> <{kg}paragraph> ?p . ?p <{kg}ordinal> ?n ; <{kg}startOffset> ?start ;
+                                              <{kg}text> ?text }}""",
+                            use_default_graph_as_union=True))
+    if not rows:
+        return None
+    title_rows = list(store.query(f"SELECT ?t WHERE {{ <{record}> <{kg}title> ?t }} LIMIT 1",
+                                  use_default_graph_as_union=True))
+    anns = list(store.query(f"""
+        SELECT DISTINCT ?kind ?body ?s ?e WHERE {{
+          ?a <{OA}hasTarget> ?t ; <{OA}hasBody> ?body ; a ?kind .
+          ?t <{OA}hasSource> <{record}> ; <{OA}hasSelector> ?sel .
+          ?sel <{OA}start> ?s ; <{OA}end> ?e .
+          FILTER(?kind IN (<{kg}Mention>, <{OA}Annotation>)) }}""",
+                            use_default_graph_as_union=True))
+    mentions: list[tuple[int, int, str]] = []
+    evidence: list[tuple[int, int]] = []
+    for kind, body, s, e in anns:
+        span = (int(s.value), int(e.value))
+        if kind.value == kg + "Mention":
+            mentions.append((*span, body.value))
+        elif body.value.startswith(f"{base}/id/fact/"):
+            evidence.append(span)
+    paragraphs = []
+    for n, start, text in sorted(rows, key=lambda r: int(r[0].value)):
+        p_start = int(start.value)
+        paragraphs.append((int(n.value), p_start,
+                           _spans(text.value, p_start, mentions, evidence)))
+    title = title_rows[0][0].value if title_rows else record
+    return DocumentView(record, title, paragraphs)
+
+
+def _spans(text: str, offset: int, mentions: list[tuple[int, int, str]],
+           evidence: list[tuple[int, int]]) -> list[Span]:
+    end = offset + len(text)
+    cuts = {offset, end}
+    inside = [(s, e, link) for s, e, link in mentions if offset <= s and e <= end]
+    for s, e, _ in inside:
+        cuts |= {s, e}
+    for s, e in evidence:
+        if s < end and e > offset:
+            cuts |= {max(s, offset), min(e, end)}
+    points = sorted(cuts)
+    spans = []
+    for a, b in zip(points, points[1:], strict=False):
+        link = next((lk for s, e, lk in inside if s <= a and b <= e), None)
+        marked = any(s <= a and b <= e for s, e in evidence)
+        spans.append(Span(text[a - offset:b - offset], link, marked, a))
+    return spans

@@ -1,0 +1,61 @@
+"""The store as seen by the web side: one read-only handle per process, the build's
+validators (ETag, Last-Modified), and IRIs mapped to this server's paths."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import current_app
+
+from kg.config import Config
+from kg.store import build_meta, open_store_handle
+
+_lock = threading.Lock()
+
+
+@dataclass
+class Build:
+    """The store being served and what identifies its build."""
+
+    store: ox.Store
+    etag: str
+    modified: datetime
+    meta: dict
+
+
+def config() -> Config:
+    return current_app.config["KG"]
+
+
+def current() -> Build:
+    """This process's handle on the store (opened on first use)."""
+    ext = current_app.extensions
+    if "kg.build" not in ext:
+        with _lock:
+            if "kg.build" not in ext:
+                ext["kg.build"] = _open(config().store_path)
+    return ext["kg.build"]
+
+
+def _open(path: Path) -> Build:
+    store = open_store_handle(path)
+    meta = build_meta(path)
+    resolved = str(Path(path).resolve())
+    built = meta.get("built")
+    if built:
+        modified = datetime.strptime(built, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    else:
+        modified = datetime.fromtimestamp(Path(resolved).stat().st_mtime, tz=UTC)
+    etag = hashlib.sha1(f"{resolved}|{built}".encode()).hexdigest()[:16]
+    return Build(store, etag, modified.replace(microsecond=0), meta)
+
+
+def local_path(iri: str) -> str | None:
+    """This server's path for an IRI under the base (``/id/person/x``), else None."""
+    base = config().base_iri
+    return iri[len(base):] if iri.startswith(base + "/") else None
