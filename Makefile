@@ -7,10 +7,14 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install build serve test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# The query editor (YASGUI) comes from npm and is served locally; without npm the
+	@# endpoint still works and /sparql falls back to a plain form.
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+		|| echo "warning: npm ci failed; the SPARQL page will use its plain form"
 	touch $(STAMP)
 
 install: $(STAMP)

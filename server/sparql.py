@@ -15,7 +15,6 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
-from markupsafe import escape
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.config import Config
@@ -213,27 +212,8 @@ def _describe_service(params: dict[str, list[str]]) -> Response:
     return Response(service_description.serialize(triples, fmt), content_type=fmt.content_type)
 
 
-_EXAMPLE = """SELECT ?graph (COUNT(*) AS ?triples)
-WHERE { GRAPH ?graph { ?s ?p ?o } }
-GROUP BY ?graph
-ORDER BY DESC(?triples)"""
-
-
 def _form_page() -> str:
-    """A minimal query form (to be replaced by a full editor)."""
-    config = _config()
-    options = "".join(
-        f'<option value="{f.key}">{escape(f.media_type)}</option>'
-        for f in formats.SOLUTION_FORMATS
-    )
-    return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<title>SPARQL endpoint</title></head>\n<body>\n<h1>SPARQL endpoint</h1>\n"
-        f'<form method="get" action="{escape(request.base_url)}">\n'
-        f'<textarea name="query" rows="14" cols="90">{escape(_EXAMPLE)}</textarea><br>\n'
-        f'<label>Results as <select name="format">{options}</select></label>\n'
-        '<button type="submit">Run query</button>\n</form>\n'
-        f"<p>Read-only. The default graph is the union of all named graphs. Queries stop "
-        f"after {config.query_timeout:g} s and return at most {config.max_results} rows.</p>\n"
-        "</body></html>\n"
-    )
+    """The query editor for browsers (server/pages.py)."""
+    from server.pages import editor_page
+
+    return editor_page()
