@@ -116,23 +116,26 @@ def query(ctx: click.Context, sparql: str | None, query_file: str | None, fmt: s
 
 @main.command()
 @click.option("--format", "fmt", default="ttl", show_default=True,
-              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), help="Output format.")
+              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "context", "void",
+                                 "alignment", "wikibase", "quickstatements", "candidates",
+                                 "skipped"]),
+              help="Output format (graph dumps, dataset description or Wikidata exports).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to this file instead of standard output.")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False),
+              help="Write every format, plus SHA256SUMS, into this directory (docs/wikidata.md).")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: str | None) -> None:
-    """Export the whole graph (TriG, N-Quads and JSON-LD keep the named graphs)."""
-    from kg.export import export as run_export
+def export(ctx: click.Context, fmt: str, output: str | None, all_dir: str | None) -> None:
+    """Export the graph: dumps with the dataset description, and Wikidata statements."""
+    from kg.export import write_export
 
-    config = _config(ctx)
-    data = run_export(config.store_path, fmt, base=config.base_iri)
-    if output:
-        tmp = Path(output + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(output)
-        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+    if all_dir and output:
+        raise click.UsageError("give --all DIR or --output FILE, not both")
+    result = write_export(_config(ctx), fmt=fmt, output=output, all_dir=all_dir)
+    if result.data is not None:
+        sys.stdout.buffer.write(result.data)
     else:
-        sys.stdout.buffer.write(data)
+        click.echo(result.message, err=True)
 
 
 @main.command()
@@ -186,9 +189,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     env["KG_STORE"] = str(config.store_path)
     click.echo(f"serving {config.store_path} on http://{config.host}:{config.port}/ "
                f"({config.workers} workers)", err=True)
+    # gunicorn's own worker timeout stays well above the query timeout, which the query
+    # executor enforces by itself.
     argv = [sys.executable, "-m", "gunicorn", "--workers", str(config.workers),
             "--bind", f"{config.host}:{config.port}", "--access-logfile", "-",
-            "server.wsgi:app"]
+            "--timeout", str(int(max(30, 3 * config.query_timeout))), "server.wsgi:app"]
     _exec(argv, env)
 
 
@@ -212,3 +217,7 @@ def settings_markdown() -> str:
         "as an environment variable, in a TOML file (`KG_CONFIG`) or, for some, as a " \
         "command-line option.\n\n" + "\n".join(rows) + "\n"
 
+
+
+if __name__ == "__main__":
+    main()
