@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src server tests bench
 
 test: $(STAMP) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

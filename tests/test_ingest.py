@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import CORPUS, MAPPINGS
-from kg.build import build, check
+from kg.build import build, check, compile_graphs
 from kg.cli import main
 from kg.config import Config
 from kg.errors import DocumentError
@@ -95,21 +95,27 @@ def test_draft_is_valid_and_a_candidate_becomes_a_fact(empty_project: Config) ->
             "latin-1"), "not valid UTF-8"),
     ],
 )
-def test_bad_file_is_named_skipped_and_strict_stops(empty_project: Config, name: str,
-                                                    content: bytes, message: str) -> None:
-    build(empty_project)
+def test_bad_file_is_named_and_skipped_or_stops_a_strict_build(
+        empty_project: Config, name: str, content: bytes, message: str) -> None:
     bad = Path(empty_project.corpus_dir) / name
     bad.write_bytes(content)
-    report = build(empty_project)
-    assert report.documents == 1
+    compiled = compile_graphs(empty_project)
+    assert [d.id for d in compiled.documents] == ["1948-12-30-mao-to-stalin"]
     assert any(item.startswith(f"{bad.stem}: skipped") and message in item
-               for item in report.review)
+               for item in compiled.review.items)
     with pytest.raises(DocumentError, match=message) as err:
-        build(empty_project, strict=True)
+        compile_graphs(empty_project, strict=True)
     assert err.value.file and err.value.file.endswith(name)
-    # The store built before still answers.
+
+
+def test_bad_file_loses_nothing_already_built(empty_project: Config) -> None:
+    build(empty_project)
+    (Path(empty_project.corpus_dir) / "binary.txt").write_bytes(b"\x00\x01")
+    with pytest.raises(DocumentError):
+        build(empty_project, strict=True)
     assert select(empty_project.store_path, "SELECT ?s WHERE { ?s a kg:Cable }",
                   base=empty_project.base_iri).rows
+    assert build(empty_project).documents == 1  # and a lenient build goes on
 
 
 def test_add_reports_an_unreadable_file_and_adds_the_others(empty_project: Config,

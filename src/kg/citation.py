@@ -1,14 +1,19 @@
-"""Archival citations, reprints and translators, as the Digital Archive prints them.
+"""Archival citations, reprints, translators and contributors, as the Digital Archive
+prints them.
 
-The archive's citation paragraph packs three things into a few sentences::
+The archive's citation paragraph packs several things into a few sentences::
 
     APRF, F. 45, Op. 1, D. 331, Ll. 50-55, and RGASPI, f. 558, op. 11, d. 331, ll. 0050-0055.
     Reprinted in Andrei Ledovskii, Raisa Mirovitskaia and Vladimir Miasnikov,
     Sovetsko-Kitaiskie Otnosheniia, Vol. 5, Book 2, 1946-February 1950 (Moscow: Pamiatniki
     Istoricheskoi Mysli, 2005), pp. 128-132. Translated by Sergey Radchenko.
 
-Each function here reads one of them out of such a paragraph; none needs the others.
-Values stay strings exactly as printed ("0050-0055" keeps its zeros), except the year.
+References are written "APRF", "AP RF" or "APRF:", with their parts spelled out ("Fond 45,
+Opis 1, Delo 331, Listy 50-55") or abbreviated ("F. 45, Op. 1, D. 331, Ll. 50-55"), a papka
+sometimes among them. Some documents cite a published Chinese source instead of an archive:
+that is a citation with no archive. Each function here reads one of these things out of
+such a paragraph; none needs the others. Values stay strings exactly as printed
+("0050-0055" keeps its zeros), except the archive (one spelling per archive) and the year.
 """
 
 from __future__ import annotations
@@ -16,14 +21,67 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: One archive reference: archive, fond (f.), opis (op.), delo (d.), folios (l. / ll.).
+# --- data tables -----------------------------------------------------------------------
+
+#: Archives written in more than one way -> the abbreviation the graph uses. An archive not
+#: listed is kept as written (any capitalised abbreviation followed by a fond is one).
+ARCHIVES: dict[str, str] = {
+    "APRF": "APRF",
+    "AP RF": "APRF",
+    "AVPRF": "AVPRF",
+    "AVP RF": "AVPRF",
+    "AVP SSSR": "AVPSSSR",
+    "RGASPI": "RGASPI",
+    "RGANI": "RGANI",
+    "GARF": "GARF",
+    "TsAMO": "TsAMO",
+    "TsAMO RF": "TsAMO",
+    "RGVA": "RGVA",
+    "RGAE": "RGAE",
+    "TsKhSD": "TsKhSD",
+    "RTsKhIDNI": "RTsKhIDNI",
+}
+
+#: The parts of a reference after the archive, spelled out or abbreviated -> field.
+REFERENCE_PARTS: dict[str, str] = {
+    "fond": "fond", "f.": "fond",
+    "opis": "opis", "opis'": "opis", "op.": "opis",
+    "delo": "delo", "d.": "delo",
+    "papka": "papka", "pap.": "papka",
+    "listy": "folios", "list": "folios", "ll.": "folios", "l.": "folios",
+    "folios": "folios", "folio": "folios",
+}
+
+#: Sentences that credit people after the source: where the source ends.
+CREDIT_OPENINGS = ("Reprinted in", "Translated", "Translation", "Obtained", "Contributed")
+
+# --- patterns ---------------------------------------------------------------------------
+
+_ARCHIVE_NAMES = sorted(ARCHIVES, key=len, reverse=True)
+#: An archive followed by its fond: "APRF, F. 45", "AP RF: Fond 45", "RGASPI, f. 558".
 ARCHIVE_REFERENCE_RE = re.compile(
-    r"\b(?P<archive>[A-Z][A-Za-z]{1,15})[,:]?\s+"
-    r"[Ff](?:ond)?\.\s*(?P<fond>[\w-]+)"
-    r"(?:,\s*[Oo]p(?:is)?\.\s*(?P<opis>[\w-]+))?"
-    r"(?:,\s*[Dd](?:elo)?\.\s*(?P<delo>[\w-]+))?"
-    r"(?:,\s*[Ll]l?\.\s*(?P<folios>\w+(?:\s*[-–]\s*\w+)?(?:,\s*\d+(?:\s*[-–]\s*\d+)?)*))?"
+    r"\b(?P<archive>" + "|".join(re.escape(name) for name in _ARCHIVE_NAMES)
+    + r"|[A-Z][A-Za-z]{1,15})[,:]?\s+(?=F\.|f\.|Fond\b|fond\b)"
 )
+_PART_RE = re.compile(
+    r"(?P<label>Fond|F\.|Opis'?|Op\.|Delo|D\.|Papka|Pap\.|Listy|List|Ll\.|L\.|Folios?)"
+    r"\s*(?P<value>[\w-]+)",
+    re.IGNORECASE,
+)
+_FOLIOS_RE = re.compile(
+    r"(?:Listy|List|Ll\.|L\.|Folios?)\s*(?P<value>\w+(?:\s*[-–]\s*\w+)?"
+    r"(?:,\s*\d+(?:\s*[-–]\s*\d+)?)*)",
+    re.IGNORECASE,
+)
+_PART_SEPARATOR_RE = re.compile(r"\s*[,;]?\s*")
+
+#: A published source: "<title>[, vol. N] (<place>: <publisher>, <year>)[, <pages>]".
+PUBLISHED_SOURCE_RE = re.compile(
+    r"[^()]*?\([^():]+:\s*[^()]+?,\s*\d{4}\)(?:,\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?"
+)
+#: In a quoted citation the source follows the archive's own name.
+_ARCHIVE_NAME_RE = re.compile(r"Digital Archive,\s*")
+_CREDIT_RE = re.compile(r"\.?\s+(?=" + "|".join(CREDIT_OPENINGS) + r")")
 
 #: "Reprinted in <editors>, <title>, <Vol. N>, <Book N>, <period> (<place>: <publisher>,
 #: <year>), pp. <pages>."
@@ -37,22 +95,37 @@ _BOOK_RE = re.compile(r"^(?:Book|Kn\.|Kniga)\s*(?P<value>\w+)$")
 _EDITOR_SEPARATOR_RE = re.compile(r"\s+and\s+|\s*&\s*")
 _EDITOR_SUFFIX_RE = re.compile(r"\s*\(?\beds?\.\)?$")
 
-#: "Translated [for CWIHP] by <name>." A name may start with initials ("V. Zubok").
+#: A person's name: words and initials ("V. M. Zubok", "Kathryn Weathersby").
+_NAME = r"(?:[A-Z][a-z]?\.\s*)*[A-Z][\w'’-]*(?:\s+(?:[A-Z][a-z]?\.|[A-Z][\w'’-]*|de|van|von))*"
+_NAMES = _NAME + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*"
+#: "Translated [for CWIHP] [from Russian] by <name>.", "Obtained by X and translated by
+#: <name>.", "Obtained and translated for CWIHP by <name>.", "Translation by <name>."
 TRANSLATOR_RE = re.compile(
-    r"Translated\b[^.]*?\bby\s+(?P<name>(?:[A-Z]\.\s*)*[^.]+?)\.(?=\s|$)"
+    r"(?:Obtained(?:\s+by\s+" + _NAMES + r")?\s+and\s+)?"
+    r"(?:[Tt]ranslated|[Tt]ranslation)\b[^.]*?\bby\s+(?P<name>" + _NAMES + r")"
+    r"(?:\s+(?:for|with)\b[^.]*)?\.?"
 )
+#: "Contributed by <name>." credits who gave the document, not who translated it.
+CONTRIBUTOR_RE = re.compile(r"\b[Cc]ontributed by\s+(?P<name>" + _NAMES + r")")
 
 
 @dataclass(frozen=True)
 class Citation:
-    """One archival reference, e.g. APRF, fond 45, opis 1, delo 331, folios 50-55."""
+    """One archival reference, e.g. APRF, fond 45, opis 1, delo 331, folios 50-55; or, with
+    ``archive`` None, a published source the page gives instead of an archive."""
 
     text: str
-    archive: str
-    fond: str
+    archive: str | None
+    fond: str | None
     opis: str | None
     delo: str | None
     folios: str | None
+    papka: str | None = None
+
+    @property
+    def published(self) -> bool:
+        """True for a published source ("Jianguo yilai Mao Zedong wengao, vol. 1 ...")."""
+        return self.archive is None
 
 
 @dataclass(frozen=True)
@@ -72,18 +145,58 @@ class Reprint:
 
 
 def parse_citations(text: str) -> tuple[Citation, ...]:
-    """Every archive reference in ``text``, in order ("X, and Y" gives two)."""
-    return tuple(
-        Citation(
-            text=match.group(0),
-            archive=match["archive"],
-            fond=match["fond"],
-            opis=match["opis"],
-            delo=match["delo"],
-            folios=match["folios"],
-        )
+    """Every archive reference in ``text``, in order ("X, and Y" gives two). Without any,
+    the published source the citation gives, as a citation with no archive."""
+    found = [
+        citation
         for match in ARCHIVE_REFERENCE_RE.finditer(text)
+        if (citation := _reference(text, match)) is not None
+    ]
+    if not found and (source := published_source(text)):
+        found.append(Citation(source, None, None, None, None, None))
+    return tuple(found)
+
+
+def _reference(text: str, match: re.Match[str]) -> Citation | None:
+    """The reference whose archive ``match`` found: its parts, in any order."""
+    parts: dict[str, str] = {}
+    pos = end = match.end()
+    while True:
+        pos = _PART_SEPARATOR_RE.match(text, pos).end()  # type: ignore[union-attr]
+        part = _PART_RE.match(text, pos)
+        if not part:
+            break
+        field = REFERENCE_PARTS[part["label"].casefold()]
+        if field in parts:
+            break
+        if field == "folios":
+            part = _FOLIOS_RE.match(text, pos) or part
+        parts[field] = part["value"]
+        pos = end = part.end()
+    if "fond" not in parts:
+        return None
+    return Citation(
+        text=text[match.start():end],
+        archive=ARCHIVES.get(match["archive"], match["archive"]),
+        fond=parts["fond"],
+        opis=parts.get("opis"),
+        delo=parts.get("delo"),
+        folios=parts.get("folios"),
+        papka=parts.get("papka"),
     )
+
+
+def published_source(text: str) -> str | None:
+    """The published source a citation gives instead of an archive, without its closing
+    period ("Jianguo yilai Mao Zedong wengao, vol. 1 (Beijing: Zhongyang wenxian
+    chubanshe, 1987), 131-133"), or None."""
+    if match := _ARCHIVE_NAME_RE.search(text):
+        text = text[match.end():]
+    elif text.lstrip()[:1] in "\"“":
+        return None
+    credit = _CREDIT_RE.search(text)
+    source = (text[:credit.start()] if credit else text).strip().rstrip(".")
+    return source if PUBLISHED_SOURCE_RE.fullmatch(source) else None
 
 
 def parse_reprint(text: str) -> Reprint | None:
@@ -107,11 +220,17 @@ def parse_reprint(text: str) -> Reprint | None:
 
 
 def parse_translator(text: str) -> tuple[str, str] | None:
-    """``(name, sentence)`` from "Translated ... by <name>.", or None."""
+    """``(name, sentence)`` from "Translated ... by <name>." and its variants, or None."""
     match = TRANSLATOR_RE.search(text)
     if not match:
         return None
     return match["name"].strip(), match.group(0)
+
+
+def parse_contributor(text: str) -> str | None:
+    """The name in "Contributed by <name>.", or None (a contributor is not a translator)."""
+    match = CONTRIBUTOR_RE.search(text)
+    return match["name"].strip() if match else None
 
 
 def _split_reprint_head(

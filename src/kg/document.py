@@ -1,37 +1,60 @@
-"""Parse a corpus document, as the Wilson Center Digital Archive publishes it, into a
-:class:`Document`: header metadata, the body's paragraphs with character offsets, the
-editor's square brackets, the archival citation, reprint, translator and rights.
+"""Parse a corpus document, as the Wilson Center Digital Archive and its mirrors publish it,
+into a :class:`Document`: header metadata, correspondents, the body's paragraphs with
+character offsets, the editor's square brackets, codenames, the archival citation, reprint,
+translator, rights and the labelled fields.
 
 Pure parsing, standard library only. Every offset points into ``Document.source``, the file
 exactly as read (no newline normalisation), so evidence quotes can be located in it.
 
-A page is read in three steps: detect its layout from the first line (:data:`LAYOUTS`), let
-that layout's reader split the lines into sections (:class:`_Sections`), then parse each
-section (title, citation, body, brackets, signature) with functions shared by all layouts.
-A new layout needs a marker in :data:`LAYOUTS` and a reader; the tables below say what is
-page furniture, which document types and field labels exist.
+A page is read in two steps: :mod:`kg.layouts` finds where the page starts, its layout
+and which lines are date, title, summary, citation, labelled fields and body; then each
+section is parsed with functions shared by all layouts: titles and dates (:mod:`kg.titles`),
+names and codenames (:mod:`kg.names`), citations (:mod:`kg.citation`), and here the body's
+paragraphs, brackets, signature and codenames.
+Fields a page does not have stay None or empty: nothing is guessed.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.citation import Citation, Reprint, parse_citations, parse_reprint, parse_translator
+from kg.citation import (
+    Citation,
+    Reprint,
+    parse_citations,
+    parse_contributor,
+    parse_reprint,
+    parse_translator,
+)
 from kg.errors import DocumentError
+from kg.layouts import Page, read_page
+from kg.names import (
+    FAMILY_NAMES,
+    Correspondent,
+    clean_name,
+    codename_pairs,
+    is_codename_pair,
+    is_completion,
+    known_codename,
+)
+from kg.titles import Title, canonical_type, normalized_title, parse_date, parse_title
 
 __all__ = [
     "Bracket",
     "Citation",
+    "Codename",
     "Correspondent",
     "Document",
     "Paragraph",
     "Reprint",
     "Signature",
     "Title",
+    "duplicate_key",
+    "duplicate_keys",
     "find_all_quotes",
     "find_brackets",
     "find_quote",
@@ -43,65 +66,12 @@ __all__ = [
 
 # --- data tables -----------------------------------------------------------------------
 
-#: Layouts, recognised by their first non-blank line (compared as :func:`_plain` gives it).
-#: "archive-trailer": skip link, date, title, body, then summary, "Document Information",
-#: citation, rights and labelled fields. "archive-search": search box, date, summary and
-#: quoted citation in the header, then the body and nothing after it.
-LAYOUTS: dict[str, str] = {
-    "skip to content": "archive-trailer",
-    "search in": "archive-search",
-}
-
-#: Page furniture lines, compared as :func:`_plain` gives them (bullets dropped, lower case).
-CHROME_LINES = frozenset({
-    "skip to content",
-    "search in",
-    "digital archive international history declassified",
-    "citation",
-    "get citation",
-    "share document",
-    "document information",
-})
-#: Links to the transcript's formats ("English HTML", "Russian PDF") head the body.
-FORMAT_LINK_RE = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)? (?:HTML|PDF)$")
-CITATION_CLOSER = "share document"
-TRAILER_HEADING = "document information"
-
-#: Labelled fields of the trailing section -> the Document attribute they fill.
-FIELD_LABELS: dict[str, str] = {
-    "original uploaded date": "uploaded_date",
-    "record id": "record_id",
-}
-
-#: Document types a title may start with, in their canonical spelling. Longest match wins.
-DOCUMENT_TYPES: tuple[str, ...] = (
-    "Cable",
-    "Telegram",
-    "Ciphered Telegram",
-    "Draft Telegram",
-    "Letter",
-    "Record of Conversation",
-    "Memorandum",
-    "Minutes",
-    "Report",
-    "Note",
-)
-
-MONTHS: dict[str, int] = {
-    name: number
-    for number, month in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"),
-        start=1,
-    )
-    for name in (month, month[:3], "sept" if month == "september" else month[:3])
-}
-
 #: Capitalised words that precede a bracket without being the name it identifies.
 NOT_NAMES = frozenset({
     "A", "An", "The", "This", "That", "These", "Those", "I", "We", "He", "She", "They", "It",
     "You", "Our", "His", "Her", "Their", "In", "On", "At", "To", "From", "Of", "And", "But",
     "Comrade", "Comrades", "Com", "Cde", "General", "Marshal", "Chairman", "Mr", "Mrs",
+    "Today", "Yesterday", "Then", "When", "After", "Before", "If", "As", "Also", "Tell",
 })
 #: Bracketed words that are insertions even after a name: "Mao Zedong [He]" is no gloss.
 NOT_IDENTIFICATIONS = frozenset({
@@ -113,35 +83,31 @@ NAME_PARTICLES = frozenset({"of", "de", "van", "von", "the", "and"})
 #: Square brackets that are page artefacts, not the editor's: an obfuscated e-mail address.
 NOT_EDITORIAL = frozenset({"email protected"})
 
-BRACKET_KINDS = ("identification", "sic", "omission", "completion", "insertion")
+#: "identification": the bracket names who the word before it is ("Filippov [Stalin]",
+#: "Beiping [Beijing]"); "codename": the bracket gives the codename used for the real name
+#: before it ("Stalin [Kuznetsov]"); "completion": it completes a word or a name
+#: ("Com[rade]", "Liu [Shaoqi]", "[Li] Fuchun"); "sic", "omission" ("[...]"), and
+#: "insertion" for everything else the editor added.
+BRACKET_KINDS = ("identification", "codename", "sic", "omission", "completion", "insertion")
 
 _BRACKET_RE = re.compile(r"\[([^\[\]\r\n]*)\]")
 _OMISSION_RE = re.compile(r"(?:\.\s*){3}|…")
 _SIC_RE = re.compile(r"sic\b", re.IGNORECASE)
-_NAME_BEFORE_RE = re.compile(r"(?:(?<=\s)|^)((?:[A-Z][\w'’-]*\s){0,2}[A-Z][\w'’-]*) $")
-_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
-_QUOTED_TITLE_RE = re.compile(r"^[\"“](?P<title>[^\"”]+?),?[\"”]")
+_NAME_BEFORE_RE = re.compile(r"(?:(?<=[\s\"“‘(])|^)((?:[A-Z][\w'’-]*\s){0,2}[A-Z][\w'’-]*) $")
+_INITIAL_RE = re.compile(r"^(?:[A-Z][a-z]?\.)+$")
 _SIGNATURE_RE = re.compile(
-    r"^(?:No\.\s*(?P<number>\d+)\s+)?"
-    r"(?P<name>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,3})"
-    r"(?:,\s*(?P<day>\d{1,2})\.(?P<month>\d{1,2})(?:\.(?P<year>\d{4}))?)?\.?$"
+    r"^(?:(?:No\.?|Nº|№|N°)\s*(?P<number>\d[\w/-]*)\s+)?"
+    r"(?P<name>(?:[A-ZА-Я]\s){2,}[A-ZА-Я]"
+    r"|(?:[A-Z][a-z]?\.\s?)*[A-Z][\w'’-]*(?:\s(?:[A-Z][a-z]?\.\s?)*[A-Z][\w'’-]*){0,3})"
+    r"(?:,?\s+(?P<date>[\dIVX][\dIVX./-]*))?\.?$"
 )
-_DATE_PATTERNS = (
-    re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$"),
-    re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$"),
-    re.compile(r"^(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$"),
-    re.compile(r"^(?P<year>\d{4})(?:-(?P<num_month>\d{2})(?:-(?P<day>\d{2}))?)?$"),
+#: "Name [Name]" or "Name (Name)" in a body: a codename pair when one side is a codename.
+_PAIR_RE = re.compile(
+    r"(?P<outer>(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*)\s*[\[(]"
+    r"(?P<inside>[A-Z][^\[\]()\n]{0,60}?)[\])]"
 )
 
 # --- the parsed document ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Correspondent:
-    """A sender, recipient or intermediary: the name as written and the editor's gloss."""
-
-    name: str
-    identified_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +124,8 @@ class Bracket:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A run of non-blank body lines; ``source[start:end] == text``."""
+    """A run of non-blank body lines (one line in a mirror copy without blank lines);
+    ``source[start:end] == text``."""
 
     ordinal: int
     text: str
@@ -168,23 +135,22 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Signature:
-    """The closing line: "No. 472 Kovalev, 17.5" or just "Mao Zedong"."""
+    """The closing line: "No. 472 Kovalev, 17.5", "S H T Y K O V" or just "Mao Zedong".
+    ``name`` is cleaned ("Shtykov"); ``date_text`` is the date as written."""
 
     text: str
     name: str
     number: str | None
     date: str | None
+    date_text: str | None = None
 
 
 @dataclass(frozen=True)
-class Title:
-    """What a title such as "Ciphered Telegram No.54755 from Kovalev to Filippov" says."""
+class Codename:
+    """A cover name the page identifies: "Filippov" is "Stalin"."""
 
-    doc_type: str | None = None
-    incoming_numbers: tuple[str, ...] = ()
-    senders: tuple[Correspondent, ...] = ()
-    recipients: tuple[Correspondent, ...] = ()
-    intermediaries: tuple[Correspondent, ...] = ()
+    name: str
+    person: str
 
 
 @dataclass(frozen=True)
@@ -215,6 +181,16 @@ class Document:
     uploaded_date: str | None
     body: tuple[Paragraph, ...]
     signature: Signature | None
+    participants: tuple[Correspondent, ...] = ()
+    codenames: tuple[Codename, ...] = ()
+    funding: str | None = None
+    language: str | None = None
+    record_type: str | None = None
+    donors: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    contributor: str | None = None
+    excerpt: bool = False
+    warnings: tuple[str, ...] = ()
 
     @property
     def body_text(self) -> str:
@@ -242,50 +218,80 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
     doc_id = doc_id if doc_id is not None else Path(path).stem
     if not text.strip():
         raise DocumentError("file is empty", file=path)
-    if "\x00" in text:
+    if "\x00" in text or _mostly_control(text):
         raise DocumentError("binary file, not text", file=path)
-    lines = _split_lines(text)
-    layout = _detect_layout(lines, path)
-    sections = _READERS[layout](lines)
-    body = _paragraphs(text, sections.body)
+    page = read_page(text, path)
+    body = _paragraphs(text, page)
     if not body:
         raise DocumentError(
-            f"no body found: the page ({layout} layout) has no text after its header", file=path
+            f"no body found: the page ({page.layout} layout) has no text after its header",
+            file=path,
         )
-    date = parse_date(sections.date_line.text) if sections.date_line else None
-    title_text = sections.title.text if sections.title else None
+    title_text = " ".join(page.title.text.split()) if page.title else None
     title = parse_title(title_text) if title_text else Title()
+    date, date_text = _header_date(page, title)
     signature = _signature(body[-1].text, year=date[:4] if date else None)
-    translated = parse_translator(sections.citation) if sections.citation else None
+    if date is None and signature and signature.date:
+        date, date_text = signature.date, signature.date_text
+    citation = page.citation or ""
+    translated = parse_translator(citation)
     spans = [(p.start, p.end) for p in body]
-    if sections.title:
-        spans.insert(0, (sections.title.start, sections.title.end))
+    if page.title:
+        spans.insert(0, (page.title.start, page.title.end))
     return Document(
         id=doc_id,
         path=path,
         source=text,
-        layout=layout,
+        layout=page.layout,
         title=title_text,
         date=date,
-        date_text=sections.date_line.text if sections.date_line else None,
-        doc_type=title.doc_type,
+        date_text=date_text,
+        doc_type=title.doc_type or canonical_type(page.value("type")),
         incoming_numbers=title.incoming_numbers,
         outgoing_numbers=(signature.number,) if signature and signature.number else (),
         senders=title.senders,
         recipients=title.recipients,
         intermediaries=title.intermediaries,
         brackets=find_brackets(text, spans),
-        summary=sections.summary,
-        citations=parse_citations(sections.citation) if sections.citation else (),
-        reprint=parse_reprint(sections.citation) if sections.citation else None,
+        summary=page.summary or page.value("summary"),
+        citations=parse_citations(citation),
+        reprint=parse_reprint(citation),
         translator=translated[0] if translated else None,
         translator_text=translated[1] if translated else None,
-        rights=sections.rights,
-        record_id=sections.fields.get("record_id"),
-        uploaded_date=sections.fields.get("uploaded_date"),
+        rights=page.rights or page.paragraphs("rights"),
+        record_id=page.value("record_id"),
+        uploaded_date=page.value("uploaded_date"),
         body=body,
         signature=signature,
+        participants=title.participants,
+        codenames=_codenames(title, body),
+        funding=page.funding,
+        language=page.value("language", ", "),
+        record_type=page.value("type"),
+        donors=page.values("donors"),
+        authors=page.values("authors"),
+        contributor=parse_contributor(citation),
+        excerpt=title.excerpt,
+        warnings=tuple(page.warnings),
     )
+
+
+def duplicate_key(doc: Document) -> str:
+    """The key under which copies of one document from different mirrors coincide: the
+    record ID when the page has one, else the date and the normalised title."""
+    if doc.record_id:
+        return f"record:{doc.record_id.strip()}"
+    return f"title:{doc.date or ''}:{normalized_title(doc.title or '')}"
+
+
+def duplicate_keys(doc: Document) -> tuple[str, ...]:
+    """Every key a copy of ``doc`` may share with it: the record ID's (when present) and the
+    date-and-title one (when the page has a title), so that a copy with a record ID and a
+    mirror without one can be matched too."""
+    keys = [f"record:{doc.record_id.strip()}"] if doc.record_id else []
+    if doc.title:
+        keys.append(f"title:{doc.date or ''}:{normalized_title(doc.title)}")
+    return tuple(keys)
 
 
 def _check_bytes(data: bytes, path: str) -> None:
@@ -299,324 +305,64 @@ def _check_bytes(data: bytes, path: str) -> None:
         raise DocumentError(f"not valid UTF-8 (byte {err.start})", file=path) from None
 
 
-# --- lines and layouts ------------------------------------------------------------------
+def _mostly_control(text: str) -> bool:
+    """More than one character in ten is a control character: not a text page."""
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    return controls * 10 > len(text)
 
 
-@dataclass(frozen=True)
-class _Line:
-    """A line of the source, stripped; ``start``/``end`` bound the stripped text."""
-
-    text: str
-    start: int
-    end: int
-
-    @property
-    def plain(self) -> str:
-        return _plain(self.text)
-
-
-@dataclass
-class _Sections:
-    """What a layout reader finds: which lines are header, body and trailer."""
-
-    date_line: _Line | None = None
-    title: _Line | None = None
-    summary: str | None = None
-    citation: str | None = None
-    rights: str | None = None
-    fields: dict[str, str | None] = field(default_factory=dict)
-    body: list[_Line] = field(default_factory=list)
-
-
-def _plain(text: str) -> str:
-    """A line as compared with the chrome tables: no bullets, single spaces, lower case."""
-    return " ".join(text.lstrip("\ufeff•·▪◦ ").split()).casefold()
-
-
-def _split_lines(source: str) -> list[_Line]:
-    lines = []
-    pos = 1 if source.startswith("\ufeff") else 0
-    while True:
-        newline = _NEWLINE_RE.search(source, pos)
-        end = newline.start() if newline else len(source)
-        raw = source[pos:end]
-        text = raw.strip()
-        start = pos + (raw.index(text) if text else 0)
-        lines.append(_Line(text, start, start + len(text)))
-        if newline is None:
-            return lines
-        pos = newline.end()
-
-
-def _detect_layout(lines: list[_Line], path: str = "<text>") -> str:
-    """The layout name for a page, from its first non-blank line (see :data:`LAYOUTS`)."""
-    first = next((line for line in lines if line.text), None)
-    if first is not None and first.plain in LAYOUTS:
-        return LAYOUTS[first.plain]
-    known = " or ".join(repr(marker) for marker in LAYOUTS)
-    shown = first.text[:60] if first else ""
-    raise DocumentError(
-        f"unrecognised page layout: first line is {shown!r}; a Digital Archive page starts "
-        f"with {known} (case-insensitive)",
-        file=path,
-    )
-
-
-def _is_chrome(line: _Line) -> bool:
-    return line.plain in CHROME_LINES or bool(FORMAT_LINK_RE.match(line.text))
-
-
-def _skip(lines: list[_Line], i: int) -> int:
-    """Index of the next line from ``i`` on that is neither blank nor page chrome."""
-    while i < len(lines) and (not lines[i].text or _is_chrome(lines[i])):
-        i += 1
-    return i
-
-
-def _read_date(lines: list[_Line], i: int, sections: _Sections) -> int:
-    """Skip chrome from ``i``, read an optional date line; return the index after it."""
-    i = _skip(lines, i)
-    if i < len(lines) and parse_date(lines[i].text):
-        sections.date_line = lines[i]
-        i += 1
-    return i
-
-
-def _read_trailer_layout(lines: list[_Line]) -> _Sections:
-    """Skip link, date, title, body; summary, "Document Information", citation, rights,
-    labelled fields."""
-    sections = _Sections()
-    i = _skip(lines, _read_date(lines, 0, sections))
-    if i < len(lines) and lines[i].plain != TRAILER_HEADING:
-        sections.title = lines[i]
-        i += 1
-    trailer = next((j for j in range(i, len(lines)) if lines[j].plain == TRAILER_HEADING), None)
-    body = lines[i:trailer]
-    if trailer is not None:
-        blocks = _blocks(body)
-        if blocks:  # the summary is the paragraph just before "Document Information"
-            sections.summary = _joined(blocks[-1])
-            body = [line for line in body if line.start < blocks[-1][0].start]
-        _read_trailer(lines[trailer + 1:], sections)
-    sections.body = body
-    return sections
-
-
-def _read_trailer(lines: list[_Line], sections: _Sections) -> None:
-    """The part after "Document Information": citation paragraph, rights, labelled fields."""
-    blocks = _blocks(lines)
-    first_field = next(
-        (n for n, block in enumerate(blocks) if block[0].plain in FIELD_LABELS), len(blocks)
-    )
-    prose = blocks[:first_field]
-    if prose:
-        sections.citation = _joined(prose[0])
-    if len(prose) > 1:
-        sections.rights = "\n\n".join(_joined(block) for block in prose[1:])
-    sections.fields = _labelled_fields([line for block in blocks[first_field:] for line in block])
-
-
-def _labelled_fields(lines: list[_Line]) -> dict[str, str | None]:
-    """Values of "Label" lines, each followed by its value (or directly by the next label)."""
-    fields: dict[str, str | None] = {}
-    current = None
-    for line in lines:
-        if line.plain in FIELD_LABELS:
-            current = FIELD_LABELS[line.plain]
-            fields[current] = None
-        elif current is not None:
-            previous = fields[current]
-            fields[current] = f"{previous} {line.text}" if previous else line.text
-    return fields
-
-
-def _read_search_layout(lines: list[_Line]) -> _Sections:
-    """Search box, date, "Citation" with summary and quoted citation, "share document",
-    format link, body."""
-    sections = _Sections()
-    block_start = i = _skip(lines, _read_date(lines, 0, sections))  # past "get citation"
-    while i < len(lines) and lines[i].plain != CITATION_CLOSER:
-        i += 1
-    if i == len(lines):  # no citation block at all: everything after the date is body
-        i = block_start
-    else:
-        _read_citation_block([line for line in lines[block_start:i] if line.text], sections)
-    sections.body = lines[_skip(lines, i):]
-    return sections
-
-
-def _read_citation_block(lines: list[_Line], sections: _Sections) -> None:
-    """Summary lines, then the citation line that opens with the quoted title."""
-    quoted = [n for n, line in enumerate(lines) if _QUOTED_TITLE_RE.match(line.text)]
-    at = quoted[-1] if quoted else len(lines) - 1
-    if at < 0:
-        return
-    sections.summary = _joined(lines[:at]) or None
-    sections.citation = _joined(lines[at:])
-    if match := _QUOTED_TITLE_RE.match(lines[at].text):
-        start = lines[at].start + match.start("title")
-        sections.title = _Line(match["title"], start, start + len(match["title"]))
-
-
-_READERS = {
-    "archive-trailer": _read_trailer_layout,
-    "archive-search": _read_search_layout,
-}
-
-
-def _blocks(lines: list[_Line]) -> list[list[_Line]]:
-    """Runs of consecutive non-blank lines."""
-    blocks: list[list[_Line]] = []
-    run: list[_Line] = []
-    for line in [*lines, _Line("", 0, 0)]:
-        if line.text:
-            run.append(line)
-        elif run:
-            blocks.append(run)
-            run = []
-    return blocks
-
-
-def _joined(lines: list[_Line]) -> str:
-    return " ".join(line.text for line in lines)
-
-
-def _paragraphs(source: str, lines: list[_Line]) -> tuple[Paragraph, ...]:
+def _paragraphs(source: str, page: Page) -> tuple[Paragraph, ...]:
     return tuple(
-        Paragraph(n, source[block[0].start:block[-1].end], block[0].start, block[-1].end)
-        for n, block in enumerate(_blocks(lines), start=1)
+        Paragraph(n, source[run[0].start:run[-1].end], run[0].start, run[-1].end)
+        for n, run in enumerate(page.body_runs(), start=1)
     )
 
 
-# --- dates, titles, signatures ----------------------------------------------------------
+# --- dates, signatures, codenames -------------------------------------------------------
 
 
-def parse_date(text: str) -> str | None:
-    """ISO 8601 for a date as written: "May 17, 1949" -> "1949-05-17", "May 1949" ->
-    "1949-05", "1949" -> "1949"; None when ``text`` is not a date."""
-    text = " ".join(text.split())
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if not match:
-            continue
-        parts = match.groupdict()
-        year = int(parts["year"])
-        month = MONTHS.get((parts.get("month") or "").casefold())
-        if parts.get("num_month"):
-            month = int(parts["num_month"])
-        if parts.get("month") and month is None:
-            return None
-        return _iso(year, month, int(parts["day"]) if parts.get("day") else None)
-    return None
-
-
-def _iso(year: int, month: int | None, day: int | None) -> str | None:
-    try:
-        datetime.date(year, month or 1, day or 1)
-    except ValueError:
-        return None
-    if month is None:
-        return f"{year:04d}"
-    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
-
-
-_TYPE_RE = re.compile(
-    r"^(?P<type>" + "|".join(re.escape(t) for t in sorted(DOCUMENT_TYPES, key=len, reverse=True))
-    + r")\b\s*",
-    re.IGNORECASE,
-)
-_NUMBERS_RE = re.compile(
-    r"^Nos?\.?\s*(?P<numbers>\d[\w/-]*(?:\s*(?:,|and|&)\s*\d[\w/-]*)*)\s*", re.IGNORECASE
-)
-_VIA_BRACKETED_RE = re.compile(r"\s*[\[(]via\s+(?P<via>[^\])]+)[\])]", re.IGNORECASE)
-_VIA_RE = re.compile(r",?\s*\bvia\s+(?P<via>.+?)(?=\s+to\s+|,|$)", re.IGNORECASE)
-_FOR_RE = re.compile(r",\s*for\s+(?P<for>.+)$", re.IGNORECASE)
-_TO_RE = re.compile(r"\s+to\s+", re.IGNORECASE)
-_FROM_RE = re.compile(r"^from\s+", re.IGNORECASE)
-_NAME_LIST_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
-_GLOSSED_NAME_RE = re.compile(r"^(?P<name>.+?)\s*\[(?P<gloss>[^\]]+)\]$")
-
-
-def parse_title(title: str) -> Title:
-    """Type, numbers and correspondents of a title.
-
-    Understands "<Type> [No./Nos. N[, N and N]] from X to Y", "<Type>, X to Y", "X to Y",
-    intermediaries written "via X", "[via X]" or "(via X)", and "to X, for Z" (X relays the
-    message to Z: X is an intermediary, Z the recipient). Types come from
-    :data:`DOCUMENT_TYPES`.
-    """
-    rest = " ".join(title.split())
-    doc_type = None
-    if match := _TYPE_RE.match(rest):
-        doc_type = next(t for t in DOCUMENT_TYPES if t.casefold() == match["type"].casefold())
-        rest = rest[match.end():]
-    numbers: tuple[str, ...] = ()
-    if match := _NUMBERS_RE.match(rest):
-        numbers = tuple(re.split(r"\s*(?:,|and|&)\s*", match["numbers"]))
-        rest = rest[match.end():]
-    rest = rest.lstrip(", ")
-    vias = []
-    for pattern in (_VIA_BRACKETED_RE, _VIA_RE):
-        vias += [match["via"] for match in pattern.finditer(rest)]
-        rest = pattern.sub("", rest)
-    relay = None
-    if match := _FOR_RE.search(rest):  # "to X, for Z": X relays to Z
-        relay, rest = match["for"], rest[:match.start()]
-    sender_text, recipient_text = _split_to(rest)
-    senders = ()
-    if recipient_text or _FROM_RE.match(sender_text):
-        senders = _correspondents(_FROM_RE.sub("", sender_text))
-    recipients = _correspondents(recipient_text)
-    if relay:
-        vias.append(recipient_text)
-        recipients = _correspondents(relay)
-    return Title(
-        doc_type=doc_type,
-        incoming_numbers=numbers,
-        senders=senders,
-        recipients=recipients,
-        intermediaries=tuple(c for via in vias for c in _correspondents(via)),
-    )
-
-
-def _split_to(text: str) -> tuple[str, str]:
-    """"X to Y" -> ("X", "Y"); without " to ", ("X", "")."""
-    parts = _TO_RE.split(text, maxsplit=1)
-    return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
-
-
-def _correspondents(text: str) -> tuple[Correspondent, ...]:
-    """"Mao Zedong and Zhou Enlai" -> two; "Filippov [Stalin]" -> Filippov glossed Stalin."""
-    people = []
-    for name in _NAME_LIST_RE.split(text.strip()):
-        if not name:
-            continue
-        match = _GLOSSED_NAME_RE.match(name)
-        if match and _bracket_kind_of_gloss(match["gloss"]) == "identification":
-            people.append(Correspondent(match["name"], match["gloss"].strip()))
-        else:
-            people.append(Correspondent(name))
-    return tuple(people)
-
-
-def _bracket_kind_of_gloss(inside: str) -> str:
-    core = inside.strip()
-    if _OMISSION_RE.fullmatch(core):
-        return "omission"
-    if _SIC_RE.match(core):
-        return "sic"
-    return "identification" if _looks_like_name(core) else "insertion"
+def _header_date(page: Page, title: Title) -> tuple[str | None, str | None]:
+    """The page's date: its date line, else the date after the quoted title of its
+    citation, else a date written in its title."""
+    if page.date_line:
+        return parse_date(page.date_line.text), page.date_line.text
+    if page.citation_date:
+        return page.citation_date
+    return title.date, title.date_text
 
 
 def _signature(text: str, year: str | None) -> Signature | None:
-    """The closing line when the last paragraph is one: "No. 472 Kovalev, 17.5"."""
-    match = _SIGNATURE_RE.match(text)
+    """The closing line when the last paragraph is one: "No. 472 Kovalev, 17.5",
+    "Roshchin, 13/5-50", "S H T Y K O V"."""
+    match = _SIGNATURE_RE.match(" ".join(text.split()))
     if not match:
         return None
-    date = None
-    if match["day"] and (match["year"] or year):
-        date = _iso(int(match["year"] or year), int(match["month"]), int(match["day"]))
-    return Signature(text=text, name=match["name"], number=match["number"], date=date)
+    date = parse_date(match["date"], year) if match["date"] else None
+    return Signature(text=text, name=clean_name(match["name"]), number=match["number"],
+                     date=date, date_text=match["date"] if date else None)
+
+
+def _codenames(title: Title, body: tuple[Paragraph, ...]) -> tuple[Codename, ...]:
+    """Codenames the page identifies: in its title's correspondents, and in the body's
+    "Filippov [Stalin]", "Strakhov (Li Lisan)", "Andreev [Mikoyan]"."""
+    found: dict[str, str] = {}
+    people = (*title.senders, *title.recipients, *title.intermediaries, *title.participants)
+    for c in people:
+        if c.identified_as and is_codename_pair(c.name, c.identified_as):
+            for name in (c.name, *c.aliases):
+                found.setdefault(name, c.identified_as)
+    for paragraph in body:
+        for match in _PAIR_RE.finditer(paragraph.text):
+            words = match["outer"].split()
+            while words and words[0] in NOT_NAMES:
+                words.pop(0)
+            for n in range(len(words)):
+                pairs = codename_pairs(" ".join(words[n:]), match["inside"])
+                if pairs:
+                    for name, person in pairs:
+                        found.setdefault(name, person)
+                    break
+    return tuple(Codename(name, person) for name, person in found.items())
 
 
 # --- brackets ---------------------------------------------------------------------------
@@ -637,7 +383,9 @@ def find_brackets(source: str, spans: list[tuple[int, int]]) -> tuple[Bracket, .
 
 def _classify_bracket(source: str, start: int, end: int, inside: str) -> tuple[str, str | None]:
     """Kind of the bracket at ``source[start:end]`` and, for an identification, the name it
-    glosses (see :data:`BRACKET_KINDS`)."""
+    glosses (see :data:`BRACKET_KINDS`). Completions fill in a word ("Com[rade]"), a given
+    name ("Liu [Shaoqi]") or the start of a name ("[Li] Fuchun", "[CPSU First Secretary
+    Nikita S.] Khrushchev")."""
     kind = _bracket_kind_of_gloss(inside)
     if kind in ("omission", "sic"):
         return kind, None
@@ -646,9 +394,31 @@ def _classify_bracket(source: str, start: int, end: int, inside: str) -> tuple[s
     if attached and core.isalpha():
         return "completion", None
     before = _name_before(source, start)
+    if kind == "identification" and _starts_a_name(source, end, core, before):
+        return "completion", None
     if kind == "identification" and before:
+        if is_completion(before, core):
+            return "completion", None
+        if known_codename(core) and not known_codename(before):
+            return "codename", before
         return "identification", before
     return "insertion", None
+
+
+def _starts_a_name(source: str, end: int, core: str, before: str | None) -> bool:
+    """"[Li] Fuchun": the bracket holds the first part of the name that follows it."""
+    follows = source[end:end + 1] == " " and source[end + 1:end + 2].isupper()
+    last = core.split()[-1]
+    return follows and before is None and (bool(_INITIAL_RE.match(last)) or last in FAMILY_NAMES)
+
+
+def _bracket_kind_of_gloss(inside: str) -> str:
+    core = inside.strip()
+    if _OMISSION_RE.fullmatch(core):
+        return "omission"
+    if _SIC_RE.match(core):
+        return "sic"
+    return "identification" if _looks_like_name(core) else "insertion"
 
 
 def _name_before(source: str, start: int) -> str | None:

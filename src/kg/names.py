@@ -90,7 +90,6 @@ class Correspondent:
 _LETTER_SPACED_RE = re.compile(r"^(?:[^\W\d_]\s){2,}[^\W\d_]$")
 _INITIAL_RE = re.compile(r"^(?:[A-ZА-Я][a-zа-я]?\.)+$")
 _BRACKETED_PREFIX_RE = re.compile(r"^\[(?P<inside>[^\]]+)\]\s*(?P<rest>\S.*)$")
-_WORD_RE = re.compile(r"[^\W\d_][\w'’().-]*")
 
 
 def clean_name(text: str) -> str:
@@ -137,8 +136,10 @@ def strip_roles(name: str) -> str:
 
 
 def is_all_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) > 1 and not any(ch.islower() for ch in letters)
+    """True for "KIM IL SUNG" and "TELEGRAM Nº 3214 FROM ROSHCHIN" (only cased letters
+    count: "º" is no lower-case letter here)."""
+    letters = [ch for ch in text if ch.isalpha() and ch.upper() != ch.lower()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
 
 
 def title_case(text: str) -> str:
@@ -169,8 +170,7 @@ def looks_like_name(text: str) -> bool:
     if not words or len(words) > 14 or not words[0][:1].isupper():
         return False
     return all(
-        word[:1].isupper() or word.casefold() in PARTICLES or word[:1] in "(\"“‘'" or
-        word == "&" or word.casefold() in ("via", "excerpt", "excerpts", "(excerpt)")
+        word[:1].isupper() or word.casefold() in PARTICLES or word[:1] in "(\"“‘'" or word == "&"
         for word in words
     )
 
@@ -239,7 +239,8 @@ def resolve_bracketed(outer: str, inside: str) -> Correspondent:
     "Filippov [Stalin]" -> Filippov identified as Stalin; "Stalin [Kuznetsov]" -> Kuznetsov
     identified as Stalin; "Feng Xi [Fyn Si; Stalin]" -> Feng Xi, alias Fyn Si, identified as
     Stalin; "Pak Heon-yeong [Pak Hon Yong]" -> Pak Heon-yeong, alias Pak Hon Yong;
-    "Liu [Shaoqi]" -> Liu Shaoqi.
+    "Liu [Shaoqi]" -> Liu Shaoqi; "Kuznetsov [F.F. Kuznetsov]" -> Kuznetsov identified as
+    F.F. Kuznetsov (a fuller name, no codename).
     """
     outer = clean_name(outer)
     parts = [clean_name(part) for part in re.split(r"\s*[;,]\s*", inside) if part.strip()]
@@ -253,7 +254,9 @@ def resolve_bracketed(outer: str, inside: str) -> Correspondent:
     if codes:
         return Correspondent(names[0], None, tuple(names[1:]))
     if len(parts) == 1 and similar_spelling(outer, parts[0]):
-        return Correspondent(outer, None, (parts[0],))
+        if _surname(outer) == _surname(parts[0]) and len(parts[0]) > len(outer):
+            return Correspondent(outer, parts[0])  # a fuller name: "Kuznetsov [F.F. Kuznetsov]"
+        return Correspondent(outer, None, (parts[0],))  # another spelling
     return Correspondent(outer, parts[-1], tuple(parts[:-1]))
 
 
@@ -265,6 +268,12 @@ def _codenames_among(names: list[str]) -> list[str]:
         code for code in codes
         if not any(other not in codes and _surname(other) == _surname(code) for other in names)
     ]
+
+
+def is_codename_pair(name: str, person: str) -> bool:
+    """Whether "name" identified as "person" is a cover name rather than a spelling or a
+    fuller form of the same name ("Kuznetsov" / "F.F. Kuznetsov")."""
+    return not similar_spelling(name, person)
 
 
 def codename_pairs(outer: str, inside: str) -> list[tuple[str, str]]:
