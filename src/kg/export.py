@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -178,6 +179,8 @@ def write_export(config: Config, *, fmt: str = "ttl", output: str | None = None,
     if not output:
         return ExportResult(data, "")
     target = Path(output)
+    if not target.parent.is_dir():
+        raise KGError(f"cannot write {output}: no directory {target.parent}")
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(target)
@@ -229,22 +232,23 @@ class _Exporter:
         return wikidata.collect(self.store, self.base, self.alignment)
 
     def _dump(self, fmt: str) -> bytes:
+        if fmt == "ttl":
+            return turtle(self.triples, prefixes(self.base), self.base, presorted=True)
+        if fmt == "trig":
+            return trig(self.quads, prefixes(self.base), self.base, presorted=True)
         rdf_format, with_graphs = DUMPS[fmt]
         statements: Iterable[ox.Triple | ox.Quad] = self.quads if with_graphs else self.triples
-        named = fmt in {"ttl", "trig"}
-        return ox.serialize(statements, format=rdf_format,
-                            prefixes=prefixes(self.base) if named else None)
+        return ox.serialize(statements, format=rdf_format)
 
     def _turtle(self, triples: Iterable[ox.Triple], extra: dict[str, str] | None = None) -> bytes:
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                            prefixes={**prefixes(self.base), **(extra or {})})
+        return turtle(triples, {**prefixes(self.base), **(extra or {})}, self.base)
 
     def _void(self) -> bytes:
         return self._turtle(self.description)
 
     def _alignment(self) -> bytes:
         return self._turtle(wikidata.published_alignment(self.store, self.base, self.alignment),
-                            wikidata.PREFIXES)
+                            {**wikidata.PREFIXES, "alignment": f"{self.base}/wikidata-alignment#"})
 
     def _wikibase(self) -> bytes:
         node = ox.NamedNode(f"{self.base}/dataset/wikibase")
@@ -331,3 +335,117 @@ def _jsonld_value(term: object, compact: Callable[[str], str]) -> Any:
     if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
         return term.value
     return {"@value": term.value, "@type": compact(term.datatype.value)}
+
+
+# --------------------------------------------------------------------------------------------
+# Turtle and TriG, written here so that the output is deterministic (sorted, prefixes in a
+# fixed order) and readable: a subject's statements together, `a` first, prefixed names only
+# where they need no escaping, and a prefix for each folder of IRIs under <base>/id/.
+# --------------------------------------------------------------------------------------------
+
+_PN_PREFIX = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def turtle(triples: Iterable[ox.Triple], known: dict[str, str], base: str,
+           presorted: bool = False) -> bytes:
+    """Sorted, prefixed Turtle of ``triples`` (only the prefixes used are declared)."""
+    if not presorted:
+        triples = sorted(triples, key=lambda t: (_key(t.subject), _key(t.predicate),
+                                                 _key(t.object)))
+    triples = list(triples)
+    writer = _TurtleWriter(known, base, triples)
+    body = writer.block(triples, indent="")
+    return (writer.header() + "\n" + body).encode()
+
+
+def trig(quads: Iterable[ox.Quad], known: dict[str, str], base: str,
+         presorted: bool = False) -> bytes:
+    """Sorted, prefixed TriG of ``quads``: one block per named graph."""
+    if not presorted:
+        quads = sorted(quads, key=lambda q: (_key(q.graph_name), _key(q.subject),
+                                             _key(q.predicate), _key(q.object)))
+    quads = list(quads)
+    writer = _TurtleWriter(known, base, quads)
+    parts = []
+    for graph, in_graph in groupby(quads, key=lambda q: q.graph_name):
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in in_graph]
+        if isinstance(graph, ox.DefaultGraph):
+            parts.append(writer.block(triples, indent=""))
+        else:
+            parts.append(f"{writer.term(graph)} {{\n{writer.block(triples, indent='    ')}}}\n")
+    return (writer.header() + "\n" + "\n".join(parts)).encode()
+
+
+class _TurtleWriter:
+    def __init__(self, known: dict[str, str], base: str, statements: list[Any]):
+        self.prefixes = dict(known)
+        self.prefixes.update(_folder_prefixes(statements, base, self.prefixes))
+        self.spaces = sorted(self.prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        self.used: set[str] = set()
+        self.names: dict[str, str] = {}
+
+    def header(self) -> str:
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()
+                       if p in self.used)
+
+    def iri(self, iri: str) -> str:
+        if iri not in self.names:
+            self.names[iri] = f"<{iri}>"
+            for prefix, ns in self.spaces:
+                if iri.startswith(ns) and _PN_LOCAL.fullmatch(iri[len(ns):]):
+                    self.used.add(prefix)
+                    self.names[iri] = f"{prefix}:{iri[len(ns):]}"
+                    break
+        return self.names[iri]
+
+    def term(self, term: object) -> str:
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, ox.Literal) and not term.language:
+            datatype = term.datatype.value
+            if datatype == XSD_INTEGER and _INTEGER.fullmatch(term.value):
+                return term.value
+            if datatype != "http://www.w3.org/2001/XMLSchema#string":
+                return f"{ox.Literal(term.value)}^^{self.iri(datatype)}"
+        return str(term)  # blank nodes, plain and language-tagged literals: N-Triples form
+
+    def block(self, triples: list[ox.Triple], indent: str) -> str:
+        out = []
+        for subject, about in groupby(triples, key=lambda t: t.subject):
+            # Input is sorted by predicate and object; the stable sort only puts `a` first.
+            about = sorted(about, key=lambda t: t.predicate.value != RDF_TYPE)
+            lines = []
+            for predicate, values in groupby(about, key=lambda t: t.predicate):
+                verb = "a" if predicate.value == RDF_TYPE else self.iri(predicate.value)
+                objects = [self.term(t.object) for t in values]
+                joiner = " , " if sum(len(o) for o in objects) < 60 else f" ,\n{indent}        "
+                lines.append(f"{verb} {joiner.join(objects)}")
+            out.append(f"{indent}{self.term(subject)} " + f" ;\n{indent}    ".join(lines) + " .\n")
+        return "".join(out)
+
+
+def _folder_prefixes(statements: list[Any], base: str, taken: dict[str, str]) -> dict[str, str]:
+    """``fact-1948-12-30-mao-to-stalin:`` for <base>/id/fact/1948-12-30-mao-to-stalin/ and
+    ``position:`` for <base>/id/position/: one prefix per folder of IRIs under <base>/id/."""
+    root = f"{base}/id/"
+    iris = {term.value for statement in statements
+            for term in (statement.subject, statement.object)
+            if isinstance(term, ox.NamedNode)}
+    folders: set[str] = set()
+    for iri in iris:
+        if iri.startswith(root):
+            segments = iri[len(root):].split("/")
+            for depth in (1, 2):
+                if len(segments) > depth:
+                    folders.add(root + "/".join(segments[:depth]) + "/")
+    spaces = set(taken.values())
+    out: dict[str, str] = {}
+    for folder in sorted(folders):
+        name = folder[len(root):-1].replace("/", "-")
+        if folder in spaces or name in taken or name in out or not _PN_PREFIX.fullmatch(name):
+            continue
+        out[name] = folder
+    return out

@@ -107,8 +107,9 @@ def load_alignment(ontology_dir: str | Path, base: str) -> Alignment:
     """Read ``<ontology_dir>/wikidata.ttl`` against ``base`` (like kg.ttl)."""
     path = Path(ontology_dir) / ALIGNMENT_FILE
     try:
-        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
-                                base_iri=base + "/"))
+        triples = [ox.Triple(q.subject, q.predicate, q.object)
+                   for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
+                                     base_iri=base + "/")]
     except FileNotFoundError:
         raise OntologyError("file not found", file=str(path)) from None
     except SyntaxError as exc:
@@ -131,10 +132,11 @@ def load_alignment(ontology_dir: str | Path, base: str) -> Alignment:
             classes[term] = (wid, match)
             continue
         kinds = by_subject[target].get(WIKIBASE + "propertyType", [])
-        if not kinds:
-            raise OntologyError(f"{wid} is mapped but has no wikibase:propertyType; add it",
-                                file=str(path))
-        properties[term] = PropertyMapping(term, wid, match, kinds[0].removeprefix(WIKIBASE),
+        if not kinds and match != "related":
+            raise OntologyError(f"{wid} is mapped by {match}Match but has no "
+                                "wikibase:propertyType; add its datatype", file=str(path))
+        properties[term] = PropertyMapping(term, wid, match,
+                                           kinds[0].removeprefix(WIKIBASE) if kinds else "",
                                            labels.get(target, wid))
     unmapped = {
         p[OWL + "annotatedSource"][0]: (p.get(SKOS + "note") or [""])[0]
@@ -198,13 +200,15 @@ class Value:
 
 @dataclass(frozen=True)
 class Reference:
-    """Where a statement comes from: the fact, its archival record and the quoted passages."""
+    """Where a statement comes from: the fact, its archival record and the quoted passages
+    (with those of the facts its qualifiers come from)."""
 
     fact: str
     record: str
     record_qid: str | None
     title: str | None
     quotes: tuple[str, ...]
+    qualifier_facts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -281,13 +285,18 @@ def collect(store: ox.Store, base: str, alignment: Alignment) -> WikidataExport:
                 missing_by_fact[fact.iri] = missing
             continue
         key = (statement.subject, statement.pid, statement.value, statement.qualifiers)
-        groups.setdefault(key, statement).references.extend(statement.references)
+        if key in groups:  # the same claim from another fact: one statement, two references
+            groups[key].references.extend(statement.references)
+        else:
+            groups[key] = statement
     statements = sorted(groups.values(), key=lambda s: (_qnum(s.subject), _qnum(s.pid),
                                                         s.value.text, s.iri))
     for statement in statements:
         statement.references.sort(key=lambda r: r.fact)
     candidates = _candidates(store, base, alignment, qids, facts, missing_by_fact)
-    skipped.sort(key=lambda s: s.fact)
+    # A fact written as a qualifier (an ordinal) is exported, not skipped.
+    used = {f for st in statements for ref in st.references for f in ref.qualifier_facts}
+    skipped = sorted((s for s in skipped if s.fact not in used), key=lambda s: s.fact)
     return WikidataExport(statements, candidates, skipped, alignment)
 
 
@@ -313,12 +322,14 @@ def _convert(fact: _Fact, alignment: Alignment, qids: dict[str, str],
     assert value is not None
     qualifiers: list[tuple[str, Value]] = []
     reference_quotes = list(fact.quotes)
+    qualifier_facts: list[str] = []
     ordinal = ordinals.get((_text(fact.subject), fact.record))
     if ordinal is not None and fact.predicate.endswith("/ontology#partOfEvent"):
         qualifiers.append((SERIES_ORDINAL, Value("string", _text(ordinal.object))))
         reference_quotes += [q for q in ordinal.quotes if q not in reference_quotes]
+        qualifier_facts.append(ordinal.iri)
     reference = Reference(fact.iri, fact.record, qids.get(fact.record), fact.title,
-                          tuple(reference_quotes))
+                          tuple(reference_quotes), tuple(qualifier_facts))
     statement = Statement(qids[_text(fact.subject)], mapping.pid, value, tuple(qualifiers),
                           [reference])
     return "", set(), statement
@@ -397,7 +408,8 @@ def wikibase_triples(export: WikidataExport, base: str, header: Iterable[ox.Trip
             ref_node = ox.NamedNode(ref.fact.replace("/id/fact/", "/id/reference/", 1))
             add(node, PROV + "wasDerivedFrom", ref_node)
             add(ref_node, RDF + "type", ox.NamedNode(WIKIBASE + "Reference"))
-            add(ref_node, DCTERMS + "source", ox.NamedNode(ref.fact))
+            for fact in (ref.fact, *ref.qualifier_facts):
+                add(ref_node, DCTERMS + "source", ox.NamedNode(fact))
             add(ref_node, p["pr"] + "P248",
                 ox.NamedNode(WD + ref.record_qid if ref.record_qid else ref.record))
             if ref.title and not ref.record_qid:
