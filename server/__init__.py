@@ -2,8 +2,8 @@
 
 One blueprint module per kind of thing served: ``sparql`` (the SPARQL 1.1 Protocol
 endpoint), ``resources`` (dereferenceable entity IRIs and the ontology), ``pages`` (home
-page and query editor). ``errors`` renders every error in one shape; ``executor`` runs
-queries in worker processes.
+page and query editor), ``dumps`` (whole-graph files and the VoID description).
+``errors`` renders every error in one shape; ``executor`` runs queries in worker processes.
 
 Flask is imported inside :func:`create_app`, not here: every query worker process imports
 this package (for ``server.executor``) and should start without paying for Flask.
@@ -30,7 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from server import errors, pages, resources, sparql
+    from server import dumps, errors, pages, resources, sparql
     from server.executor import DEFAULT_PROCESSES
 
     test_config = dict(test_config or {})
@@ -47,4 +47,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sparql.init_app(app)
     resources.init_app(app)
     pages.init_app(app)
+    dumps.init_app(app)
     return app

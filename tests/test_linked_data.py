@@ -133,3 +133,27 @@ def test_text_from_the_data_is_escaped(app: Flask, built: Built) -> None:
         html = render_template("resource.html", view=view, doc=None,
                                local=lambda iri: None, formats=[], path="person/x")
     assert evil not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(("path", "fmt"), [("/dumps/graph.ttl", ox.RdfFormat.TURTLE),
+                                           ("/dumps/graph.nq", ox.RdfFormat.N_QUADS),
+                                           ("/dumps/graph.jsonld", ox.RdfFormat.JSON_LD)])
+def test_dumps_are_served_and_parse(client: FlaskClient, built: Built, path: str,
+                                    fmt: ox.RdfFormat) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    quads = list(ox.parse(response.data, format=fmt))
+    assert len(quads) >= built.report.triples[f"{built.config.base_iri}/graph/inferred"]
+    again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_void_describes_the_dataset(client: FlaskClient, built: Built) -> None:
+    response = client.get("/.well-known/void")
+    assert response.status_code == 200
+    g = Graph().parse(data=response.data, format="turtle")
+    void = Namespace("http://rdfs.org/ns/void#")
+    dataset = URIRef(f"{built.config.base_iri}/dataset")
+    assert (dataset, RDF.type, void.Dataset) in g
+    assert client.get("/dumps/../../etc/passwd").status_code == 404
+    assert client.get("/dumps/nothing.ttl").status_code == 404
