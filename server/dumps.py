@@ -32,13 +32,16 @@ def _bytes(key: str) -> bytes:
     build = linked_data.current()
     cache_dir = Path(config.store_path).resolve().parent / "dumps"
     cached = cache_dir / FORMATS[key].file
-    if cached.is_file():
+    ours = (cache_dir.parent / "build.json").is_file()  # never write beside a foreign store
+    if ours and cached.is_file():
         return cached.read_bytes()
     with _lock:
         if (build.etag, key) in _memory:
             return _memory[(build.etag, key)]
         data = export(config.store_path, key, base=config.base_iri)
         try:
+            if not ours:
+                raise OSError("not a kg build directory")
             cache_dir.mkdir(exist_ok=True)
             tmp = cached.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(data)
