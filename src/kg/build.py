@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kg import __version__
 from kg.config import Config
 from kg.document import Document, parse_document
+from kg.duplicates import choose, group_copies
 from kg.errors import DocumentError, MappingError
 from kg.iris import Iris
 from kg.linking import Linker
@@ -26,7 +27,6 @@ from kg.mapping import (
     collect_nodes,
     compile_mapping,
     load_mapping,
-    mapping_path,
 )
 from kg.metadata import Review, compile_mentions, compile_metadata
 from kg.ontology import Ontology
@@ -105,6 +105,24 @@ def read_corpus(config: Config, review: Review, *, strict: bool = False) -> list
     return documents
 
 
+def merge_copies(documents: list[Document], curated: set[str],
+                 review: Review) -> tuple[list[Document], dict[str, str]]:
+    """Keep one copy of each document that arrived from several mirrors; map the others
+    (by id) to the copy kept, and report them."""
+    kept: list[Document] = []
+    copies: dict[str, str] = {}
+    for group in group_copies(documents):
+        best = choose(group, curated)
+        kept.append(best)
+        for other in group:
+            if other is not best:
+                copies[other.id] = best.id
+                review.add(other.id, f"a copy of {best.id} (same record ID or date and "
+                                     "title): merged into it, not built twice")
+    order = {d.id: i for i, d in enumerate(documents)}
+    return sorted(kept, key=lambda d: order[d.id]), copies
+
+
 def compile_graphs(config: Config, progress: Progress = _quiet,
                    report: BuildReport | None = None, *, strict: bool = False) -> Compiled:
     """Parse the corpus and compile ontology, registry, metadata and mappings into graphs."""
@@ -115,13 +133,20 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
     review = Review()
 
     documents = read_corpus(config, review, strict=strict)
-    stages.done("parse", f"{len(documents)} documents")
+    curated = {p.stem for p in (Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")}
+    documents, copies = merge_copies(documents, curated, review)
+    stages.done("parse", f"{len(documents)} documents"
+                + (f" ({len(copies)} duplicate copies merged)" if copies else ""))
 
     registry = Registry.load(config.mappings_dir, ontology)
     known = {d.id for d in documents}
     mappings: dict[str, Mapping] = {}
     for path in sorted((Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")):
         if path.stem not in known:
+            if path.stem in copies:
+                raise MappingError(
+                    f"{path.stem}.txt is a copy of {copies[path.stem]}.txt and is merged into "
+                    f"it: move this mapping to {copies[path.stem]}.yaml", file=str(path), line=1)
             if (Path(config.corpus_dir) / f"{path.stem}.txt").exists():
                 continue  # its document was skipped, and reported, above
             raise MappingError(
@@ -142,9 +167,11 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
         m = mappings.get(doc.id)
         if m is not None:
             compile_mapping(m, writer, resolver)
-        else:
-            review.add(doc.id, f"no curated mapping ({mapping_path('mappings', doc.id)})")
+
         compile_metadata(doc, writer, registry, ontology, review)
+        for copy, kept in sorted(copies.items()):
+            if kept == doc.id:
+                g.add((iris.document(doc.id), iris.kg.otherCopy, Literal(f"{copy}.txt")))
         mentions += compile_mentions(doc, writer, linker, registry, review)
         graphs[iris.document_graph(doc.id)] = g
         facts += writer.facts

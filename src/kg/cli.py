@@ -160,6 +160,29 @@ def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
 
 
 @main.command()
+@click.argument("folder", default="tests/archive", type=click.Path(exists=True, file_okay=False))
+@click.option("--registry", "registry_dir", type=click.Path(exists=True, file_okay=False),
+              help="Also score entity linking against the registry.yaml in this folder.")
+@click.pass_context
+def evaluate(ctx: click.Context, folder: str, registry_dir: str | None) -> None:
+    """Score the automatic layer against hand-written expectations (*.expected.json)."""
+    from kg.evaluate import evaluate as run_evaluate
+    from kg.iris import Iris
+    from kg.ontology import Ontology
+    from kg.registry import Registry
+
+    registry = None
+    if registry_dir:
+        config = _config(ctx)
+        registry = Registry.load(registry_dir, Ontology.load(config.ontology_dir,
+                                                             Iris(config.base_iri)))
+    report = run_evaluate(folder, registry)
+    click.echo(report.markdown(), nl=False)
+    if not report.perfect:
+        ctx.exit(1)
+
+
+@main.command()
 @click.pass_context
 def review(ctx: click.Context) -> None:
     """List what the build could not read or resolve by itself."""

@@ -21,6 +21,8 @@ from typing import Any
 
 from kg.document import Document, parse_document
 from kg.errors import DocumentError
+from kg.linking import Linker
+from kg.registry import Registry
 
 SCALAR_FIELDS = ("date", "title", "doc_type", "record_id", "translator", "summary", "language",
                  "reprint")
@@ -29,6 +31,8 @@ SET_FIELDS = ("incoming_numbers", "outgoing_numbers", "citations", "senders", "r
 #: In the expectations, scored elsewhere (entity linking).
 UNSCORED_FIELDS = ("persons_mentioned",)
 FIELDS = SCALAR_FIELDS + SET_FIELDS
+#: Scored only when a registry is given: the persons entity linking finds.
+LINKED = UNSCORED_FIELDS[0]
 REPRINT_KEYS = ("title", "volume", "book", "year", "pages")
 CITATION_KEYS = ("archive", "fond", "opis", "delo", "folios")
 EXPECTED_SUFFIX = ".expected.json"
@@ -203,12 +207,32 @@ def _shown(name: str, items: Iterable[Hashable]) -> list[str]:
 # --- the evaluation ---------------------------------------------------------------------
 
 
-def evaluate(archive_dir: str | Path) -> Report:
-    """Parse every ``*.txt`` in ``archive_dir`` and score it against its expectation."""
+def persons_mentioned(doc: Document, registry: Registry, linker: Linker) -> set[str]:
+    """The registry persons a document names (title, summary, body, correspondents), by
+    label, as the automatic layer links them; unknown or ambiguous names count as none."""
+    found: set[str] = set()
+    for m in linker.mentions(doc):
+        if m.entity is not None and m.entity.section == "persons":
+            found.add(m.entity.label)
+    people = [*doc.senders, *doc.recipients, *doc.intermediaries, *doc.participants]
+    names = [c.identified_as or c.name for c in people] + [c.person for c in doc.codenames]
+    for name in names:
+        ent = registry.resolve(name)
+        if ent is not None and ent.section == "persons":
+            found.add(ent.label)
+    return found
+
+
+def evaluate(archive_dir: str | Path, registry: Registry | None = None) -> Report:
+    """Parse every ``*.txt`` in ``archive_dir`` and score it against its expectation; with
+    a ``registry``, also score the persons entity linking finds (``persons_mentioned``)."""
     folder = Path(archive_dir)
     report = Report(str(archive_dir))
     report.scores = {name: FieldScore(name, "exact" if name in SCALAR_FIELDS else "set")
                      for name in FIELDS}
+    linker = Linker(registry) if registry is not None else None
+    if linker is not None:
+        report.scores[LINKED] = FieldScore(LINKED, "set")
     for path in sorted(folder.glob("*.txt")):
         expectation_path = path.with_name(path.stem + EXPECTED_SUFFIX)
         if not expectation_path.exists():
@@ -228,12 +252,18 @@ def evaluate(archive_dir: str | Path) -> Report:
             report.errors.append((path.name, str(err)))
             doc = None
         report.documents += 1
-        _score(report, path.name, expected, observed(doc))
+        got = observed(doc)
+        fields = list(FIELDS)
+        if linker is not None and registry is not None and LINKED in expected:
+            got[LINKED] = sorted(persons_mentioned(doc, registry, linker)) if doc else []
+            fields.append(LINKED)
+        _score(report, path.name, expected, got, fields)
     return report
 
 
-def _score(report: Report, file: str, expected: dict[str, Any], got: dict[str, Any]) -> None:
-    for name in FIELDS:
+def _score(report: Report, file: str, expected: dict[str, Any], got: dict[str, Any],
+           fields: list[str]) -> None:
+    for name in fields:
         if name not in expected:
             continue
         score = report.scores[name]
@@ -260,9 +290,19 @@ def _score(report: Report, file: str, expected: dict[str, Any], got: dict[str, A
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.evaluate [FOLDER]``: print the report; 1 when anything disagrees."""
+    """``python -m kg.evaluate [FOLDER [MAPPINGS_DIR]]``: print the report (with entity
+    linking scored against MAPPINGS_DIR's registry when given); 1 when anything disagrees."""
     args = sys.argv[1:] if argv is None else argv
-    report = evaluate(args[0] if args else "tests/archive")
+    registry = None
+    if len(args) > 1:
+        from kg.config import Config
+        from kg.iris import Iris
+        from kg.ontology import Ontology
+
+        config = Config.load({})
+        ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
+        registry = Registry.load(args[1], ontology)
+    report = evaluate(args[0] if args else "tests/archive", registry)
     print(report.markdown(), end="")
     return 0 if report.perfect else 1
 

@@ -77,7 +77,11 @@ class Linker:
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         parts = sorted(self.names, key=lambda n: (-len(n), n))
-        alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in parts)
+        # A name's words may sit in the editors' completion brackets: "[Li] Fuchun".
+        alternatives = "|".join(
+            r"\s+".join(r"\[?" + re.escape(word) + r"\]?" for word in n.split())
+            if " " in n else re.escape(n)
+            for n in parts)
         return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
 
     def regions(self, doc: Document) -> list[tuple[int, int]]:
@@ -97,7 +101,8 @@ class Linker:
         for start, end in self.regions(doc):
             for m in self.pattern.finditer(doc.source, start, end):
                 text = m.group(0)
-                candidates = self.names.get(" ".join(text.split()), ())
+                plain = " ".join(text.replace("[", "").replace("]", "").split())
+                candidates = self.names.get(plain, ())
                 entity = candidates[0] if len(candidates) == 1 else None
                 if entity is None:
                     entity = overrides.get(normalize_name(text))

@@ -8,6 +8,7 @@ signature passage they were read from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from kg.ontology import Ontology
 from kg.provenance import Evidence, FactWriter
 from kg.registry import Registry
 
+#: The registry id of the archive's editors, to whom bracketed identifications belong.
+EDITORS = "digital-archive-editors"
+#: Document types that record a conversation between participants rather than a message.
+CONVERSATION_TYPES = frozenset({"Record of Conversation", "Minutes", "Conversation"})
+
 
 @dataclass
 class Review:
@@ -28,7 +34,22 @@ class Review:
     items: list[str] = field(default_factory=list)
 
     def add(self, doc: str, message: str) -> None:
-        self.items.append(f"{doc}: {message}")
+        item = f"{doc}: {message}"
+        if item not in self.items:
+            self.items.append(item)
+
+
+def split_names(text: str | None) -> list[str]:
+    """``"Helen Marsh and Mikhail Orlovsky"`` -> both names."""
+    if not text:
+        return []
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def is_conversation(doc: Document) -> bool:
+    """Whether the document records a conversation (participants) rather than a message."""
+    return doc.doc_type in CONVERSATION_TYPES or bool(doc.participants)
 
 
 def _date_literal(iso: str) -> Literal:
@@ -61,11 +82,26 @@ def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review
     return iri
 
 
+def organization_iri(name: str, writer: FactWriter, review: Review) -> URIRef:
+    """A provisional organization for an institutional correspondent the registry lacks."""
+    kg = writer.iris.kg
+    iri = writer.iris.entity("organization", slugify(name))
+    g = writer.graph
+    g.add((iri, RDF.type, kg.Organization))
+    g.add((iri, RDFS.label, Literal(name, lang="en")))
+    g.add((iri, kg.needsReview, Literal(True)))
+    review.add(writer.doc_id,
+               f"organization {name!r} is not in the registry (minted provisionally)")
+    return iri
+
+
 def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Review) -> URIRef:
     name = c.identified_as or c.name
     ent = registry.resolve(name) or registry.resolve(c.name)
     if ent is not None:
         return ent.iri
+    if getattr(c, "kind", "person") == "organization":
+        return organization_iri(name, writer, review)
     return person_iri(name, writer, registry, review)
 
 
@@ -79,7 +115,7 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
     comm = iris.communication(doc.id)
 
     g.add((record, RDF.type, kg.ArchivalRecord))
-    g.add((record, kg.reproduces, comm))
+    g.add((record, kg.recordOf if is_conversation(doc) else kg.reproduces, comm))
     g.add((record, kg.sourceFile, Literal(Path(doc.path).name)))
     if doc.title:
         g.add((record, kg.title, Literal(doc.title, lang="en")))
@@ -98,7 +134,11 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
     if doc.date:
         g.add((record, kg.date, _date_literal(doc.date)))
 
-    for n, cit in enumerate(doc.citations, start=1):
+    archival = [c for c in doc.citations if c.archive]
+    for cit in doc.citations:
+        if not cit.archive:  # a published source (a Chinese edition, say): its text only
+            g.add((record, DCTERMS.bibliographicCitation, Literal(cit.text)))
+    for n, cit in enumerate(archival, start=1):
         node = iris.citation(doc.id, n)
         g.add((record, kg.citation, node))
         g.add((node, RDF.type, kg.ArchivalCitation))
@@ -124,9 +164,8 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
         for editor in rp.editors:
             g.add((node, kg.editor, person_iri(editor, writer, registry, review)))
 
-    if doc.translator:
-        translator = person_iri(doc.translator, writer, registry, review)
-        g.add((record, kg.translator, translator))
+    for name in split_names(doc.translator):
+        g.add((record, kg.translator, person_iri(name, writer, registry, review)))
 
     for p in doc.body:
         node = iris.paragraph(doc.id, p.ordinal)
@@ -146,8 +185,13 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     iris = writer.iris
     kg = iris.kg
     comm = iris.communication(doc.id)
-    cls = ontology.class_for_label(doc.doc_type) if doc.doc_type else None
-    writer.graph.add((comm, RDF.type, cls or kg.Communication))
+    conversation = is_conversation(doc)
+    if conversation:
+        cls = kg.Meeting  # a record of conversation documents a meeting, not a message
+    else:
+        cls = (ontology.class_for_label(doc.doc_type) if doc.doc_type else None) \
+            or kg.Communication
+    writer.graph.add((comm, RDF.type, cls))
     title_ev = _first(writer, doc.title)
     if writer.author is None and doc.senders:
         # Without a curated mapping, the document's first sender is its author.
@@ -157,6 +201,7 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     else:
         review.add(doc.id, "no date could be read")
     roles = (
+        (doc.participants, kg.participant, None),
         (doc.senders, kg.sender, kg.senderName),
         (doc.recipients, kg.recipient, kg.recipientName),
         (doc.intermediaries, kg.intermediary, None),
@@ -168,15 +213,38 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
             writer.graph.add((writer.record, kg.mentions, agent))
             if name_prop is not None:
                 writer.state(comm, name_prop, Literal(c.name), title_ev)
-    if not doc.senders:
+    if not conversation and not doc.senders:
         review.add(doc.id, "no sender could be read from the title")
-    if not doc.recipients:
+    if not conversation and not doc.recipients:
         review.add(doc.id, "no recipient could be read from the title")
+    for warning in doc.warnings:
+        review.add(doc.id, warning)
+    _codenames(doc, writer, registry, title_ev)
     for number in doc.incoming_numbers:
         writer.state(comm, kg.incomingNumber, Literal(number), title_ev)
     sig_ev = _first(writer, doc.signature.text, last=True) if doc.signature else []
     for number in doc.outgoing_numbers:
         writer.state(comm, kg.outgoingNumber, Literal(number), sig_ev)
+
+
+def _codenames(doc: Document, writer: FactWriter, registry: Registry,
+               fallback: list[Evidence]) -> None:
+    """Cover names the page identifies ("Filippov [Stalin]") as codenames of the person,
+    with the passage that identifies them."""
+    kg = writer.iris.kg
+    editors = registry.entities.get(EDITORS)
+    for code in doc.codenames:
+        ent = registry.resolve(code.person)
+        if ent is None or ent.section != "persons":
+            continue
+        # Square brackets are the editors' identification; parentheses are the text's own.
+        forms = ((f"{code.name} [{code.person}]", True), (f"{code.person} [{code.name}]", True),
+                 (f"{code.name} ({code.person})", False))
+        found = [(ev, bracketed) for form, bracketed in forms if (ev := _first(writer, form))]
+        evidence, bracketed = found[0] if found else (fallback, True)
+        claimant = editors.iri if bracketed and editors else None
+        writer.state(ent.iri, kg.codename, Literal(code.name), evidence, claimed_by=claimant,
+                     reported=False if claimant else None)
 
 
 def _identifications(doc: Document, writer: FactWriter, registry: Registry) -> None:

@@ -79,8 +79,13 @@ class FactWriter:
         *,
         claimed_by: URIRef | None = None,
         note: str | None = None,
+        reported: bool | None = None,
     ) -> URIRef:
-        """Assert ``s p o`` in the document graph with its fact node and evidence."""
+        """Assert ``s p o`` in the document graph with its fact node and evidence.
+
+        A claim by someone other than the author is reported speech (the author reports
+        it) unless ``reported`` is False: the editors' own identifications, for example.
+        """
         kg = self.iris.kg
         g = self.graph
         g.add((s, p, o))
@@ -89,7 +94,8 @@ class FactWriter:
         if fact not in self._seen:
             self._seen.add(fact)
             self.facts += 1
-            reported = claimed_by is not None and claimed_by != self.author
+            if reported is None:
+                reported = claimed_by is not None and claimed_by != self.author
             g.add((fact, RDF.type, kg.Fact))
             if reported:
                 g.add((fact, RDF.type, kg.ReportedClaim))

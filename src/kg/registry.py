@@ -96,10 +96,26 @@ class Registry:
         return self.entities[ident]
 
     def candidates(self, name: str) -> list[Entity]:
-        """Every entity a name may refer to: exact names first, then a person's surname."""
+        """Every entity a name may refer to: exact names first, then a person's surname,
+        then initials and surname ("I.V. Stalin", "Nikita S. Khrushchev")."""
         key = normalize_name(name)
-        ids = self._by_name.get(key) or self._by_surname.get(key) or set()
+        ids = self._by_name.get(key) or self._by_surname.get(key) or self._by_initials(key)
         return [self.entities[i] for i in sorted(ids)]
+
+    def _by_initials(self, key: str) -> set[str]:
+        parts = key.split()
+        if len(parts) < 2:
+            return set()
+        surname, first = parts[-1], parts[0][0]
+        found = set()
+        for ent in self.entities.values():
+            if ent.section != "persons":
+                continue
+            names = [normalize_name(n).split() for n in (ent.label, *ent.aliases)]
+            given = [n[0][0] for n in names if len(n) > 1]
+            if any(n[-1] == surname for n in names) and first in given:
+                found.add(ent.id)
+        return found
 
     def resolve(self, name: str) -> Entity | None:
         """The one entity ``name`` refers to, or None when unknown or ambiguous."""
