@@ -34,6 +34,9 @@ _ALSO = {"application/xhtml+xml": "html", "application/x-turtle": "ttl", "text/n
          "application/json": "jsonld", "text/plain": "nt"}
 #: What an entity path may contain: lowercase ids, digits, hyphens, slashes.
 _PATH = re.compile(r"^[a-z0-9][a-z0-9\-_/]*$")
+#: Rendered representations kept per process, keyed by build, path and extension.
+CACHE_SIZE = 1024
+_cache: dict[tuple[str, str, str], tuple[bytes, str, str]] = {}
 _EXT = re.compile(r"^(?P<path>.+)\.(?P<ext>html|ttl|nt|rdf|jsonld)$")
 
 
@@ -86,6 +89,23 @@ def entity(path: str) -> Response:
 def representation(path: str, ext: str) -> Response:
     if not _PATH.match(path):
         abort(404)
+    build = linked_data.current()
+    key = (build.etag, path, ext)
+    cached = _cache.get(key)
+    if cached is None:
+        cached = _render(path, ext)
+        if len(_cache) >= CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = cached
+    body, content_type, iri = cached
+    response = Response(body, content_type=content_type)
+    response.headers["Link"] = f'<{iri}>; rel="describes"'
+    return _validated(response)
+
+
+def _render(path: str, ext: str) -> tuple[bytes, str, str]:
+    """A representation's bytes and media type; the data only change with a new build,
+    so each process renders each one once (:data:`CACHE_SIZE` most recent kept)."""
     config = linked_data.config()
     base = config.base_iri
     iri = f"{base}/id/{path}"
@@ -99,13 +119,9 @@ def representation(path: str, ext: str) -> Response:
         doc = document_view(store, iri, base) if path.startswith("document/") else None
         html = render_template("resource.html", view=view, doc=doc, local=linked_data.local_path,
                                formats=[e for e in REPRESENTATIONS if e != "html"], path=path)
-        response = Response(html, content_type="text/html; charset=utf-8")
-    else:
-        prefixes = prefixes_for(base) if ext in {"ttl", "jsonld"} else None
-        data = ox.serialize(d.triples, format=fmt, prefixes=prefixes)
-        response = Response(data, content_type=media)
-    response.headers["Link"] = f'<{iri}>; rel="describes"'
-    return _validated(response)
+        return html.encode("utf-8"), "text/html; charset=utf-8", iri
+    prefixes = prefixes_for(base) if ext in {"ttl", "jsonld"} else None
+    return ox.serialize(d.triples, format=fmt, prefixes=prefixes), media, iri
 
 
 @bp.route("/ontology", defaults={"ext": None})
