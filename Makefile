@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml package-lock.json
 	@# endpoint still works and /sparql falls back to a plain form.
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
 		|| echo "warning: npm ci failed; the SPARQL page will use its plain form"
+	@# Debian's Chromium for the browser tests (Playwright drives it; never `playwright install`).
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+		|| echo "warning: could not install chromium; the browser tests will be skipped"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,25 +1,66 @@
 """Pages for people: the home page, the query editor (YASGUI, installed from npm by
-``make install`` and served from this server, never from a CDN), and the editor's assets."""
+``make install`` and served from this server, never from a CDN), the timeline and the
+correspondence network (server-side SVG), and the Why? pages that explain inferred facts."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, Response, abort, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    send_from_directory,
+)
+from markupsafe import Markup
 
 from kg.config import PROJECT_ROOT
+from kg.diagram import (
+    correspondence,
+    network_svg,
+    ontology_diagram,
+    timeline_items,
+    timeline_svg,
+)
+from kg.explain import explanation_triples, explanations_from_store, why_view
+from kg.iris import Iris
 from kg.query import with_prologue
+from kg.view import Passage, document_passages, passages_of
 from server import linked_data
 
 bp = Blueprint("pages", __name__)
+T = TypeVar("T")
 
 #: Where npm puts the editor, and the files of it this server hands out.
 YASGUI_DIR = PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 VENDOR_FILES = {"yasgui.min.js", "yasgui.min.css"}
+_HASH = re.compile(r"^[0-9a-f]{12}$")
 
 
 def init_app(app: Flask) -> None:
+    from server import search  # imports this module: registered from here, after it loads
+
     app.register_blueprint(bp)
+    search.init_app(app)
+    app.jinja_env.globals["ontology_diagram"] = _ontology_diagram
+    app.jinja_env.globals["passages_for"] = _passages_for
+    app.jinja_env.globals["passages_of"] = passages_of
+
+
+def cached(name: str, make: Callable[[], T]) -> T:
+    """``make()`` once per build and process (the store only changes with a new build)."""
+    build = linked_data.current()
+    cache: dict[tuple[str, str], Any] = current_app.extensions.setdefault("kg.pages", {})
+    key = (name, build.etag)
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 def yasgui_available() -> bool:
@@ -54,7 +95,96 @@ def vendor(name: str) -> Response:
     return response
 
 
+def overview() -> dict[str, Any]:
+    """What the graph holds: counts by class, and the main entities by kind."""
+    base = linked_data.config().base_iri
+    kg = f"{base}/ontology#"
+    store = linked_data.current().store
+    counts = [(c.value, label.value, int(n.value)) for c, label, n in store.query(f"""
+        SELECT ?c (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+          ?s a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l .
+          FILTER(STRSTARTS(STR(?c), "{kg}") && LANG(?l) = "en") }}
+        GROUP BY ?c ORDER BY DESC(?n) ?label""", use_default_graph_as_union=True)]
+    lists: dict[str, list[tuple[str, str]]] = {}
+    for kind, cls in (("persons", "Person"), ("operations", "MilitaryOperation"),
+                      ("deviations", "PoliticalDeviation"), ("documents", "ArchivalRecord")):
+        rows = store.query(f"""
+            SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?o) AS ?ord) WHERE {{
+              ?s a <{kg}{cls}> . OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
+              OPTIONAL {{ ?s <{kg}title> ?l }} OPTIONAL {{ ?s <{kg}ordinal> ?o }}
+              FILTER(STRSTARTS(STR(?s), "{base}/id/")) }} GROUP BY ?s""",
+                           use_default_graph_as_union=True)
+        items = sorted(((s.value, label.value if label else s.value.rsplit("/", 1)[-1],
+                         int(o.value) if o else 0) for s, label, o in rows),
+                       key=lambda r: (r[2], r[1].casefold()))
+        lists[kind] = [(linked_data.local_path(i) or i, label) for i, label, _ in items]
+    return {"counts": counts, "lists": lists}
+
+
 @bp.route("/")
 def home() -> str:
     build = linked_data.current()
-    return render_template("home.html", meta=build.meta, examples=example_queries())
+    return render_template("home.html", meta=build.meta, examples=example_queries(),
+                           overview=cached("overview", overview))
+
+
+@bp.route("/timeline")
+def timeline() -> str:
+    base = linked_data.config().base_iri
+    items = cached("timeline", lambda: timeline_items(linked_data.current().store, base))
+    return render_template("timeline.html", items=items, svg=Markup(timeline_svg(items, base)),
+                           local=linked_data.local_path)
+
+
+@bp.route("/network")
+def network() -> str:
+    base = linked_data.config().base_iri
+    net = cached("network", lambda: correspondence(linked_data.current().store, base))
+    return render_template("network.html", net=net, svg=Markup(network_svg(net, base)),
+                           local=linked_data.local_path)
+
+
+def explanations() -> Any:
+    base = linked_data.config().base_iri
+    return cached("explanations",
+                  lambda: explanations_from_store(linked_data.current().store, base))
+
+
+@bp.route("/why/<digest>")
+def why(digest: str) -> Response | str:
+    """Why the graph holds an inferred statement: the rule and its premises, recursively.
+    ``/why/<hash>.ttl`` / ``.jsonld`` give the same explanation as data."""
+    ext = None
+    if "." in digest:
+        digest, ext = digest.split(".", 1)
+        if ext not in {"ttl", "jsonld", "nt"}:
+            abort(404)
+    if not _HASH.match(digest):
+        abort(404)
+    config = linked_data.config()
+    base = config.base_iri
+    graph = explanations()
+    if ext:
+        data = explanation_triples(graph, Iris(base), digest)
+        if not len(data):
+            abort(404, description="no inferred statement has this hash")
+        fmt = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}[ext]
+        media = {"ttl": "text/turtle", "jsonld": "application/ld+json",
+                 "nt": "application/n-triples"}[ext]
+        return Response(data.serialize(format=fmt), content_type=media)
+    step = why_view(graph, linked_data.current().store, base, digest)
+    if step is None:
+        abort(404, description="no inferred statement has this hash")
+    return render_template("why.html", step=step, digest=digest, local=linked_data.local_path)
+
+
+def _ontology_diagram() -> Markup:
+    base = linked_data.config().base_iri
+    return Markup(cached("ontology-diagram",
+                         lambda: ontology_diagram(linked_data.current().store, base)))
+
+
+def _passages_for(record: str) -> list[Passage]:
+    base = linked_data.config().base_iri
+    return cached(f"passages {record}",
+                  lambda: document_passages(linked_data.current().store, record, base))

@@ -26,7 +26,7 @@ def test_one_named_graph_per_document_plus_ontology_registry_inferred(built: Bui
     base = built.config.base_iri
     assert graphs_of(built) == {
         f"<{base}/graph/{name}>" for name in (
-            "ontology", "registry", "inferred",
+            "ontology", "registry", "inferred", "explanations",
             "document/1948-12-30-mao-to-stalin", "document/1949-05-17-kovalev-to-filippov")
     }
 

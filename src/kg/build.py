@@ -18,6 +18,7 @@ from kg.config import Config
 from kg.document import Document, parse_document
 from kg.duplicates import choose, group_copies
 from kg.errors import DocumentError, MappingError
+from kg.explain import explain
 from kg.iris import Iris
 from kg.linking import Linker
 from kg.mapping import (
@@ -241,9 +242,12 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
 
     inference = closure(compiled.graphs.values(), compiled.iris)
     report.inferred = dict(inference.counts)
+    asserted = [g for iri, g in compiled.graphs.items() if iri != compiled.iris.ontology_graph]
+    explanations = explain(asserted, inference.graph, compiled.ontology.graph, compiled.iris)
     stages.done("reason", f"{len(inference.graph)} triples inferred: {inference.summary()}")
 
     graphs = all_graphs(compiled, inference)
+    graphs[str(compiled.iris.graph("explanations"))] = explanations
     report.triples = {iri: len(g) for iri, g in graphs.items()}
     meta = {
         "version": __version__,

@@ -21,6 +21,8 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OA = "http://www.w3.org/ns/oa#"
 LABEL = ox.NamedNode(RDFS + "label")
 TYPE = ox.NamedNode(RDF + "type")
+#: IRI kinds of the explanations graph (kg.explain), kept out of entities' data documents.
+_EXPLANATION = ("explanation", "inferred", "asserted")
 
 
 @dataclass
@@ -56,6 +58,8 @@ def describe(store: ox.Store, iri: str, base: str, *, limit: int = 5000) -> Desc
     for quad in store.quads_for_pattern(None, None, node, None):
         if str(quad.subject.value).startswith((f"{base}/id/fact/", f"{base}/id/annotation/")):
             continue  # provenance nodes pointing here are added below, with their context
+        if str(quad.subject.value).startswith(tuple(f"{base}/id/{k}/" for k in _EXPLANATION)):
+            continue  # Why? nodes (kg.explain) reify statements: served at /why/<hash>
         statements.setdefault(ox.Triple(quad.subject, quad.predicate, quad.object),
                               set()).add(_graph_kind(quad.graph_name, base))
         if len(statements) >= 2 * limit:

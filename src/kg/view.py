@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.describe import LABEL, RDF, Description
+from kg.iris import short_hash
 
 OA = "http://www.w3.org/ns/oa#"
 SKOS_EXACT = "http://www.w3.org/2004/02/skos/core#exactMatch"
@@ -35,6 +36,7 @@ class Row:
     incoming: bool
     inferred: bool
     evidence: list[Evidence] = field(default_factory=list)
+    statement: str = ""  # the statement's hash: /why/<hash> explains an inferred row
 
 
 @dataclass
@@ -116,6 +118,7 @@ def resource_view(d: Description, base: str) -> ResourceView:
             inferred=t in d.inferred and t not in d.asserted,
             evidence=sorted(facts.get((t.subject, t.predicate, t.object), []),
                             key=lambda e: (e.title, e.start)),
+            statement=short_hash(t.subject, t.predicate, t.object),
         ))
     types = sorted({(o.value, _label(index, o)) for o in index.get(me, {}).get(RDF + "type", [])
                     if isinstance(o, ox.NamedNode) and o.value.startswith(kg)})
@@ -193,3 +196,62 @@ def _spans(text: str, offset: int, mentions: list[tuple[int, int, str]],
         marked = any(s <= a and b <= e for s, e in evidence)
         spans.append(Span(text[a - offset:b - offset], link, marked, a))
     return spans
+
+
+@dataclass
+class PassageFact:
+    subject: tuple[str, str]  # (IRI, label)
+    predicate: str
+    object: tuple[str | None, str]  # (IRI or None for a literal, label)
+    claimed_by: str | None = None
+    reported_by: str | None = None
+
+
+@dataclass
+class Passage:
+    """An evidence passage of a document and the facts it supports."""
+
+    start: int
+    end: int
+    quote: str
+    facts: list[PassageFact] = field(default_factory=list)
+
+
+def document_passages(store: ox.Store, record: str, base: str) -> list[Passage]:
+    """Every evidence passage of a record (by offsets), with the facts it supports."""
+    kg = f"{base}/ontology#"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    rows = store.query(f"""
+        SELECT ?s ?e ?quote ?subj ?sl ?pl ?obj ?ol ?claimed ?reported WHERE {{
+          ?a <{OA}hasBody> ?fact ; <{OA}hasTarget> ?t .
+          ?t <{OA}hasSource> <{record}> ; <{OA}hasSelector> ?sel, ?qs .
+          ?sel <{OA}start> ?s ; <{OA}end> ?e . ?qs <{OA}exact> ?quote .
+          ?fact a <{kg}Fact> ; <{RDF}subject> ?subj ; <{RDF}predicate> ?pred ;
+                <{RDF}object> ?obj .
+          OPTIONAL {{ ?subj {label} ?sl }} OPTIONAL {{ ?pred {label} ?pl FILTER(LANG(?pl) = "en") }}
+          OPTIONAL {{ ?obj {label} ?ol }}
+          OPTIONAL {{ ?fact <{kg}claimedBy>/{label} ?claimed }}
+          OPTIONAL {{ ?fact <{kg}reportedBy>/{label} ?reported }}
+        }}""", use_default_graph_as_union=True)
+    passages: dict[tuple[int, int], Passage] = {}
+    seen: set[tuple] = set()
+    for s, e, quote, subj, sl, pl, obj, ol, claimed, reported in rows:
+        key = (int(s.value), int(e.value))
+        passage = passages.setdefault(key, Passage(*key, quote.value))
+        fact = PassageFact(
+            (subj.value, sl.value if sl else subj.value.rsplit("/", 1)[-1]),
+            pl.value if pl else "",
+            (obj.value if isinstance(obj, ox.NamedNode) else None,
+             ol.value if ol else obj.value.rsplit("/", 1)[-1] if isinstance(obj, ox.NamedNode)
+             else obj.value),
+            claimed.value if claimed else None, reported.value if reported else None)
+        if (key, str(fact)) not in seen:
+            seen.add((key, str(fact)))
+            passage.facts.append(fact)
+    return sorted(passages.values(), key=lambda p: (p.start, p.end))
+
+
+def passages_of(span: Span, passages: list[Passage]) -> list[Passage]:
+    """The evidence passages a span of text lies in."""
+    end = span.start + len(span.text)
+    return [p for p in passages if p.start <= span.start and end <= p.end]

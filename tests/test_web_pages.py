@@ -1,0 +1,141 @@
+"""The pages historians use, in-process: search (JSON and HTML), home page, entity pages
+with Why? links, the document reader's passages, Why? pages, timeline, network, ontology."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, Namespace
+from server import create_app
+
+from conftest import Built
+from kg.diagram import timeline_items
+from kg.search import normalize
+from kg.store import open_store_handle
+
+DOC = "/id/document/1949-05-17-kovalev-to-filippov.html"
+
+
+@pytest.fixture(scope="module")
+def app(built: Built) -> Iterator[Flask]:
+    app = create_app({"data_dir": built.config.data_dir, "TESTING": True})
+    yield app
+    app.extensions["kg.executor"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def _first(client: FlaskClient, q: str) -> dict:
+    results = client.get("/search.json", query_string={"q": q}).get_json()["results"]
+    assert results, f"nothing found for {q!r}"
+    return results[0]
+
+
+@pytest.mark.parametrize(("q", "path", "how"), [
+    ("Filippov", "/id/person/joseph-stalin", "codename"),
+    ("filip", "/id/person/joseph-stalin", "codename"),
+    ("Jiang Jieshi", "/id/person/chiang-kai-shek", "spelling"),
+    ("Bai Po", "/id/person/bai-po", "label"),
+    ("Strakhov", "/id/person/li-lisan", "codename"),
+    ("MAO ZÉDONG", "/id/person/mao-zedong", "label"),
+    ("kai-shek", "/id/person/chiang-kai-shek", "label"),
+])
+def test_search_finds_by_any_name(client: FlaskClient, q: str, path: str, how: str) -> None:
+    hit = _first(client, q)
+    assert (hit["path"], hit["how"]) == (path, how)
+
+
+def test_search_negotiates_json_and_html(client: FlaskClient) -> None:
+    json_answer = client.get("/search?q=Filippov", headers={"Accept": "application/json"})
+    assert json_answer.get_json()["results"][0]["label"] == "Joseph Stalin"
+    html = client.get("/search?q=Filippov", headers={"Accept": "text/html"}).get_data(True)
+    assert '<a href="/id/person/joseph-stalin">Joseph Stalin</a>' in html
+    assert "found as codename “Filippov”" in html
+    assert client.get("/search.json?q=").get_json()["results"] == []
+    evil = client.get("/search", query_string={"q": "<script>x</script>"}).get_data(True)
+    assert "<script>x</script>" not in evil
+
+
+def test_normalize_folds_case_accents_and_punctuation() -> None:
+    assert normalize("  Chiang Kai-shek ") == "chiang kai shek"
+    assert normalize("Zhōu Ēnlái") == "zhou enlai"
+
+
+def test_home_page_shows_what_the_graph_holds(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'action="/search"' in html and "data-autocomplete" in html
+    assert '<a href="/id/person/li-lisan">Li Lisan</a>' in html
+    assert "The first deviation" in html
+    assert re.search(r'<a href="/ontology#Person">Person</a></td><td>\d+</td>', html)
+    assert "/timeline" in html and "/network" in html
+
+
+def test_inferred_rows_link_to_their_explanation(client: FlaskClient) -> None:
+    html = client.get("/id/person/li-lisan.html").get_data(as_text=True)
+    links = re.findall(r'href="(/why/[0-9a-f]{12})"', html)
+    assert links
+    for link in links[:5]:
+        assert client.get(link).status_code == 200
+
+
+def test_why_page_shows_rule_and_premises_with_evidence(client: FlaskClient) -> None:
+    html = client.get("/id/person/li-lisan.html").get_data(as_text=True)
+    row = re.search(r'<tr class="inferred">\s*<th scope="row">led</th>.*?href="(/why/\w+)"',
+                    html, re.S)
+    assert row
+    why = client.get(row.group(1)).get_data(as_text=True)
+    assert "inverse (owl:inverseOf)" in why and "prp-inv" in why
+    assert "the second—is Strakhov (Li Lisan)" in why  # the premise's evidence passage
+    assert 'href="/id/document/1949-05-17-kovalev-to-filippov.html#at-' in why
+    data = client.get(row.group(1) + ".ttl")
+    g = Graph().parse(data=data.data, format="turtle")
+    assert len(g) >= 5
+    assert client.get("/why/000000000000").status_code == 404
+    assert client.get("/why/../etc").status_code == 404
+
+
+def test_why_page_of_a_chain_nests_inferred_premises(client: FlaskClient, built: Built) -> None:
+    kg = Namespace(built.config.base_iri + "/ontology#")
+    html = client.get("/id/person/mao-zedong.html").get_data(as_text=True)
+    links = re.findall(r'href="(/why/[0-9a-f]{12})"', html)
+    pages = [client.get(link).get_data(as_text=True) for link in links]
+    chained = [p for p in pages if "property chain" in p]
+    assert chained, f"no chain among {len(pages)} explanations ({kg})"
+    assert any(p.count('class="premises"') >= 1 for p in chained)
+
+
+def test_document_reader_lists_the_facts_of_each_passage(client: FlaskClient) -> None:
+    html = client.get(DOC).get_data(as_text=True)
+    marks = re.findall(r'<mark id="at-\d+" tabindex="0" data-passages="([\d\- ]+)">', html)
+    assert marks
+    key = marks[0].split()[0]
+    assert f'id="passage-{key}"' in html
+    section = html.split(f'id="passage-{key}"', 1)[1].split("</li>\n  \n", 1)[0]
+    assert "<em>" in section  # at least one fact: subject <em>predicate</em> object
+    assert f'href="#passage-{key}"' in html  # no-JS path from the passage to its facts
+
+
+def test_timeline_and_network(client: FlaskClient, built: Built) -> None:
+    store = open_store_handle(built.config.store_path)
+    expected = len(timeline_items(store, built.config.base_iri))
+    del store
+    html = client.get("/timeline").get_data(as_text=True)
+    assert html.count('class="timeline-item"') == expected >= 10
+    assert "Ciphered Telegram No.54755" in html
+    net = client.get("/network").get_data(as_text=True)
+    assert net.count('class="agent"') == 3 and net.count('class="letter"') == 3
+    assert "to Filippov" in net
+
+
+def test_ontology_page_has_a_generated_diagram(client: FlaskClient) -> None:
+    html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="ontology-diagram"' in html
+    assert 'data-class="PoliticalDeviation"' in html and 'href="#PoliticalDeviation"' in html
+    assert "ledBy → Person" in html
