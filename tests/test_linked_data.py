@@ -3,6 +3,7 @@ document by Accept, representations by extension, validators, 404s, and escaped 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -157,3 +158,21 @@ def test_void_describes_the_dataset(client: FlaskClient, built: Built) -> None:
     assert (dataset, RDF.type, void.Dataset) in g
     assert client.get("/dumps/../../etc/passwd").status_code == 404
     assert client.get("/dumps/nothing.ttl").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "headings"),
+    [
+        ("/id/person/li-lisan.html", ["Names", "Posts and roles", "Characterizations",
+                                      "Deviations", "Mentioned in"]),
+        ("/id/person/mao-zedong.html", ["Communications", "Characterizations"]),
+        ("/id/operation/operation-near-xuzhou.html", ["Forces, figures and outcomes",
+                                                      "Where and when"]),
+        ("/id/deviation/deviation-wang-ming.html", ["Leader, supporters and consequences"]),
+    ],
+)
+def test_entity_pages_group_statements_by_kind(client: FlaskClient, path: str,
+                                               headings: list[str]) -> None:
+    html = client.get(path).get_data(as_text=True)
+    found = re.findall(r"<h2>([^<]+)</h2>", html)
+    assert set(headings) <= set(found), found

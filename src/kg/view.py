@@ -39,6 +39,47 @@ class Row:
     statement: str = ""  # the statement's hash: /why/<hash> explains an inferred row
 
 
+#: How a page groups a resource's statements, by (property local name, pointing here?).
+#: The first section that claims a row gets it; what no section claims stays under
+#: "Other statements" or "Referred to by".
+SECTIONS: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
+    ("Names", (("codename", False), ("spelling", False), ("description", False))),
+    ("Posts and roles", (("holds", False), ("post", False), ("inOrganization", False),
+                         ("holder", False), ("leader", True), ("leads", False))),
+    ("Communications", (("sent", False), ("received", False), ("relayed", False),
+                        ("sender", True), ("recipient", True), ("intermediary", True),
+                        ("wroteTo", False), ("wroteTo", True), ("correspondedWith", False),
+                        ("sender", False), ("recipient", False), ("intermediary", False),
+                        ("senderName", False), ("recipientName", False),
+                        ("incomingNumber", False), ("outgoingNumber", False))),
+    ("Characterizations", (("assessed", True), ("assessor", True), ("assessor", False),
+                           ("assessed", False), ("quality", False))),
+    ("Deviations", (("led", False), ("supported", False), ("ledBy", True),
+                    ("supportedBy", True), ("mostActiveSupporter", True))),
+    ("Leader, supporters and consequences", (("ledBy", False), ("supportedBy", False),
+                                             ("mostActiveSupporter", False),
+                                             ("direction", False), ("ordinal", False),
+                                             ("consequence", False))),
+    ("Operations", (("commanded", False), ("commander", True))),
+    ("Forces, figures and outcomes", (("commander", False), ("forces", False),
+                                      ("force", False), ("strength", False),
+                                      ("opposingForce", False), ("side", False),
+                                      ("outcome", False), ("status", False),
+                                      ("quantityKind", False), ("value", False),
+                                      ("valueBefore", False), ("valueAfter", False),
+                                      ("unit", False), ("qualifier", False))),
+    ("Meetings, events and plans", (("participatedIn", False), ("participant", True),
+                                    ("participant", False), ("concerns", True),
+                                    ("intendedBy", True))),
+    ("Where and when", (("place", False), ("date", False), ("startDate", False),
+                        ("endDate", False), ("duration", False), ("partOfEvent", False))),
+    ("Membership and parts", (("memberOf", False), ("memberOf", True), ("partOf", False),
+                              ("partOf", True), ("subOrganizationOf", False),
+                              ("subOrganizationOf", True))),
+    ("Mentioned in", (("mentions", True),)),
+)
+
+
 @dataclass
 class ResourceView:
     iri: str
@@ -46,6 +87,18 @@ class ResourceView:
     types: list[tuple[str, str]]
     wikidata: list[str]
     rows: list[Row]
+
+    def sections(self) -> list[tuple[str, list[Row]]]:
+        """The rows grouped under the headings of :data:`SECTIONS`, in that order, then
+        the rest: other statements, and what refers to this resource."""
+        grouped: dict[str, list[Row]] = {}
+        for row in self.rows:
+            key = (row.predicate.rsplit("#", 1)[-1], row.incoming)
+            title = next((t for t, keys in SECTIONS if key in keys),
+                         "Referred to by" if row.incoming else "Other statements")
+            grouped.setdefault(title, []).append(row)
+        order = [t for t, _ in SECTIONS] + ["Other statements", "Referred to by"]
+        return [(t, grouped[t]) for t in order if t in grouped]
 
 
 def _index(triples: list[ox.Triple]) -> dict[ox.NamedNode | ox.BlankNode, dict[str, list]]:
