@@ -38,7 +38,11 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest -n 2 --dist loadfile
 
+## bench: corpus generator, build and endpoint benchmarks (docs/benchmarks.md); not part of test
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk) \
+		|| echo "warning: wrk is not installed; the endpoint benchmark needs it"
 	$(BIN)/python -m bench
 
 clean:

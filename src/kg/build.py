@@ -240,7 +240,7 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
     validate(compiled)
     stages.done("validate", "SHACL shapes conform")
 
-    inference = closure(compiled.graphs.values(), compiled.iris)
+    inference = closure(compiled.graphs.values(), compiled.iris, config.reasoner)
     report.inferred = dict(inference.counts)
     asserted = [g for iri, g in compiled.graphs.items() if iri != compiled.iris.ontology_graph]
     explanations = explain(asserted, inference.graph, compiled.ontology.graph, compiled.iris)

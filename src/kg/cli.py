@@ -183,6 +183,22 @@ def evaluate(ctx: click.Context, folder: str, registry_dir: str | None) -> None:
 
 
 @main.command()
+@click.option("--store", "url", required=True,
+              help="Graph Store Protocol endpoint of the target store, e.g. "
+                   "http://localhost:7878/store")
+@click.option("--user", help="User name for HTTP basic authentication.")
+@click.option("--password", help="Password for HTTP basic authentication.")
+@click.pass_context
+def publish(ctx: click.Context, url: str, user: str | None, password: str | None) -> None:
+    """Load every named graph into another triple store (SPARQL 1.1 Graph Store Protocol)."""
+    from kg.publish import publish as run_publish
+
+    config = _config(ctx)
+    result = run_publish(config.store_path, url, user=user, password=password)
+    click.echo(f"{result.triples} triples in {len(result.graphs)} graphs -> {url}", err=True)
+
+
+@main.command()
 @click.pass_context
 def review(ctx: click.Context) -> None:
     """List what the build could not read or resolve by itself."""

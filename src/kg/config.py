@@ -19,6 +19,7 @@ from kg.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_BASE_IRI = "https://coldwar-kg.example.org"
+REASONERS = ("reasonable", "owlrl")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Directory with the ontology (kg.ttl) and SHACL shapes (shapes.ttl)."),
     Setting("queries_dir", str(PROJECT_ROOT / "queries"),
             "Directory of example and competency SPARQL queries (*.rq)."),
+    Setting("reasoner", "reasonable",
+            "OWL 2 RL engine: reasonable (fast, the default) or owlrl (the reference); both "
+            "give the same inferred graph."),
     Setting("store", "", "Serve this pyoxigraph store directory instead of <data_dir>/store."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
@@ -92,6 +96,7 @@ class Config:
     mappings_dir: str = _BY_NAME["mappings_dir"].default
     ontology_dir: str = _BY_NAME["ontology_dir"].default
     queries_dir: str = _BY_NAME["queries_dir"].default
+    reasoner: str = "reasonable"
     store: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -140,6 +145,9 @@ class Config:
             )
         if self.port <= 0 or self.port > 65535:
             raise ConfigError(f"port (KG_PORT) must be between 1 and 65535, got {self.port}")
+        if self.reasoner not in REASONERS:
+            raise ConfigError(f"reasoner (KG_REASONER) must be one of {', '.join(REASONERS)}, "
+                              f"got {self.reasoner!r}")
         if self.query_timeout <= 0:
             raise ConfigError("query_timeout (KG_QUERY_TIMEOUT) must be positive")
         return replace(self, base_iri=base)

@@ -1,0 +1,69 @@
+"""``python -m bench``: the benchmarks of docs/benchmarks.md (not part of ``make test``).
+
+    python -m bench generate N DIR            # a synthetic corpus of N documents
+    python -m bench build --sizes 10,100,1000 # build stages, time and peak memory per size
+    python -m bench endpoint --size 100       # loopback load test: ours, oxigraph, rdflib
+    python -m bench                           # build at 10,100,1000, then endpoint at 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+WORK = Path("bench-work")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    sub = parser.add_subparsers(dest="command")
+    g = sub.add_parser("generate", help="write a synthetic corpus")
+    g.add_argument("n", type=int)
+    g.add_argument("dir", type=Path)
+    g.add_argument("--seed", type=int, default=1)
+    b = sub.add_parser("build", help="build benchmark")
+    b.add_argument("--sizes", default="10,100,1000")
+    b.add_argument("--reasoners", default="reasonable,owlrl")
+    b.add_argument("--timeout", type=float, default=3600)
+    b.add_argument("--skip-validate", action="store_true")
+    one = sub.add_parser("build-one", help="(internal) build one corpus, print JSON")
+    one.add_argument("root", type=Path)
+    one.add_argument("--reasoners", default="reasonable")
+    one.add_argument("--skip-validate", action="store_true")
+    e = sub.add_parser("endpoint", help="endpoint load test on loopback")
+    e.add_argument("--size", type=int, default=100)
+    e.add_argument("--clients", default="1,8,32")
+    e.add_argument("--seconds", type=int, default=10)
+    e.add_argument("--servers", default="ours,oxigraph,rdflib")
+    args = parser.parse_args(argv)
+    WORK.mkdir(exist_ok=True)
+
+    if args.command == "generate":
+        from bench.corpus import generate
+
+        generate(args.dir, args.n, args.seed)
+    elif args.command == "build-one":
+        from bench.build import run_one
+
+        print(json.dumps(run_one(args.root, args.reasoners.split(","), args.skip_validate)))
+    elif args.command == "build":
+        from bench.build import bench_build
+
+        bench_build([int(s) for s in args.sizes.split(",")], args.reasoners.split(","), WORK,
+                    WORK / "build.jsonl", args.timeout, args.skip_validate)
+    elif args.command == "endpoint":
+        from bench.endpoint import bench_endpoint
+
+        bench_endpoint(args.size, [int(c) for c in args.clients.split(",")], args.seconds,
+                       args.servers.split(","), WORK)
+    else:
+        from bench.build import bench_build
+        from bench.endpoint import bench_endpoint
+
+        bench_build([10, 100, 1000], ["reasonable"], WORK, WORK / "build.jsonl", 3600)
+        bench_endpoint(100, [1, 8, 32], 10, ["ours", "oxigraph", "rdflib"], WORK)
+
+
+if __name__ == "__main__":
+    main()

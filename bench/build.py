@@ -1,0 +1,91 @@
+"""Build benchmark: wall time and peak memory of each stage at each corpus size.
+
+Each size runs in a fresh process (so peak memory is that build's alone) with the stages
+of :func:`kg.build.build`, called one by one: parse+map (``compile_graphs``), validate
+(SHACL), reason (with each engine asked for) and load (the pyoxigraph store).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.corpus import generate
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> dict:
+    """Build the corpus under ``root`` in this process; return per-stage figures."""
+    from kg.build import BuildReport, all_graphs, compile_graphs, validate
+    from kg.config import Config
+    from kg.reason import closure
+    from kg.store import write_store
+
+    config = Config.load({"corpus_dir": str(root / "corpus"),
+                          "mappings_dir": str(root / "mappings"),
+                          "data_dir": str(root / "data")})
+    out: dict = {"stages": {}, "peak_mb": {}}
+    report = BuildReport()
+    t = time.perf_counter()
+    compiled = compile_graphs(config, report=report)
+    out["stages"].update(report.seconds)
+    out["peak_mb"]["map"] = round(peak_mb())
+    out["documents"] = report.documents
+    out["facts"] = report.facts
+    out["asserted_triples"] = sum(len(g) for g in compiled.graphs.values())
+    if not skip_validate:
+        t = time.perf_counter()
+        validate(compiled)
+        out["stages"]["validate"] = round(time.perf_counter() - t, 3)
+        out["peak_mb"]["validate"] = round(peak_mb())
+    inference = None
+    for name in reasoners:
+        t = time.perf_counter()
+        inference = closure(compiled.graphs.values(), compiled.iris, name)
+        out["stages"][f"reason:{name}"] = round(time.perf_counter() - t, 3)
+        out["peak_mb"][f"reason:{name}"] = round(peak_mb())
+        out[f"inferred:{name}"] = len(inference.graph)
+    t = time.perf_counter()
+    graphs = all_graphs(compiled, inference)
+    write_store(config.data_dir, graphs, {"base_iri": compiled.iris.base})
+    out["stages"]["load"] = round(time.perf_counter() - t, 3)
+    out["peak_mb"]["load"] = round(peak_mb())
+    out["total_triples"] = sum(len(g) for g in graphs.values())
+    return out
+
+
+def bench_build(sizes: list[int], reasoners: list[str], work: Path, results: Path,
+                timeout: float, skip_validate: bool = False) -> list[dict]:
+    """Generate and build each size in a child process; append JSON lines to ``results``."""
+    rows = []
+    for n in sizes:
+        root = work / f"corpus-{n}"
+        if not (root / "corpus").is_dir() or len(list((root / "corpus").glob("*.txt"))) != n + 2:
+            t = time.perf_counter()
+            generate(root, n)
+            print(f"generated {n} documents in {time.perf_counter() - t:.1f} s", flush=True)
+        cmd = [sys.executable, "-m", "bench", "build-one", str(root), "--reasoners",
+               ",".join(reasoners)] + (["--skip-validate"] if skip_validate else [])
+        t = time.perf_counter()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            row = {"size": n, "error": f"timed out after {timeout:.0f} s"}
+        else:
+            if proc.returncode:
+                row = {"size": n, "error": proc.stderr.strip().splitlines()[-1:]}
+            else:
+                row = {"size": n, **json.loads(proc.stdout.strip().splitlines()[-1])}
+        row["wall"] = round(time.perf_counter() - t, 1)
+        print(json.dumps(row), flush=True)
+        with results.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        rows.append(row)
+    return rows

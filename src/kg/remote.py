@@ -1,0 +1,85 @@
+"""A remote SPARQL store, for serving from an external triple store (``KG_STORE=http...``).
+
+:class:`RemoteStore` answers the two things the server needs: SPARQL queries (the text is
+forwarded with the project's prefixes added, the store's response passed through) and the
+triples about one resource for dereferencing. The remote store must treat its default
+graph as the union of the named graphs, as the embedded one does: ``oxigraph serve
+--union-default-graph`` or, per request, oxigraph's ``union-default-graph`` parameter
+(sent when ``union_param`` is set); Fuseki's ``tdb2:unionDefaultGraph true``; GraphDB
+and Virtuoso do so by default.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+from kg.query import with_prologue
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+
+@dataclass
+class RemoteStore:
+    """``query_url``: the store's SPARQL query endpoint (oxigraph ``/query``, Fuseki
+    ``/<dataset>/query``)."""
+
+    query_url: str
+    base_iri: str
+    timeout: float = 10.0
+    union_param: bool = False
+
+    @classmethod
+    def from_url(cls, url: str, base_iri: str, timeout: float = 10.0) -> RemoteStore:
+        """From ``KG_STORE``: a query endpoint; an oxigraph root (``http://host:7878``) or
+        its ``/store`` gets ``/query`` and the union-default-graph parameter."""
+        url = url.rstrip("/")
+        if url.endswith("/store"):
+            url = url[: -len("/store")]
+        if not url.endswith(("/query", "/sparql")):
+            return cls(url + "/query", base_iri, timeout, union_param=True)
+        return cls(url, base_iri, timeout)
+
+    def query(self, text: str, accept: str = "application/sparql-results+json") -> Answer:
+        """Run ``text`` (with the project's prefixes) remotely; return the raw answer."""
+        params = {"query": with_prologue(text, self.base_iri)}
+        if self.union_param:
+            params["union-default-graph"] = ""
+        req = urllib.request.Request(
+            self.query_url, data=urlencode(params).encode(), method="POST",
+            headers={"Accept": accept,
+                     "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
+                return Answer(resp.status, resp.headers.get("Content-Type", ""), resp.read())
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:500]
+            if exc.code == 400:
+                raise QueryError(f"the remote store rejected the query: {detail}") from None
+            raise StoreError(f"the remote store answered HTTP {exc.code}: {detail}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot reach the remote store at {self.query_url}: {exc}") \
+                from None
+
+    def triples_about(self, iri: str) -> list[ox.Triple]:
+        """What dereferencing ``iri`` shows: every triple with it as subject."""
+        answer = self.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}",
+                            accept="application/n-triples")
+        return list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
+
+    def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
+        """A SELECT's solutions as {variable: term}."""
+        answer = self.query(text, accept="application/sparql-results+json")
+        rows = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+        names = [v.value for v in rows.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in rows]
