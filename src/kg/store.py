@@ -56,12 +56,9 @@ def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, 
 
 
 def _load(store: ox.Store, graph: Graph, name: ox.NamedNode) -> None:
-    if any(isinstance(t, BNode) for triple in graph for t in triple):
-        # Parsers relabel blank nodes; adding quads keeps the (canonical) labels stable.
-        store.extend(ox.Quad(_term(s), _term(p), _term(o), name) for s, p, o in graph)
-    else:
-        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"),
-                        format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+    # Terms are converted directly (faster than a round trip through N-Triples, and it
+    # keeps blank node labels, which parsers would relabel: the ontology's are canonical).
+    store.bulk_extend([ox.Quad(_term(s), _term(p), _term(o), name) for s, p, o in graph])
 
 
 def _term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
