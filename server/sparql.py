@@ -10,7 +10,9 @@ query form (browsers). Updates and (unless allowed) ``SERVICE`` are refused.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import OrderedDict
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -19,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.config import Config
 from kg.errors import QueryError
-from server import formats, query_text, service_description
+from server import formats, linked_data, query_text, service_description
 from server.errors import ProtocolError, ReadOnly, ServiceRefused, TooLarge, UnsupportedMediaType
 from server.executor import DEFAULT_PROCESSES, Executor
 
@@ -111,8 +113,39 @@ def _run(query: str, params: dict[str, list[str]]) -> Response:
             request.accept_mimetypes, graph
         )
         result_format = fmt.key
-    content_type, body = executor().execute(query, default_graphs, named_graphs, result_format)
-    return Response(body, content_type=content_type)
+    build = linked_data.current()
+    key = (build.etag, query, tuple(default_graphs), tuple(named_graphs), result_format)
+    answer = _answers.get(key)
+    if answer is None:
+        answer = executor().execute(query, default_graphs, named_graphs, result_format)
+        _remember(key, answer)
+    content_type, body = answer
+    response = Response(body, content_type=content_type)
+    # The data only change with a new build: answers carry validators and are reused.
+    digest = hashlib.sha1(repr(key).encode("utf-8")).hexdigest()[:16]
+    response.set_etag(f"{build.etag}-{digest}")
+    response.last_modified = build.modified
+    response.vary.add("Accept")
+    return response.make_conditional(request)
+
+
+#: Answers kept per process for repeated queries, keyed by build, query, dataset and format.
+CACHE_BYTES = 64 * 1024 * 1024
+CACHE_ENTRY_BYTES = 1024 * 1024
+_answers: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
+_cached_bytes = 0
+
+
+def _remember(key: tuple, answer: tuple[str, bytes]) -> None:
+    global _cached_bytes
+    size = len(answer[1])
+    if size > CACHE_ENTRY_BYTES:
+        return
+    _answers[key] = answer
+    _cached_bytes += size
+    while _cached_bytes > CACHE_BYTES and _answers:
+        _, (_, old) = _answers.popitem(last=False)
+        _cached_bytes -= len(old)
 
 
 def _read_request() -> tuple[dict[str, list[str]], str | None]:

@@ -62,3 +62,18 @@ def test_editor_assets_come_from_this_server(client: FlaskClient) -> None:
         assert js.status_code == 200 and len(js.data) > 100_000
     assert client.get("/vendor/yasgui/package.json").status_code == 404
     assert client.get("/vendor/yasgui/..%2F..%2Fpackage.json").status_code == 404
+
+
+def test_sparql_answers_carry_validators(client: FlaskClient) -> None:
+    query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    json_accept = {"Accept": "application/sparql-results+json"}
+    first = client.get("/sparql", query_string=query, headers=json_accept)
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get("/sparql", query_string=query,
+                       headers={**json_accept, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    # Another format of the same query is another answer, with another validator.
+    csv = client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
+    assert csv.headers["ETag"] != first.headers["ETag"]
+    assert csv.data.decode().splitlines()[1] == str(
+        first.get_json()["results"]["bindings"][0]["n"]["value"])
