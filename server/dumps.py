@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
 from kg.export import FORMATS, export
+from kg.remote import is_remote
 from server import linked_data
 
 bp = Blueprint("dumps", __name__)
@@ -29,6 +30,9 @@ def init_app(app: Flask) -> None:
 
 def _bytes(key: str) -> bytes:
     config = linked_data.config()
+    if is_remote(config.store):
+        abort(404, description="dumps are made from the embedded store; this server "
+                               "answers from a remote one (KG_STORE)")
     build = linked_data.current()
     cache_dir = Path(config.store_path).resolve().parent / "dumps"
     cached = cache_dir / FORMATS[key].file

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from flask import current_app
 
 from kg.config import Config
+from kg.remote import RemoteGraph, RemoteStore, is_remote
 from kg.store import build_meta, open_store_handle
 
 _lock = threading.Lock()
@@ -38,8 +39,18 @@ def current() -> Build:
     if "kg.build" not in ext:
         with _lock:
             if "kg.build" not in ext:
-                ext["kg.build"] = _open(config().store_path)
+                cfg = config()
+                ext["kg.build"] = _open_remote(cfg) if is_remote(cfg.store) else \
+                    _open(cfg.store_path)
     return ext["kg.build"]
+
+
+def _open_remote(cfg: Config) -> Build:
+    """An external store (``KG_STORE=http...``): validators last as long as this process."""
+    store = RemoteGraph(RemoteStore.from_url(cfg.store, cfg.base_iri, cfg.query_timeout))
+    started = datetime.now(tz=UTC).replace(microsecond=0)
+    etag = hashlib.sha1(f"{cfg.store}|{started.isoformat()}".encode()).hexdigest()[:16]
+    return Build(store, etag, started, {})  # type: ignore[arg-type]
 
 
 def _open(path: Path) -> Build:

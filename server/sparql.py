@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.config import Config
 from kg.errors import QueryError
+from kg.remote import RemoteStore, is_remote
 from server import formats, linked_data, query_text, service_description
 from server.errors import ProtocolError, ReadOnly, ServiceRefused, TooLarge, UnsupportedMediaType
 from server.executor import DEFAULT_PROCESSES, Executor
@@ -39,6 +40,11 @@ bp = Blueprint("sparql", __name__)
 def init_app(app: Flask) -> None:
     """Register the endpoint and its query executor on ``app``."""
     config: Config = app.config["KG"]
+    if is_remote(config.store):
+        app.extensions["kg.executor"] = RemoteExecutor(
+            RemoteStore.from_url(config.store, config.base_iri, config.query_timeout))
+        app.register_blueprint(bp)
+        return
     app.extensions["kg.executor"] = Executor(
         config.store_path,
         processes=app.config.get("QUERY_PROCESSES", DEFAULT_PROCESSES),
@@ -46,6 +52,28 @@ def init_app(app: Flask) -> None:
         max_results=config.max_results,
     )
     app.register_blueprint(bp)
+
+
+class RemoteExecutor:
+    """Queries forwarded to an external store (``KG_STORE=http...``), which enforces its
+    own timeouts; the answer keeps the store's content type."""
+
+    def __init__(self, remote: RemoteStore):
+        self.remote = remote
+
+    def execute(self, query: str, default_graphs: list[str] | tuple[str, ...] = (),
+                named_graphs: list[str] | tuple[str, ...] = (),
+                result_format: str | None = None) -> tuple[str, bytes]:
+        if default_graphs or named_graphs:
+            raise ProtocolError("default-graph-uri and named-graph-uri are not forwarded to "
+                                "the remote store: use FROM / FROM NAMED in the query")
+        media = formats.BY_KEY[result_format].media_type if result_format else \
+            "application/sparql-results+json"
+        answer = self.remote.query(query, accept=media)
+        return answer.content_type or media, answer.body
+
+    def close(self) -> None:
+        pass
 
 
 def executor() -> Executor:

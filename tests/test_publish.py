@@ -17,12 +17,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from server import create_app
 
 from conftest import QUERIES, Built
 from kg.cli import main
 from kg.errors import QueryError, StoreError
 from kg.publish import publish
-from kg.query import execute
+from kg.query import execute, with_prologue
 from kg.remote import RemoteStore
 from kg.store import open_store
 
@@ -106,3 +107,23 @@ def test_remote_errors_are_clear(remote: str) -> None:
         RemoteStore.from_url("http://127.0.0.1:9", "https://x.example").query("ASK {}")
     with pytest.raises(StoreError, match="http"):
         publish("/nonexistent", "ftp://example")
+
+
+def test_server_answers_from_the_remote_store(built: Built, remote: str) -> None:
+    """KG_STORE=http...: the SPARQL endpoint and dereferencing work over the external store."""
+    publish(built.config.store_path, remote + "/store")
+    app = create_app({"store": remote, "base_iri": built.config.base_iri, "TESTING": True})
+    client = app.test_client()
+    text = with_prologue((QUERIES / "02-deviations.rq").read_text(), built.config.base_iri)
+    answer = client.get("/sparql", query_string={"query": text},
+                        headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.data
+    leaders = [b["leader"]["value"] for b in answer.get_json()["results"]["bindings"]]
+    assert leaders == ["Chen Duxiu", "Li Lisan", "Wang Ming"]
+    redirect = client.get("/id/person/li-lisan", headers={"Accept": "text/turtle"})
+    assert redirect.status_code == 303
+    data = client.get("/id/person/li-lisan.ttl")
+    assert data.status_code == 200 and b"Strakhov" in data.data
+    page = client.get("/id/person/li-lisan.html").get_data(as_text=True)
+    assert "the second—is Strakhov (Li Lisan)" in page  # evidence, fetched remotely
+    assert client.get("/dumps/graph.nq").status_code == 404

@@ -11,6 +11,7 @@ and Virtuoso do so by default.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -83,3 +84,55 @@ class RemoteStore:
         rows = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
         names = [v.value for v in rows.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in rows]
+
+
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _form(text: str) -> str:
+    """The query form, read after the prologue (PREFIX/BASE lines and comments)."""
+    body = re.sub(r"#[^\n]*", " ", text)
+    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", "", body)
+    match = _FORM.search(body)
+    return match.group(1).upper() if match else "SELECT"
+
+
+def _term(term: object) -> str:
+    return str(term) if term is not None else ""
+
+
+class RemoteGraph:
+    """The remote store behind the few calls the web side makes of a pyoxigraph ``Store``
+    (``query`` and ``quads_for_pattern``), so that data documents, pages and search work
+    the same over an external store as over the embedded one."""
+
+    def __init__(self, remote: RemoteStore):
+        self.remote = remote
+
+    def query(self, text: str, use_default_graph_as_union: bool = True) -> object:
+        form = _form(text)
+        if form in {"CONSTRUCT", "DESCRIBE"}:
+            answer = self.remote.query(text, accept="application/n-triples")
+            return list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
+        answer = self.remote.query(text, accept="application/sparql-results+json")
+        return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+
+    def quads_for_pattern(self, subject: object = None, predicate: object = None,
+                          obj: object = None, graph_name: object = None) -> list[ox.Quad]:
+        s, p, o, g = (_term(t) or f"?{v}" for t, v in
+                      ((subject, "s"), (predicate, "p"), (obj, "o"), (graph_name, "g")))
+        text = f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}"
+        solutions = self.query(text)
+        quads = []
+        for row in solutions:  # type: ignore[attr-defined]
+            quads.append(ox.Quad(subject or row["s"], predicate or row["p"], obj or row["o"],
+                                 graph_name or row["g"]))
+        return quads
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.quads_for_pattern())
+
+
+def is_remote(store: str) -> bool:
+    """Whether a ``KG_STORE`` setting names a remote store (``http://...``)."""
+    return store.startswith(("http://", "https://"))
