@@ -3,11 +3,22 @@ directory, and small throwaway projects for error cases."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kg.build import BuildReport, build
 from kg.config import PROJECT_ROOT, Config
@@ -39,3 +50,56 @@ def project(tmp_path: Path) -> Config:
     return Config.load(
         {"data_dir": str(tmp_path / "data"), "mappings_dir": str(mappings)}, env={}
     )
+
+
+@pytest.fixture(scope="module")
+def app(built: Built) -> Iterator[Flask]:
+    """The Flask app over the built graph, in process."""
+    from server import create_app
+
+    app = create_app({"data_dir": built.config.data_dir, "TESTING": True})
+    yield app
+    app.extensions["kg.executor"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def kg_serve(data_dir: str, log_dir: Path, workers: int = 2) -> Iterator[str]:
+    """`kg serve` for real (gunicorn) on a free loopback port; stopped whatever happens."""
+    port = free_port()
+    log_path = log_dir / "server.log"
+    env = {**os.environ, "KG_DATA_DIR": data_dir}
+    command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
+               "--workers", str(workers)]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/sparql", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("server did not start:\n" + log_path.read_text())
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

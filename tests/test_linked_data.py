@@ -4,30 +4,18 @@ document by Accept, representations by extension, validators, 404s, and escaped 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from server import create_app
 
 from conftest import Built
 
 LI = "/id/person/li-lisan"
 
 
-@pytest.fixture(scope="module")
-def app(built: Built) -> Iterator[Flask]:
-    app = create_app({"data_dir": built.config.data_dir, "TESTING": True})
-    yield app
-    app.extensions["kg.executor"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.mark.parametrize(

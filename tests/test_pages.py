@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from server import create_app
 from server.pages import yasgui_available
 
-from conftest import QUERIES, Built
+from conftest import QUERIES
 
 HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
 
 
-@pytest.fixture(scope="module")
-def app(built: Built) -> Iterator[Flask]:
-    app = create_app({"data_dir": built.config.data_dir, "TESTING": True})
-    yield app
-    app.extensions["kg.executor"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_home_page_lists_documents_and_questions(client: FlaskClient) -> None:

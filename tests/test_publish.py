@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from server import create_app
 
-from conftest import QUERIES, Built
+from conftest import QUERIES, Built, free_port
 from kg.cli import main
 from kg.errors import QueryError, StoreError
 from kg.publish import publish
@@ -32,15 +31,10 @@ pytestmark = pytest.mark.skipif(not Path(OXIGRAPH).exists(),
                                 reason="the oxigraph server (pip install oxigraph) is missing")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("remote")),
          "--bind", f"127.0.0.1:{port}"],

@@ -3,11 +3,6 @@ with entity IRIs dereferenced by following the 303 as a browser and an RDF clien
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,45 +11,15 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from conftest import QUERIES, Built
-from kg.config import PROJECT_ROOT
+from conftest import QUERIES, Built, kg_serve
 from kg.query import with_prologue
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "server.log"
-    env = {**os.environ, "KG_DATA_DIR": built.config.data_dir}
-    command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--workers", "2"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/sparql", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("server did not start:\n" + log_path.read_text())
-                time.sleep(0.2)
+    with kg_serve(built.config.data_dir, tmp_path_factory.mktemp("serve"),
+                  workers=2) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_sparqlwrapper_answers_a_competency_question(server: str, built: Built) -> None:

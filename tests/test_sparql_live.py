@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from conftest import free_port
 from kg.config import PROJECT_ROOT
 from server_fixtures import EX, PEOPLE, RUNAWAY, SCRIPT, build_store
 
@@ -30,11 +30,6 @@ PEOPLE_QUERY = (
     "<http://www.w3.org/2000/01/rdf-schema#label> ?label } } ORDER BY ?s"
 )
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -55,7 +50,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """gunicorn -w 2 over the sample store; stopped at the end whatever happens."""
     tmp = tmp_path_factory.mktemp("live")
     store = build_store(tmp / "store")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KG_STORE": str(store), "KG_QUERY_TIMEOUT": str(TIMEOUT)}
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
                "--timeout", "60", "server.wsgi:app"]

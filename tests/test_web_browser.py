@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from conftest import Built
+from conftest import Built, kg_serve
 from kg.config import PROJECT_ROOT
 from kg.diagram import timeline_items
 from kg.store import open_store_handle
@@ -37,40 +31,12 @@ if not shutil.which(CHROMIUM):
                 allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("browser") / "server.log"
-    env = {**os.environ, "KG_DATA_DIR": built.config.data_dir}
-    command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--workers", "1"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("server did not start:\n" + log_path.read_text())
-                time.sleep(0.2)
+    with kg_serve(built.config.data_dir, tmp_path_factory.mktemp("browser"),
+                  workers=1) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,10 @@ with Why? links, the document reader's passages, Why? pages, timeline, network, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Namespace
-from server import create_app
 
 from conftest import Built
 from kg.diagram import timeline_items
@@ -20,16 +17,6 @@ from kg.store import open_store_handle
 DOC = "/id/document/1949-05-17-kovalev-to-filippov.html"
 
 
-@pytest.fixture(scope="module")
-def app(built: Built) -> Iterator[Flask]:
-    app = create_app({"data_dir": built.config.data_dir, "TESTING": True})
-    yield app
-    app.extensions["kg.executor"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def _first(client: FlaskClient, q: str) -> dict:
