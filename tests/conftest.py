@@ -74,11 +74,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def kg_serve(data_dir: str, log_dir: Path, workers: int = 2) -> Iterator[str]:
-    """`kg serve` for real (gunicorn) on a free loopback port; stopped whatever happens."""
+def kg_serve(data_dir: str, log_dir: Path, workers: int = 2,
+             **settings: str) -> Iterator[str]:
+    """`kg serve` for real (gunicorn) on a free loopback port, with extra ``KG_*`` settings
+    (``store=...``, ``query_timeout=...``); stopped whatever happens."""
     port = free_port()
     log_path = log_dir / "server.log"
-    env = {**os.environ, "KG_DATA_DIR": data_dir}
+    env = {**os.environ, "KG_DATA_DIR": data_dir,
+           **{f"KG_{k.upper()}": v for k, v in settings.items()}}
     command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
                "--workers", str(workers)]
     with open(log_path, "wb") as log:

@@ -4,24 +4,19 @@ SPARQLWrapper and rdflib's SPARQLStore, and a runaway query beside normal ones."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from conftest import free_port
-from kg.config import PROJECT_ROOT
+from conftest import kg_serve
 from server_fixtures import EX, PEOPLE, RUNAWAY, SCRIPT, build_store
 
 TIMEOUT = 3
@@ -47,42 +42,11 @@ def _query_url(endpoint: str, query: str) -> str:
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """gunicorn -w 2 over the sample store; stopped at the end whatever happens."""
+    """`kg serve` (gunicorn, 2 workers) over the sample store."""
     tmp = tmp_path_factory.mktemp("live")
     store = build_store(tmp / "store")
-    port = free_port()
-    env = {**os.environ, "KG_STORE": str(store), "KG_QUERY_TIMEOUT": str(TIMEOUT)}
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-               "--timeout", "60", "server.wsgi:app"]
-    log_path = tmp / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        _wait_until_up(url, process, log_path)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if _get(_query_url(url, "ASK {}"), timeout=2)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
+    with kg_serve(str(tmp / "data"), tmp, store=str(store), query_timeout=str(TIMEOUT)) as url:
+        yield url + "/sparql"
 
 
 def test_sparqlwrapper_select_json(endpoint: str) -> None:
