@@ -20,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_BASE_IRI = "https://coldwar-kg.example.org"
 REASONERS = ("reasonable", "owlrl")
+VALIDATORS = ("fast", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reasoner", "reasonable",
             "OWL 2 RL engine: reasonable (fast, the default) or owlrl (the reference); both "
             "give the same inferred graph."),
+    Setting("validator", "fast",
+            "SHACL engine: fast (kg.shacl, the shapes' constraint components compiled to "
+            "Python, the default) or pyshacl (the reference); both report the same results."),
+    Setting("build_processes", 0,
+            "Processes that compile documents in parallel during a build (0: one per CPU)."),
     Setting("store", "", "Serve this pyoxigraph store directory instead of <data_dir>/store."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
@@ -97,6 +103,8 @@ class Config:
     ontology_dir: str = _BY_NAME["ontology_dir"].default
     queries_dir: str = _BY_NAME["queries_dir"].default
     reasoner: str = "reasonable"
+    validator: str = "fast"
+    build_processes: int = 0
     store: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -148,6 +156,11 @@ class Config:
         if self.reasoner not in REASONERS:
             raise ConfigError(f"reasoner (KG_REASONER) must be one of {', '.join(REASONERS)}, "
                               f"got {self.reasoner!r}")
+        if self.validator not in VALIDATORS:
+            raise ConfigError(f"validator (KG_VALIDATOR) must be one of {', '.join(VALIDATORS)}, "
+                              f"got {self.validator!r}")
+        if self.build_processes < 0:
+            raise ConfigError("build_processes (KG_BUILD_PROCESSES) must be 0 or more")
         if self.query_timeout <= 0:
             raise ConfigError("query_timeout (KG_QUERY_TIMEOUT) must be positive")
         return replace(self, base_iri=base)
