@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import yaml
 
@@ -61,8 +62,9 @@ def test_archive_builds_with_copies_merged(archive_mappings: Path, tmp_path: Pat
     for path in ARCHIVE.glob("*.txt"):
         shutil.copy(path, corpus)
     config = Config.load({"data_dir": str(tmp_path / "data"), "corpus_dir": str(corpus),
-                          "mappings_dir": str(archive_mappings)}, env={})
-    report = build(config)
+                          "mappings_dir": str(archive_mappings), "build_processes": 2}, env={})
+    progress: list[str] = []
+    report = build(config, progress=progress.append)
     copies = [item for item in report.review if "merged into it" in item]
     assert len(copies) == 2
     assert report.documents == len(list(corpus.glob("*.txt"))) - len(copies)
@@ -75,3 +77,18 @@ def test_archive_builds_with_copies_merged(archive_mappings: Path, tmp_path: Pat
     assert any("ambiguous name 'Kuznetsov'" in item for item in report.review)
     # Initials resolve to the registered person: "A.Y. Vyshinskyy" is Andrey Vyshinsky.
     assert not any("Vyshinskyy' is not in the registry" in item for item in report.review)
+    assert any("(2 processes)" in line for line in progress)
+
+    # Compiled in one process instead of two, the store and the report are the same.
+    alone = config.with_(data_dir=str(tmp_path / "alone"), build_processes=1)
+    progress.clear()
+    report_alone = build(alone, progress=progress.append)
+    assert not any("processes)" in line for line in progress)
+    assert report_alone.review == report.review
+    assert report_alone.triples == report.triples
+    assert quads(alone) == quads(config)
+
+
+def quads(config: Config) -> list[str]:
+    store = ox.Store.read_only(str(config.store_path.resolve()))
+    return sorted(str(q) for q in store)

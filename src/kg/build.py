@@ -6,19 +6,23 @@ there); :func:`build` adds reasoning and the atomic store write.
 
 from __future__ import annotations
 
+import itertools
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
+from rdflib.term import Node
 
-from kg import __version__
+from kg import __version__, nquads
+from kg.compile import Context, compile_all, parallel_map, processes_for
 from kg.config import Config
 from kg.document import Document, parse_document
 from kg.duplicates import choose, group_copies
 from kg.errors import DocumentError, MappingError
-from kg.explain import explain
+from kg.explain import explanations
 from kg.iris import Iris
 from kg.linking import Linker
 from kg.mapping import (
@@ -26,18 +30,17 @@ from kg.mapping import (
     Mapping,
     Resolver,
     collect_nodes,
-    compile_mapping,
     load_mapping,
 )
-from kg.metadata import Review, compile_mentions, compile_metadata
+from kg.metadata import Review
 from kg.ontology import Ontology
-from kg.provenance import FactWriter
 from kg.reason import Inference, closure
 from kg.registry import Registry
 from kg.store import write_store
 from kg.validate import shacl_check
 
 Progress = Callable[[str], None]
+Triple = tuple[Node, Node, Node]
 
 
 def _quiet(_: str) -> None:
@@ -46,7 +49,13 @@ def _quiet(_: str) -> None:
 
 @dataclass
 class Compiled:
-    """The asserted graphs of a build, by graph IRI, with what the build was unsure of."""
+    """The asserted data of a build, with what the build was unsure of.
+
+    Document graphs are kept whole in ``graphs`` only when asked (``keep``); a build of
+    thousands of documents writes them to N-Quads ``shards`` and keeps the ``domain``
+    triples (everything but the provenance layer), which reasoning and the whole-graph
+    checks need, and the fact nodes stating each of them.
+    """
 
     iris: Iris
     ontology: Ontology
@@ -55,6 +64,15 @@ class Compiled:
     documents: list[Document]
     facts: int
     review: Review
+    domain: list[Triple] = field(default_factory=list)
+    fact_nodes: dict[Triple, list[URIRef]] = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
+    shards: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # triples per document graph
+
+    @property
+    def registry_graph(self) -> Graph:
+        return self.graphs[self.iris.registry_graph]
 
 
 @dataclass
@@ -92,18 +110,27 @@ def corpus_files(config: Config) -> list[Path]:
     return sorted(corpus.glob("*.txt"))
 
 
-def read_corpus(config: Config, review: Review, *, strict: bool = False) -> list[Document]:
+def read_corpus(config: Config, review: Review, *, strict: bool = False,
+                processes: int = 1) -> list[Document]:
     """Parse every corpus document. An unreadable one is reported and skipped (the rest of
     the build goes on) or, with ``strict``, stops the build."""
     documents = []
-    for path in corpus_files(config):
-        try:
-            documents.append(parse_document(path))
-        except DocumentError as exc:
+    for path, parsed in zip(files := corpus_files(config),
+                            parallel_map(_parse, files, processes), strict=True):
+        if isinstance(parsed, DocumentError):
             if strict:
-                raise
-            review.add(path.stem, f"skipped, not built: {exc.message}")
+                raise parsed
+            review.add(path.stem, f"skipped, not built: {parsed.message}")
+        else:
+            documents.append(parsed)
     return documents
+
+
+def _parse(path: Path) -> Document | DocumentError:
+    try:
+        return parse_document(path)
+    except DocumentError as exc:
+        return exc
 
 
 def merge_copies(documents: list[Document], curated: set[str],
@@ -125,15 +152,26 @@ def merge_copies(documents: list[Document], curated: set[str],
 
 
 def compile_graphs(config: Config, progress: Progress = _quiet,
-                   report: BuildReport | None = None, *, strict: bool = False) -> Compiled:
-    """Parse the corpus and compile ontology, registry, metadata and mappings into graphs."""
+                   report: BuildReport | None = None, *, strict: bool = False,
+                   keep: bool = True, shard_dir: Path | None = None,
+                   shacl: bool = True) -> Compiled:
+    """Parse the corpus and compile ontology, registry, metadata and mappings into graphs.
+
+    With ``keep`` every document graph comes back whole in ``graphs`` (for small corpora:
+    tests, ``kg review``); with ``shard_dir`` they are written there as N-Quads. The
+    provenance layer of each document is SHACL-checked as it is compiled (``violations``)
+    unless the validator is pyshacl, which checks everything at once in :func:`validate`,
+    or ``shacl`` is False.
+    """
     report = report or BuildReport()
     stages = _Stages(progress, report)
     iris = Iris(config.base_iri)
     ontology = Ontology.load(config.ontology_dir, iris)
     review = Review()
 
-    documents = read_corpus(config, review, strict=strict)
+    corpus = corpus_files(config)
+    processes = processes_for(config.build_processes, len(corpus))
+    documents = read_corpus(config, review, strict=strict, processes=processes)
     curated = {p.stem for p in (Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")}
     documents, copies = merge_copies(documents, curated, review)
     stages.done("parse", f"{len(documents)} documents"
@@ -141,7 +179,7 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
 
     registry = Registry.load(config.mappings_dir, ontology)
     known = {d.id for d in documents}
-    mappings: dict[str, Mapping] = {}
+    paths = []
     for path in sorted((Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")):
         if path.stem not in known:
             if path.stem in copies:
@@ -153,62 +191,93 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
             raise MappingError(
                 f"no corpus document {path.stem}.txt for this mapping in {config.corpus_dir}",
                 file=str(path), line=1)
-        mappings[path.stem] = load_mapping(path, ontology)
+        paths.append(path)
+    loaded = parallel_map(_load_mapping, [(p, ontology) for p in paths], processes)
+    mappings: dict[str, Mapping] = {}
+    for path, m in zip(paths, loaded, strict=True):
+        if isinstance(m, MappingError):
+            raise m
+        mappings[path.stem] = m
     resolver = Resolver(ontology, registry, collect_nodes(list(mappings.values()), registry))
 
     graphs: dict[URIRef, Graph] = {
         iris.ontology_graph: ontology.graph,
         iris.registry_graph: registry.graph(ontology),
     }
-    facts = mentions = 0
-    linker = Linker(registry)
-    for doc in documents:
-        g = Graph()
-        writer = FactWriter(iris, doc.id, doc.source, g)
-        m = mappings.get(doc.id)
-        if m is not None:
-            compile_mapping(m, writer, resolver)
+    checker = None
+    if shacl and config.validator != "pyshacl":
+        from kg.validate import Validator
 
-        compile_metadata(doc, writer, registry, ontology, review)
-        for copy, kept in sorted(copies.items()):
-            if kept == doc.id:
-                g.add((iris.document(doc.id), iris.kg.otherCopy, Literal(f"{copy}.txt")))
-        mentions += compile_mentions(doc, writer, linker, registry, review)
-        graphs[iris.document_graph(doc.id)] = g
-        facts += writer.facts
+        checker = Validator(ontology.shapes(), ontology.graph, config.validator).check
+    ctx = Context(iris, registry, resolver, Linker(registry), mappings, copies,
+                  check=checker, keep=keep or (shacl and config.validator == "pyshacl"))
+    results = compile_all(documents, ctx, shard_dir, processes)
+    compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review)
+    mentions = 0
+    for doc, r in zip(documents, results, strict=True):
+        compiled.facts += r.facts
+        mentions += r.mentions
+        review.extend(r.review)
+        compiled.domain.extend(r.domain)
+        for t, fact in r.fact_nodes:
+            compiled.fact_nodes.setdefault(t, []).append(fact)
+        compiled.violations.extend(r.violations)
+        compiled.counts[str(iris.document_graph(doc.id))] = r.triples
+        if r.graph is not None:
+            g = graphs[iris.document_graph(doc.id)] = Graph()
+            for t in r.graph:
+                g.add(t)
+    if shard_dir is not None:
+        compiled.shards = sorted(Path(shard_dir).glob("documents-*.nq"))
     report.documents = len(documents)
-    report.facts = facts
+    report.facts = compiled.facts
     report.review = review.items
-    stages.done("map", f"{facts} facts with evidence, {mentions} mentions linked, "
-                       f"{len(registry.entities)} registry entities")
-    return Compiled(iris, ontology, registry, graphs, documents, facts, review)
+    stages.done("map", f"{compiled.facts} facts with evidence, {mentions} mentions linked, "
+                       f"{len(registry.entities)} registry entities"
+                       + (f" ({processes} processes)" if processes > 1 else ""))
+    return compiled
 
 
-def validate(compiled: Compiled) -> None:
-    """SHACL-check the asserted data (not the ontology) against ontology/shapes.ttl."""
-    data = Graph()
-    for iri, g in compiled.graphs.items():
-        if iri != compiled.iris.ontology_graph:
-            data += g
-    shacl_check(data, compiled.ontology.shapes(), compiled.ontology.graph)
+def _load_mapping(args: tuple[Path, Ontology]) -> Mapping | MappingError:
+    try:
+        return load_mapping(*args)
+    except MappingError as exc:
+        return exc
+
+
+def validate(compiled: Compiled, engine: str = "fast") -> None:
+    """SHACL-check the asserted data (not the ontology) against ontology/shapes.ttl.
+
+    The fast engine has checked each document's provenance layer as it was compiled; what
+    is left is the domain data of all documents with the registry. pyshacl (the reference)
+    checks the union of every graph at once.
+    """
+    shapes, ontology = compiled.ontology.shapes(), compiled.ontology.graph
+    if engine == "pyshacl":
+        data = Graph()
+        for iri, g in compiled.graphs.items():
+            if iri != compiled.iris.ontology_graph:
+                data += g
+        shacl_check(data, shapes, ontology)
+        return
+    from kg.validate import Validator, validation_error
+
+    validator = Validator(shapes, ontology, engine)
+    data = list(compiled.registry_graph)
+    data.extend(compiled.domain)
+    problems = compiled.violations + validator.check(data)
+    if problems:
+        raise validation_error(problems)
 
 
 def check(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> Compiled:
     """Everything ``kg validate`` does: compile and SHACL-check, writing nothing."""
     report = BuildReport()
-    compiled = compile_graphs(config, progress, report, strict=strict)
+    compiled = compile_graphs(config, progress, report, strict=strict, keep=False)
     stages = _Stages(progress, report)
-    validate(compiled)
+    validate(compiled, config.validator)
     stages.done("validate", "SHACL shapes conform")
     return compiled
-
-
-def all_graphs(compiled: Compiled, inference: Inference | None) -> dict[str, Graph]:
-    """Every graph by graph IRI: the asserted ones, then the inferred one."""
-    graphs = {str(iri): g for iri, g in compiled.graphs.items()}
-    if inference is not None:
-        graphs[str(compiled.iris.inferred_graph)] = inference.graph
-    return graphs
 
 
 def input_files(config: Config) -> list[Path]:
@@ -232,33 +301,73 @@ def up_to_date(config: Config) -> bool:
     return all(p.stat().st_mtime <= built for p in input_files(config))
 
 
-def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> BuildReport:
-    """Build the reasoned store from the corpus, mappings and ontology, atomically."""
-    report = BuildReport()
-    compiled = compile_graphs(config, progress, report, strict=strict)
-    stages = _Stages(progress, report)
-    validate(compiled)
-    stages.done("validate", "SHACL shapes conform")
+def reason(compiled: Compiled, reasoner: str | None = None) -> Inference:
+    """The OWL 2 RL closure of the ontology, the registry and the documents' domain data."""
+    return closure([compiled.ontology.graph, compiled.registry_graph, compiled.domain],
+                   compiled.iris, reasoner, compiled.fact_nodes)
 
-    inference = closure(compiled.graphs.values(), compiled.iris, config.reasoner)
-    report.inferred = dict(inference.counts)
-    asserted = [g for iri, g in compiled.graphs.items() if iri != compiled.iris.ontology_graph]
-    explanations = explain(asserted, inference.graph, compiled.ontology.graph, compiled.iris)
-    stages.done("reason", f"{len(inference.graph)} triples inferred: {inference.summary()}")
 
-    graphs = all_graphs(compiled, inference)
-    graphs[str(compiled.iris.graph("explanations"))] = explanations
+def write_graphs(compiled: Compiled, inference: Inference, work: Path,
+                 report: BuildReport) -> tuple[dict[str, Graph], list[Path]]:
+    """Write the inferred graph and the explanations to N-Quads files in ``work``; return
+    what the store is loaded from: graphs given as rdflib graphs (the ontology, the registry,
+    triples with blank nodes) and the N-Quads files (documents, inferred, explanations).
+    Counts the triples of each graph into ``report``."""
+    iris = compiled.iris
+    explained = explanations(itertools.chain(compiled.registry_graph, compiled.domain),
+                             compiled.fact_nodes, inference.triples,
+                             compiled.ontology.graph, iris, inference.derivations)
+    graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     report.triples = {iri: len(g) for iri, g in graphs.items()}
-    meta = {
-        "version": __version__,
-        "base_iri": compiled.iris.base,
-        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "documents": [d.id for d in compiled.documents],
-        "facts": compiled.facts,
-        "triples": report.triples,
-        "inferred": report.inferred,
-    }
-    report.store = str(write_store(config.data_dir, graphs, meta))
+    report.triples.update(compiled.counts)
+    files = list(compiled.shards)
+    for name, triples in ((str(iris.inferred_graph), sorted(inference.triples)),
+                          (str(iris.graph("explanations")), explained)):
+        blank: list[Triple] = []
+        files.append(work / f"{len(files)}.nq")
+        with open(files[-1], "w", encoding="utf-8") as out:
+            report.triples[name] = nquads.write(out, triples, name, blank) + len(blank)
+        if blank:  # kept from the bulk loader, which would relabel their blank nodes
+            graphs[name] = Graph()
+            for t in blank:
+                graphs[name].add(t)
+    return graphs, files
+
+
+def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> BuildReport:
+    """Build the reasoned store from the corpus, mappings and ontology, atomically.
+
+    Document graphs, the inferred graph and the explanations go to N-Quads files in a
+    scratch directory under ``data_dir`` and from there into the store's bulk loader; the
+    scratch directory is removed whether or not the build succeeds.
+    """
+    report = BuildReport()
+    data_dir = Path(config.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch:
+        work = Path(scratch)
+        compiled = compile_graphs(config, progress, report, strict=strict, keep=False,
+                                  shard_dir=work)
+        stages = _Stages(progress, report)
+        validate(compiled, config.validator)
+        stages.done("validate", "SHACL shapes conform")
+
+        inference = reason(compiled, config.reasoner)
+        report.inferred = dict(inference.counts)
+        graphs, files = write_graphs(compiled, inference, work, report)
+        stages.done("reason", f"{len(inference.triples)} triples inferred: "
+                              f"{inference.summary()}")
+
+        meta = {
+            "version": __version__,
+            "base_iri": compiled.iris.base,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "documents": [d.id for d in compiled.documents],
+            "facts": compiled.facts,
+            "triples": report.triples,
+            "inferred": report.inferred,
+        }
+        report.store = str(write_store(config.data_dir, graphs, meta, nquads=files))
     total = sum(report.triples.values())
     stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")
     return report

@@ -19,7 +19,7 @@ from kg.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_BASE_IRI = "https://coldwar-kg.example.org"
-REASONERS = ("reasonable", "owlrl")
+REASONERS = ("rules", "reasonable", "owlrl")
 VALIDATORS = ("fast", "pyshacl")
 
 
@@ -45,8 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Directory with the ontology (kg.ttl) and SHACL shapes (shapes.ttl)."),
     Setting("queries_dir", str(PROJECT_ROOT / "queries"),
             "Directory of example and competency SPARQL queries (*.rq)."),
-    Setting("reasoner", "reasonable",
-            "OWL 2 RL engine: reasonable (fast, the default) or owlrl (the reference); both "
+    Setting("reasoner", "rules",
+            "OWL 2 RL engine: rules (the ontology's own rules, forward-chained with their "
+            "derivations; the default), reasonable (Rust) or owlrl (the reference); all "
             "give the same inferred graph."),
     Setting("validator", "fast",
             "SHACL engine: fast (kg.shacl, the shapes' constraint components compiled to "
@@ -102,7 +103,7 @@ class Config:
     mappings_dir: str = _BY_NAME["mappings_dir"].default
     ontology_dir: str = _BY_NAME["ontology_dir"].default
     queries_dir: str = _BY_NAME["queries_dir"].default
-    reasoner: str = "reasonable"
+    reasoner: str = "rules"
     validator: str = "fast"
     build_processes: int = 0
     store: str = ""

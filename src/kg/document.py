@@ -447,12 +447,30 @@ def _looks_like_name(text: str) -> bool:
 # --- quotes -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _quote_pattern(quote: str) -> re.Pattern[str] | None:
-    tokens = quote.split()
-    if not tokens:
-        return None
-    return re.compile(r"\s+".join(re.escape(token) for token in tokens))
+_WHITESPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=16)
+def _collapsed(source: str) -> tuple[str, list[int]]:
+    """``source`` with every run of whitespace made one space, and for each character of
+    that text the offset of the character it came from (a run maps to its first space)."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in _WHITESPACE.finditer(source):
+        start, end = match.span()
+        parts.append(source[pos:start])
+        offsets.extend(range(pos, start))
+        parts.append(" ")
+        offsets.append(start)
+        pos = end
+    parts.append(source[pos:])
+    offsets.extend(range(pos, len(source)))
+    return "".join(parts), offsets
+
+
+def _needle(quote: str) -> str:
+    return " ".join(quote.split())
 
 
 def find_quote(source: str, quote: str) -> tuple[int, int] | None:
@@ -462,18 +480,28 @@ def find_quote(source: str, quote: str) -> tuple[int, int] | None:
     whitespace (line breaks included) in the source. Everything else is verbatim: straight
     and curly quotes, hyphens and dashes are different characters.
     """
-    pattern = _quote_pattern(quote)
-    match = pattern.search(source) if pattern else None
-    return (match.start(), match.end()) if match else None
+    hits = _find(source, quote, first=True)
+    return hits[0] if hits else None
 
 
 def find_all_quotes(source: str, quote: str) -> tuple[tuple[int, int], ...]:
     """Every occurrence of ``quote`` in ``source`` (overlapping ones too), as
     :func:`find_quote` matches it."""
-    pattern = _quote_pattern(quote)
+    return _find(source, quote, first=False)
+
+
+def _find(source: str, quote: str, *, first: bool) -> tuple[tuple[int, int], ...]:
+    # Searched in the whitespace-collapsed text (computed once per source), then mapped back:
+    # a match there is exactly a match of the quote's words separated by any whitespace.
+    needle = _needle(quote)
+    if not needle:
+        return ()
+    text, offsets = _collapsed(source)
     found = []
-    pos = 0
-    while pattern and (match := pattern.search(source, pos)):
-        found.append((match.start(), match.end()))
-        pos = match.start() + 1
+    i = text.find(needle)
+    while i >= 0:
+        found.append((offsets[i], offsets[i + len(needle) - 1] + 1))
+        if first:
+            break
+        i = text.find(needle, i + 1)
     return tuple(found)

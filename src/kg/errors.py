@@ -15,12 +15,20 @@ class KGError(Exception):
         self.line = line
         super().__init__(self.where() + message)
 
+    def __reduce__(self) -> tuple:
+        # Errors raised in build worker processes keep their file and line across the pipe.
+        return (_restore, (type(self), self.message, self.file, self.line))
+
     def where(self) -> str:
         if self.file and self.line:
             return f"{self.file}:{self.line}: "
         if self.file:
             return f"{self.file}: "
         return ""
+
+
+def _restore(cls: type[KGError], message: str, file: str | None, line: int | None) -> KGError:
+    return cls(message, file=file, line=line)
 
 
 class ConfigError(KGError):

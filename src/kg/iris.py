@@ -12,11 +12,24 @@ import unicodedata
 
 from rdflib import Namespace, URIRef
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-WD = Namespace("http://www.wikidata.org/entity/")
+
+class Terms(Namespace):
+    """An rdflib namespace that makes each of its terms once. (rdflib's makes and checks a
+    new URIRef on every attribute access, which adds up over millions of triples.)"""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = Namespace.__getattr__(self, name)
+        self.__dict__[name] = term
+        return term
+
+
+OA = Terms("http://www.w3.org/ns/oa#")
+PROV = Terms("http://www.w3.org/ns/prov#")
+SKOS = Terms("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Terms("http://purl.org/dc/terms/")
+WD = Terms("http://www.wikidata.org/entity/")
 
 #: The path segment for a node of a class (or of any subclass of it), most specific first.
 KIND_OF_CLASS: tuple[tuple[str, str], ...] = (
@@ -58,7 +71,7 @@ class Iris:
 
     def __init__(self, base: str):
         self.base = base.rstrip("/")
-        self.kg = Namespace(self.base + "/ontology#")
+        self.kg = Terms(self.base + "/ontology#")
         self.ontology = URIRef(self.base + "/ontology")
 
     def id(self, kind: str, *names: str) -> URIRef:

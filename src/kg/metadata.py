@@ -32,11 +32,17 @@ class Review:
     """What the automatic layer was unsure of, for ``kg review`` and the build report."""
 
     items: list[str] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set, repr=False)
 
     def add(self, doc: str, message: str) -> None:
-        item = f"{doc}: {message}"
-        if item not in self.items:
-            self.items.append(item)
+        self.extend([f"{doc}: {message}"])
+
+    def extend(self, items: list[str]) -> None:
+        """Add items already worded (from another Review), keeping the first of repeats."""
+        for item in items:
+            if item not in self._seen:
+                self._seen.add(item)
+                self.items.append(item)
 
 
 def split_names(text: str | None) -> list[str]:

@@ -15,6 +15,9 @@ from kg.errors import MappingError
 from kg.iris import OA, Iris
 
 CONTEXT_CHARS = 32
+# rdflib makes a new URIRef on every RDF.x / XSD.x access: these are made once.
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_OFFSET = XSD.nonNegativeInteger
 
 
 @dataclass
@@ -96,12 +99,12 @@ class FactWriter:
             self.facts += 1
             if reported is None:
                 reported = claimed_by is not None and claimed_by != self.author
-            g.add((fact, RDF.type, kg.Fact))
+            g.add((fact, _TYPE, kg.Fact))
             if reported:
-                g.add((fact, RDF.type, kg.ReportedClaim))
-            g.add((fact, RDF.subject, s))
-            g.add((fact, RDF.predicate, p))
-            g.add((fact, RDF.object, o))
+                g.add((fact, _TYPE, kg.ReportedClaim))
+            g.add((fact, _SUBJECT, s))
+            g.add((fact, _PREDICATE, p))
+            g.add((fact, _OBJECT, o))
             g.add((fact, kg.statedIn, self.record))
             if claimant is not None:
                 g.add((fact, kg.claimedBy, claimant))
@@ -120,23 +123,23 @@ class FactWriter:
         target = URIRef(f"{ann}/target")
         quote = URIRef(f"{ann}/quote")
         position = URIRef(f"{ann}/position")
-        g.add((ann, RDF.type, OA.Annotation))
+        g.add((ann, _TYPE, OA.Annotation))
         g.add((ann, OA.motivatedBy, motivation))
         g.add((ann, OA.hasBody, body))
         g.add((ann, OA.hasTarget, target))
-        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, _TYPE, OA.SpecificResource))
         g.add((target, OA.hasSource, self.record))
         g.add((target, OA.hasSelector, quote))
         g.add((target, OA.hasSelector, position))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, _TYPE, OA.TextQuoteSelector))
         g.add((quote, OA.exact, Literal(ev.exact)))
         prefix = self.source[max(0, ev.start - CONTEXT_CHARS):ev.start]
         suffix = self.source[ev.end:ev.end + CONTEXT_CHARS]
         g.add((quote, OA.prefix, Literal(prefix)))
         g.add((quote, OA.suffix, Literal(suffix)))
-        g.add((position, RDF.type, OA.TextPositionSelector))
-        g.add((position, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)))
-        g.add((position, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)))
+        g.add((position, _TYPE, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(ev.start, datatype=_OFFSET)))
+        g.add((position, OA.end, Literal(ev.end, datatype=_OFFSET)))
         return ann
 
 

@@ -12,34 +12,50 @@ literals, and schema-level consequences about the ontology's own terms.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
+from kg.chaining import Derivation
 from kg.iris import Iris
-from kg.reasoners import materialize
+from kg.reasoners import default_reasoner, materialize, rules_closure
 
 NOISE_TYPES = {RDFS.Resource, OWL.Thing, RDFS.Class, OWL.Class, RDF.Property}
 
 
 @dataclass
 class Inference:
-    graph: Graph
+    triples: set[tuple]
     counts: Counter[str] = field(default_factory=Counter)
+    #: How the engine derived each new triple (the rules engine keeps them; others don't).
+    derivations: dict[tuple, Derivation] | None = None
+
+    @property
+    def graph(self) -> Graph:
+        """The inferred triples as an rdflib graph (built on demand: small graphs only)."""
+        g = Graph()
+        for t in self.triples:
+            g.add(t)
+        return g
 
     def summary(self) -> str:
         parts = [f"{n} {kind}" for kind, n in sorted(self.counts.items(), key=lambda kv: -kv[1])]
         return ", ".join(parts) or "nothing"
 
 
-def closure(graphs: Iterable[Graph], iris: Iris, reasoner: str | None = None) -> Inference:
+def closure(graphs: Iterable[Iterable[tuple]], iris: Iris, reasoner: str | None = None,
+            evidenced: Container[tuple] = ()) -> Inference:
     """Reason over the union of ``graphs``; return the meaningful new triples.
 
-    ``reasoner`` names the engine (:data:`kg.reasoners.REASONERS`; default
-    :func:`kg.reasoners.default_reasoner`). The provenance layer (fact nodes and their
-    evidence annotations) is left out of the input: the build writes it fully typed, and
-    reasoning over it would only re-derive alignment types at several times the cost.
+    ``graphs`` are rdflib graphs or any iterables of triples. ``reasoner`` names the engine
+    (:data:`kg.reasoners.REASONERS`; default :func:`kg.reasoners.default_reasoner`). The
+    provenance layer (fact nodes and their evidence annotations) is left out of the input:
+    the build writes it fully typed, and reasoning over it would only re-derive alignment
+    types at several times the cost.
+
+    ``evidenced`` (the statements with a quoted passage) guides which derivation the rules
+    engine keeps for explanations.
 
     Raises :class:`InconsistencyError` naming the resources when the reasoner finds a
     contradiction (a resource in two disjoint classes, two different individuals
@@ -52,14 +68,21 @@ def closure(graphs: Iterable[Graph], iris: Iris, reasoner: str | None = None) ->
             asserted.add(t)
             if not iris.is_provenance(t[0]):
                 work.append(t)
-    inferred = Graph()
+    inferred: set[tuple] = set()
     counts: Counter[str] = Counter()
-    for t in materialize(work, reasoner):
-        if t in asserted or not keep(t, iris):
+    derivations = None
+    if (reasoner or default_reasoner()) == "rules":
+        engine = rules_closure(work, evidenced)
+        derivations = engine.derivations
+        result: Iterable[tuple] = derivations
+    else:
+        result = materialize(work, reasoner)
+    for t in result:
+        if t in asserted or t in inferred or not keep(t, iris):
             continue
         inferred.add(t)
         counts[kind_of_inference(t)] += 1
-    return Inference(inferred, counts)
+    return Inference(inferred, counts, derivations)
 
 
 def keep(triple: tuple, iris: Iris) -> bool:

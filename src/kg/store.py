@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,15 @@ META = "build.json"
 KEEP_BUILDS = 2
 
 
-def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, Any]) -> Path:
-    """Load each graph (by graph IRI) into a fresh store; make it the current one."""
+def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, Any], *,
+                nquads: Iterable[Path] = ()) -> Path:
+    """Load each graph (by graph IRI) and each N-Quads file into a fresh store; make it the
+    current one.
+
+    N-Quads files go through the store's parallel bulk loader; they must hold no blank
+    nodes (the loader relabels them). Graphs with canonical blank node labels (the
+    ontology's) are given as rdflib graphs in ``graphs``.
+    """
     data_dir = Path(data_dir)
     builds = data_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
@@ -42,6 +49,8 @@ def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, 
         store = ox.Store(str(partial / CURRENT))
         for iri, graph in graphs.items():
             _load(store, graph, ox.NamedNode(iri))
+        for path in nquads:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         store.optimize()
         store.flush()
         del store

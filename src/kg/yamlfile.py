@@ -30,14 +30,18 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+# libyaml's parser when PyYAML was built with it (ten times faster); the pure-Python one
+# otherwise, and always for the wording of syntax errors.
+_FastLoader = type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+
 # Keep dates as text: the compiler types them from their shape (1949, 1949-05, 1949-05-12).
-_Loader.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
-def _convert(node: yaml.Node, loader: _Loader, file: str) -> Any:
+def _convert(node: yaml.Node, loader: yaml.BaseLoader, file: str) -> Any:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = Located()
@@ -74,13 +78,22 @@ def load(path: Path | str, *, display: str | None = None) -> Any:
         raise MappingError("file not found", file=file) from None
     except UnicodeDecodeError as exc:
         raise MappingError(f"not valid UTF-8 (byte {exc.start})", file=file) from None
-    loader = _Loader(text)
+    try:
+        return _parse(_FastLoader, text, file)
+    except yaml.YAMLError:
+        return _parse(_Loader, text, file)  # the same error, worded by the Python parser
+
+
+def _parse(loader_class: type, text: str, file: str) -> Any:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return Located()
         return _convert(node, loader, file)
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not _Loader:
+            raise
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or str(exc)
