@@ -50,7 +50,11 @@ def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, 
         for iri, graph in graphs.items():
             _load(store, graph, ox.NamedNode(iri))
         for path in nquads:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            try:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as exc:  # a term the build wrote that RDF does not allow
+                raise StoreError(f"cannot load the compiled graphs: {exc}",
+                                 file=str(path)) from None
         store.optimize()
         store.flush()
         del store
