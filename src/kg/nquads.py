@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
 
+_TYPE = RDF.type
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -44,12 +45,21 @@ def write(out: TextIO, triples: Iterable[tuple[Node, Node, Node]], graph: str,
     name = f" <{graph}> .\n"
     lines: list[str] = []
     written = 0
+    known: dict[Node, str] = {}  # predicates and classes recur: format each once
     for t in triples:
         s, p, o = t
         if blank is not None and (isinstance(s, BNode) or isinstance(o, BNode)):
             blank.append(t)
             continue
-        lines.append(f"{term(s)} {term(p)} {term(o)}{name}")
+        ps = known.get(p)
+        if ps is None:
+            ps = known[p] = term(p)
+        os_ = known.get(o) if p is _TYPE else None
+        if os_ is None:
+            os_ = f"<{o}>" if type(o) is URIRef else term(o)
+            if p is _TYPE:
+                known[o] = os_
+        lines.append(f"{f'<{s}>' if type(s) is URIRef else term(s)} {ps} {os_}{name}")
         if len(lines) >= 100_000:
             out.write("".join(lines))
             written += len(lines)

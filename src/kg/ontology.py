@@ -135,8 +135,15 @@ class Ontology:
         return found
 
     def range_of(self, prop: URIRef) -> URIRef | None:
-        value = self.graph.value(prop, RDFS.range)
-        return value if isinstance(value, URIRef) else None
+        return self._ranges.get(prop)
+
+    @cached_property
+    def _ranges(self) -> dict[URIRef, URIRef]:
+        found: dict[URIRef, URIRef] = {}
+        for prop, value in self.graph.subject_objects(RDFS.range):
+            if isinstance(value, URIRef) and self.graph.value(prop, RDFS.range) == value:
+                found[prop] = value  # type: ignore[index]
+        return found
 
     def superclasses(self, cls: URIRef) -> list[URIRef]:
         """``cls`` and its ancestors, nearest first (breadth-first over rdfs:subClassOf)."""
@@ -151,14 +158,18 @@ class Ontology:
 
     def class_for_label(self, label: str) -> URIRef | None:
         """The kg: class whose English label matches ``label`` (case-insensitive)."""
-        wanted = " ".join(label.lower().split())
+        return self._classes_by_label.get(" ".join(label.lower().split()))
+
+    @cached_property
+    def _classes_by_label(self) -> dict[str, URIRef]:
+        found: dict[str, URIRef] = {}
         for cls in sorted(self.classes):
             if not str(cls).startswith(str(self.iris.kg)):
                 continue
             for lab in self.graph.objects(cls, RDFS.label):
-                if isinstance(lab, Literal) and " ".join(str(lab).lower().split()) == wanted:
-                    return cls
-        return None
+                if isinstance(lab, Literal):
+                    found.setdefault(" ".join(str(lab).lower().split()), cls)
+        return found
 
     def local_names(self) -> list[str]:
         ns = str(self.iris.kg)
