@@ -214,12 +214,21 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
     results = compile_all(documents, ctx, shard_dir, processes)
     compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review)
     mentions = 0
+    # One object per term across documents: less memory, and the later stages' set and dict
+    # look-ups find the very same object instead of comparing rdflib terms in Python.
+    terms: dict[Node, Node] = {}
+    for t in itertools.chain(ontology.graph, graphs[iris.registry_graph]):
+        for x in t:
+            terms.setdefault(x, x)
     for doc, r in zip(documents, results, strict=True):
         compiled.facts += r.facts
         mentions += r.mentions
         review.extend(r.review)
-        compiled.domain.extend(r.domain)
-        for t, fact in r.fact_nodes:
+        compiled.domain.extend(
+            (terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
+            for s, p, o in r.domain)
+        for (s, p, o), fact in r.fact_nodes:
+            t = (terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
             compiled.fact_nodes.setdefault(t, []).append(fact)
         compiled.violations.extend(r.violations)
         compiled.counts[str(iris.document_graph(doc.id))] = r.triples

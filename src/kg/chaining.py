@@ -101,6 +101,7 @@ class Rules:
     symmetric: set[Node] = field(default_factory=set)
     transitive: set[Node] = field(default_factory=set)
     chains: list[tuple[Node, tuple[Node, ...]]] = field(default_factory=list)
+    disjoint: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
     def read(cls, ontology: Graph) -> Rules:
@@ -131,6 +132,14 @@ class Rules:
         r.transitive = set(ontology.subjects(_TYPE, OWL.TransitiveProperty))
         for p, head in ontology.subject_objects(OWL.propertyChainAxiom):
             r.chains.append((p, tuple(Collection(ontology, head))))
+        for a, b in ontology.subject_objects(OWL.disjointWith):
+            r.disjoint[a].add(b)
+            r.disjoint[b].add(a)
+        for node in ontology.subjects(_TYPE, OWL.AllDisjointClasses):
+            for head in ontology.objects(node, OWL.members):
+                members = list(Collection(ontology, head))
+                for a in members:
+                    r.disjoint[a].update(m for m in members if m != a)
         return r
 
     @property
@@ -149,10 +158,21 @@ class Closure:
         self.known: set[Triple] = set()
         self.derivations: dict[Triple, Derivation] = {}
         self._joined = rules.joined
+        self._symmetric, self._transitive = rules.symmetric, rules.transitive
+        # Where each property occurs in a chain: (chain property, links, position).
+        self._in_chains: dict[Node, list[tuple[Node, tuple[Node, ...], int]]] = defaultdict(list)
+        for prop, links in rules.chains:
+            for i, link in enumerate(links):
+                self._in_chains[link].append((prop, links, i))
         self._forward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
         self._backward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        # One object per term: rdflib compares terms in Python, set and dict look-ups of the
+        # very same object skip that, and equal terms from thousands of documents share memory.
+        terms: dict[Node, Node] = {_TYPE: _TYPE}
+        self._type = _TYPE
         delta = []
-        for t in triples:
+        for s, p, o in triples:
+            t = (terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
             if t not in self.known:
                 self._add(t)
                 delta.append(t)
@@ -160,17 +180,40 @@ class Closure:
         while delta:
             self.rounds += 1
             found: dict[Triple, Derivation] = {}
+            known = self.known
             for t in delta:
-                for d in self._fire(t):
-                    if d.triple in self.known:
+                for triple, rule, terms_, premises in self._fire(t):
+                    if triple in known:
                         continue
-                    best = found.get(d.triple)
+                    d = Derivation(triple, rule, terms_, premises)
+                    best = found.get(triple)
                     if best is None or self._rank(d) < self._rank(best):
-                        found[d.triple] = d
+                        found[triple] = d
             delta = list(found)
             for t in delta:
                 self._add(t)
             self.derivations.update(found)
+
+    def contradictions(self) -> Iterator[str]:
+        """The OWL 2 RL rules deriving ``false`` that can fire here (the engine refuses the
+        vocabulary of the others): cls-nothing2, cax-dw, cax-adc, and eq-diff on x itself."""
+        disjoint = self.rules.disjoint
+        watched = set(disjoint) | {OWL.Nothing}
+        types: dict[Node, set[Node]] = defaultdict(set)
+        a, different = self._type, OWL.differentFrom
+        for s, p, o in self.known:
+            if p is a or p == a:
+                if o in watched:
+                    types[s].add(o)
+            elif p == different and s == o:
+                yield f"{s} is both the same as and different from itself"
+        for x, classes in types.items():
+            if OWL.Nothing in classes:
+                yield f"{x} is an instance of owl:Nothing"
+            for c in classes:
+                for d in disjoint.get(c, ()):
+                    if d in classes:
+                        yield f"{x} is in the disjoint classes {c} and {d}"
 
     def _rank(self, d: Derivation) -> tuple:
         # Premises quoted from a document (or derived from such) make the best explanation.
@@ -185,40 +228,39 @@ class Closure:
             self._forward[p][s].add(o)
             self._backward[p][o].add(s)
 
-    def _fire(self, t: Triple) -> Iterator[Derivation]:
+    def _fire(self, t: Triple) -> Iterator[tuple]:
+        """Every (conclusion, rule, axiom terms, premises) with ``t`` among the premises."""
         s, p, o = t
         r = self.rules
-        if p == _TYPE:
+        a = self._type
+        if p is a:
             for d in r.superclasses.get(o, ()):
-                yield Derivation((s, _TYPE, d), SUBCLASS, (o, d), (t,))
+                yield (s, a, d), SUBCLASS, (o, d), (t,)
             for d in r.equivalent_classes.get(o, ()):
-                yield Derivation((s, _TYPE, d), EQUIVALENT_CLASS, (o, d), (t,))
+                yield (s, a, d), EQUIVALENT_CLASS, (o, d), (t,)
+            return
         for c in r.domains.get(p, ()):
-            yield Derivation((s, _TYPE, c), DOMAIN, (p, c), (t,))
+            yield (s, a, c), DOMAIN, (p, c), (t,)
         for c in r.ranges.get(p, ()):
-            yield Derivation((o, _TYPE, c), RANGE, (p, c), (t,))
+            yield (o, a, c), RANGE, (p, c), (t,)
         for q in r.superproperties.get(p, ()):
-            yield Derivation((s, q, o), SUBPROPERTY, (p, q), (t,))
+            yield (s, q, o), SUBPROPERTY, (p, q), (t,)
         for q in r.equivalent_properties.get(p, ()):
-            yield Derivation((s, q, o), EQUIVALENT_PROPERTY, (p, q), (t,))
+            yield (s, q, o), EQUIVALENT_PROPERTY, (p, q), (t,)
         for q in r.inverses.get(p, ()):
-            yield Derivation((o, q, s), INVERSE, (p, q), (t,))
-        if p in r.symmetric:
-            yield Derivation((o, p, s), SYMMETRIC, (p,), (t,))
-        if p in r.transitive:
+            yield (o, q, s), INVERSE, (p, q), (t,)
+        if p in self._symmetric:
+            yield (o, p, s), SYMMETRIC, (p,), (t,)
+        if p in self._transitive:
             for z in self._forward[p].get(o, ()):
-                yield Derivation((s, p, z), TRANSITIVE, (p,), (t, (o, p, z)))
+                yield (s, p, z), TRANSITIVE, (p,), (t, (o, p, z))
             for x in self._backward[p].get(s, ()):
-                yield Derivation((x, p, o), TRANSITIVE, (p,), ((x, p, s), t))
-        for prop, links in r.chains:
-            for i, link in enumerate(links):
-                if link != p:
-                    continue
-                for left in self._paths_back(s, links[:i]):
-                    for right in self._paths_forward(o, links[i + 1:]):
-                        path = (*left, t, *right)
-                        yield Derivation((path[0][0], prop, path[-1][2]), CHAIN,
-                                         (prop, *links), path)
+                yield (x, p, o), TRANSITIVE, (p,), ((x, p, s), t)
+        for prop, links, i in self._in_chains.get(p, ()):
+            for left in self._paths_back(s, links[:i]):
+                for right in self._paths_forward(o, links[i + 1:]):
+                    path = (*left, t, *right)
+                    yield (path[0][0], prop, path[-1][2]), CHAIN, (prop, *links), path
 
     def _paths_forward(self, x: Node, links: tuple[Node, ...]) -> Iterator[tuple[Triple, ...]]:
         if not links:
@@ -248,8 +290,9 @@ def closure(triples: Iterable[Triple], evidenced: Container[Triple] = ()) -> Clo
 
 
 _SCHEMA = {RDFS.subClassOf, OWL.equivalentClass, RDFS.domain, RDFS.range, RDFS.subPropertyOf,
-           OWL.equivalentProperty, OWL.inverseOf, OWL.propertyChainAxiom, RDF.first, RDF.rest}
-_PROPERTY_KINDS = {OWL.SymmetricProperty, OWL.TransitiveProperty}
+           OWL.equivalentProperty, OWL.inverseOf, OWL.propertyChainAxiom, RDF.first, RDF.rest,
+           OWL.disjointWith, OWL.members}
+_PROPERTY_KINDS = {OWL.SymmetricProperty, OWL.TransitiveProperty, OWL.AllDisjointClasses}
 
 
 def schema(triples: Iterable[Triple]) -> Graph:

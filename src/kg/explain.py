@@ -6,8 +6,8 @@ one derivation whose premises are asserted statements or statements derived in a
 round (an explanation never goes in a circle). Whichever reasoner the build used, the
 explanations come from that engine. Rules: class membership up ``rdfs:subClassOf`` and
 across ``owl:equivalentClass``, ``rdfs:domain`` and ``rdfs:range``, ``rdfs:subPropertyOf``
-and ``owl:equivalentProperty``, ``owl:inverseOf``, ``owl:SymmetricProperty``, ``owl:TransitiveProperty`` and
-``owl:propertyChainAxiom``.
+and ``owl:equivalentProperty``, ``owl:inverseOf``, ``owl:SymmetricProperty``,
+``owl:TransitiveProperty`` and ``owl:propertyChainAxiom``.
 
 Each derivation is written as RDF (see :func:`explain`), so it can be stored beside the
 inferred graph, queried and served as linked data.

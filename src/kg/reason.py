@@ -85,23 +85,26 @@ def closure(graphs: Iterable[Iterable[tuple]], iris: Iris, reasoner: str | None 
     return Inference(inferred, counts, derivations)
 
 
+_TYPE, _SAME_AS, _RDF = RDF.type, OWL.sameAs, str(RDF)
+
+
 def keep(triple: tuple, iris: Iris) -> bool:
     """Whether an inferred triple says something about the graph's own resources."""
     s, p, o = triple
     if isinstance(s, Literal) or not iris.is_entity(s):
         return False
-    if s == o:  # x sameAs x, x sameHometownAs x, x partOf x: true but empty
+    if s is o or s == o:  # x sameAs x, x sameHometownAs x, x partOf x: true but empty
         return False
-    if p == RDF.type and o in NOISE_TYPES:
-        return False
-    return not (p == RDF.type and isinstance(o, URIRef) and str(o).startswith(str(RDF)))
+    if p is _TYPE or p == _TYPE:
+        return o not in NOISE_TYPES and not (isinstance(o, URIRef) and o.startswith(_RDF))
+    return True
 
 
 def kind_of_inference(triple: tuple) -> str:
     p = triple[1]
-    if p == RDF.type:
+    if p is _TYPE or p == _TYPE:
         return "class memberships"
-    if p == OWL.sameAs:
+    if p == _SAME_AS:
         return "identities"
     name = str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     return f"{name} links"

@@ -65,7 +65,7 @@ def materialize(triples: Iterable[Triple], reasoner: str | None = None) -> Itera
 def rules_closure(triples: Iterable[Triple], evidenced: Container[Triple] = ()) -> Closure:
     """The closure by :mod:`kg.chaining`, with its derivations, checked for contradictions."""
     result = closure(triples, evidenced)
-    _raise_if_any(_contradictions(result.known, {}))
+    _raise_if_any(result.contradictions())
     return result
 
 
