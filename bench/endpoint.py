@@ -1,14 +1,21 @@
 """Endpoint benchmark on loopback: our server, ``oxigraph serve-read-only`` and rdflib.
 
-The three serve the same store. The load generator is ``wrk`` (Debian package) driven by
-``bench/wrk_mix.lua``, which cycles through a request file; every run is bounded in time
-(``-d``) and stops by itself, and every server is stopped (by its own pid) afterwards.
+The three serve the same store: a copy of the corpus's current build, taken when the
+benchmark starts (a build running meanwhile would otherwise switch the store under the
+servers). The load generator is ``wrk`` (Debian package) driven by ``bench/wrk_mix.lua``,
+which cycles through a request file; every run is bounded in time (``-d``) and stops by
+itself. Each run gets a freshly started server (stopped by its own pid afterwards), a
+warm-up of :data:`WARM_UP` seconds with the run's number of clients and the repeated
+requests only, and a quiet moment: the run starts once the server has finished what the
+warm-up left running.
 
 Workloads:
-- ``mixed``: entity look-ups (SELECT ?p ?o of one entity), dereferencing (ours:
-  ``GET /id/...`` as Turtle; the others: the equivalent ``DESCRIBE``), the competency
-  queries of ``queries/`` and DESCRIBEs, half of them repeated verbatim and half made
-  unique by a per-request comment (``#n<thread>-<counter>``), so no text cache helps;
+- ``mixed``: entity look-ups (``SELECT ?p ?o`` of one entity), dereferencing (ours: the
+  entity's Turtle document ``GET /id/....ttl``; the others: the equivalent ``DESCRIBE``),
+  DESCRIBEs and the competency queries of ``queries/``; each kind half repeated verbatim
+  and half never repeated: a look-up, dereference or DESCRIBE of the next entity of the
+  whole store's pool, and SPARQL text with a ``LIMIT`` no other request uses (so no answer
+  cache, however it normalizes the text, can serve it);
 - ``lookup``: entity look-ups only (the p99 target).
 """
 
@@ -17,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -34,9 +42,14 @@ from kg.query import with_prologue
 LUA = Path(__file__).with_name("wrk_mix.lua")
 KINDS = ("person", "organization", "place", "meeting", "plan", "quantity", "communication",
          "document", "position")
+WORKLOADS = ("mixed", "lookup")
+#: Seconds of the warm-up before each run, and the most to wait for a quiet server after.
+WARM_UP = 3
+QUIET_TIMEOUT = 60.0
 
 
-def sample_entities(store_path: Path, n: int, seed: int = 7) -> list[str]:
+def entities(store_path: Path) -> list[str]:
+    """Every entity IRI of the benchmark's kinds in the store, sorted."""
     store = ox.Store.read_only(str(store_path))
     iris: set[str] = set()
     for q in store.quads_for_pattern(None, None, None, None):
@@ -45,38 +58,57 @@ def sample_entities(store_path: Path, n: int, seed: int = 7) -> list[str]:
             kind = s.value[len(DEFAULT_BASE_IRI) + 4:].split("/", 1)[0]
             if kind in KINDS:
                 iris.add(s.value)
-    rnd = random.Random(seed)
-    return rnd.sample(sorted(iris), min(n, len(iris)))
+    return sorted(iris)
 
 
-def requests_for(server: str, workload: str, entities: list[str]) -> list[tuple[str, str, str]]:
-    """(accept, path, unique?) rows; the path carries NONCE where a unique comment goes."""
+def sample(iris: list[str], n: int, seed: int = 7) -> list[str]:
+    return random.Random(seed).sample(iris, min(n, len(iris)))
+
+
+def requests_for(server: str, workload: str, repeated: list[str]) -> list[tuple[str, str, str]]:
+    """(accept, path, unique) rows. Unique rows carry the placeholders of wrk_mix.lua:
+    ENTITYQ (an entity IRI, percent-encoded), ENTITYP (its path), UNIQUE (a number)."""
     qpath = "/sparql?query=" if server == "ours" else "/query?query="
     json_ = "application/sparql-results+json"
     rows: list[tuple[str, str, str]] = []
 
-    def sparql(text: str, accept: str) -> None:
-        full = with_prologue(text, DEFAULT_BASE_IRI)
-        rows.append((accept, qpath + quote(full), "0"))
-        rows.append((accept, qpath + quote(full + "\n#") + "NONCE", "1"))
+    def sparql(template: str, accept: str, iri: str | None = None) -> None:
+        text = template.replace("ENTITY", iri) if iri else template
+        rows.append((accept, qpath + quote(with_prologue(text, DEFAULT_BASE_IRI)), "0"))
+        unique = with_prologue(template.replace("ENTITY", "ENTITYQ"), DEFAULT_BASE_IRI)
+        rows.append((accept, qpath + quote(unique + "\nLIMIT UNIQUE"), "1"))
 
-    for iri in entities:
-        sparql(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}", json_)
+    lookup = "SELECT ?p ?o WHERE { <ENTITY> ?p ?o }"
+    for iri in repeated:
+        sparql(lookup, json_, iri)
     if workload == "lookup":
         return rows
-    for iri in entities[: len(entities) // 2]:
+    for iri in repeated[: len(repeated) // 2]:
         if server == "ours":
-            path = iri[len(DEFAULT_BASE_IRI):]
-            rows.append(("text/turtle", path, "0"))
-            rows.append(("text/turtle", path + "?n=NONCE", "1"))
+            rows.append(("text/turtle", iri[len(DEFAULT_BASE_IRI):] + ".ttl", "0"))
+            rows.append(("text/turtle", "ENTITYP.ttl", "1"))
         else:
-            sparql(f"DESCRIBE <{iri}>", "text/turtle")
-    for iri in entities[len(entities) // 2:]:
-        sparql(f"DESCRIBE <{iri}>", "text/turtle")
+            sparql("DESCRIBE <ENTITY>", "text/turtle", iri)
+    for iri in repeated[len(repeated) // 2:]:
+        sparql("DESCRIBE <ENTITY>", "text/turtle", iri)
     for rq in sorted((PROJECT_ROOT / "queries").glob("*.rq")):
-        sparql(rq.read_text(encoding="utf-8"), json_)
+        text = rq.read_text(encoding="utf-8")
+        rows.append((json_, qpath + quote(with_prologue(text, DEFAULT_BASE_IRI)), "0"))
+        rows.append((json_, qpath + quote(with_prologue(text, DEFAULT_BASE_IRI)
+                                          + "\nLIMIT UNIQUE"), "1"))
     random.Random(3).shuffle(rows)
     return rows
+
+
+def ours_command(bind: str) -> list[str]:
+    """Our server as ``kg serve`` starts it (default settings, no access log)."""
+    from server import gunicorn_argv
+
+    from kg.config import Config
+
+    config = Config.load({}, env={})
+    return gunicorn_argv(sys.executable, bind, config.workers, config.query_timeout,
+                         access_log=False)
 
 
 def start(server: str, store: Path, port: int, log: Path) -> subprocess.Popen:
@@ -84,15 +116,14 @@ def start(server: str, store: Path, port: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ)
     if server == "ours":
         env.update(KG_STORE=str(store), KG_BASE_IRI=DEFAULT_BASE_IRI)
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", bind,
-               "server.wsgi:app"]
+        cmd = ours_command(bind)
     elif server == "oxigraph":
         exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
         cmd = [exe, "serve-read-only", "--location", str(store), "--bind", bind,
                "--union-default-graph"]
     else:
         cmd = [sys.executable, "-m", "bench.rdflib_endpoint", str(store), str(port)]
-    out = log.open("w")
+    out = log.open("a")
     return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
                             cwd=PROJECT_ROOT, start_new_session=True)
 
@@ -110,6 +141,50 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
     raise RuntimeError(f"server not ready after {timeout} s")
 
 
+def cpu_seconds(group: int) -> float:
+    """CPU time used so far by the processes of a process group: the sum over their
+    threads of the scheduler's own count (``/proc/PID/task/TID/schedstat``, nanoseconds;
+    Linux), more exact than utime and stime, which are sampled at clock ticks."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != group:  # pgrp
+                continue
+            for task in (entry / "task").iterdir():
+                total += int((task / "schedstat").read_text().split()[0])
+        except OSError:  # gone meanwhile
+            continue
+    return total / 1e9
+
+
+def busy_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot (all CPUs, /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_quiet(proc: subprocess.Popen, timeout: float = QUIET_TIMEOUT) -> float:
+    """Wait until the server uses under 5% of a CPU over half a second (queries the
+    warm-up left running have finished); return the seconds waited."""
+    start = time.monotonic()
+    before = cpu_seconds(proc.pid)
+    while time.monotonic() - start < timeout:
+        time.sleep(0.5)
+        now = cpu_seconds(proc.pid)
+        if now - before < 0.025:
+            break
+        before = now
+    return time.monotonic() - start
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -120,10 +195,12 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def wrk(port: int, clients: int, seconds: int, request_file: Path) -> dict:
+def wrk(port: int, clients: int, seconds: int, request_file: Path, pool_file: Path,
+        salt: int) -> dict:
     threads = 1 if clients == 1 else 2
     cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout",
-           "10s", "-s", str(LUA), f"http://127.0.0.1:{port}", "--", str(request_file)]
+           "10s", "-s", str(LUA), f"http://127.0.0.1:{port}", "--", str(request_file),
+           str(pool_file), str(salt), str(threads)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     line = [x for x in proc.stdout.splitlines() if x.startswith("{")]
     if not line:
@@ -131,10 +208,8 @@ def wrk(port: int, clients: int, seconds: int, request_file: Path) -> dict:
     return json.loads(line[-1])
 
 
-def bench_endpoint(size: int, clients: list[int], seconds: int, servers: list[str],
-                   work: Path, port: int = 18931) -> list[dict]:
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk not found: apt-get install wrk")
+def snapshot(size: int, work: Path) -> Path:
+    """A copy of the corpus's current build (store and build.json); return its store."""
     root = work / f"corpus-{size}"
     store = root / "data" / "store"
     if not store.exists():
@@ -143,29 +218,61 @@ def bench_endpoint(size: int, clients: list[int], seconds: int, servers: list[st
 
         generate(root, size)
         run_one(root, ["reasonable"], skip_validate=True)
-    store = store.resolve()
-    entities = sample_entities(store, 200)
+    build = store.resolve().parent
+    copy = work / f"endpoint-{size}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(build, copy)
+    return copy / store.name
+
+
+def bench_endpoint(size: int, clients: list[int], seconds: int, servers: list[str],
+                   work: Path, port: int = 18931) -> list[dict]:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk")
+    store = snapshot(size, work).resolve()
+    pool = entities(store)
+    repeated = sample(pool, 200)
+    pool_file = work / "entities.tsv"
+    pool_file.write_text("".join(f"{quote(iri, safe='')}\t{iri[len(DEFAULT_BASE_IRI):]}\n"
+                                 for iri in random.Random(11).sample(pool, len(pool))))
     rows = []
+    salt = 0
     for server in servers:
-        proc = start(server, store, port, work / f"{server}.log")
-        try:
-            probe = "/sparql?query=ASK%7B%7D" if server == "ours" else "/query?query=ASK%7B%7D"
-            t = time.perf_counter()
-            wait_ready(f"http://127.0.0.1:{port}{probe}", proc)
-            ready = time.perf_counter() - t
-            for workload in ("mixed", "lookup"):
-                reqs = work / f"requests-{server}-{workload}.tsv"
-                reqs.write_text("".join(f"{a}\t{p}\t{u}\n"
-                                        for a, p, u in requests_for(server, workload, entities)))
-                wrk(port, 2, 2, reqs)  # warm-up
-                for c in clients:
-                    r = wrk(port, c, seconds, reqs)
-                    row = {"size": size, "server": server, "workload": workload, "clients": c,
-                           "startup_s": round(ready, 1), **r}
-                    print(json.dumps(row), flush=True)
-                    rows.append(row)
-                    with (work / "endpoint.jsonl").open("a") as f:
-                        f.write(json.dumps(row) + "\n")
-        finally:
-            stop(proc)
+        (work / f"{server}.log").unlink(missing_ok=True)
+        probe = "/sparql?query=ASK%7B%7D" if server == "ours" else "/query?query=ASK%7B%7D"
+        for workload in WORKLOADS:
+            requests = requests_for(server, workload, repeated)
+            reqs = work / f"requests-{server}-{workload}.tsv"
+            reqs.write_text("".join(f"{a}\t{p}\t{u}\n" for a, p, u in requests))
+            warm = work / f"requests-{server}-{workload}-repeated.tsv"
+            warm.write_text("".join(f"{a}\t{p}\t{u}\n" for a, p, u in requests if u == "0"))
+            for c in clients:
+                salt += 1
+                proc = start(server, store, port, work / f"{server}.log")
+                try:
+                    t = time.perf_counter()
+                    wait_ready(f"http://127.0.0.1:{port}{probe}", proc)
+                    ready = time.perf_counter() - t
+                    wrk(port, c, WARM_UP, warm, pool_file, salt)
+                    quiet = wait_quiet(proc)
+                    load = os.getloadavg()[0]
+                    cpu = (busy_seconds(), cpu_seconds(proc.pid), _children_cpu())
+                    r = wrk(port, c, seconds, reqs, pool_file, salt)
+                    used = (busy_seconds() - cpu[0], cpu_seconds(proc.pid) - cpu[1],
+                            _children_cpu() - cpu[2])
+                finally:
+                    stop(proc)
+                # CPU the server, wrk and anything else on the machine used during the run,
+                # in CPUs (this machine has os.cpu_count()): "other" is noise.
+                row = {"size": size, "server": server, "workload": workload, "clients": c,
+                       "startup_s": round(ready, 1), "quiet_s": round(quiet, 1),
+                       "load1": round(load, 2), **r,
+                       "server_cpu": round(used[1] / r["seconds"], 2),
+                       "wrk_cpu": round(used[2] / r["seconds"], 2),
+                       "other_cpu": round(max(0.0, used[0] - used[1] - used[2]) / r["seconds"],
+                                          2)}
+                print(json.dumps(row), flush=True)
+                rows.append(row)
+                with (work / "endpoint.jsonl").open("a") as f:
+                    f.write(json.dumps(row) + "\n")
     return rows

@@ -3,10 +3,15 @@
 One blueprint module per kind of thing served: ``sparql`` (the SPARQL 1.1 Protocol
 endpoint), ``resources`` (dereferenceable entity IRIs and the ontology), ``pages`` (home
 page and query editor), ``dumps`` (whole-graph files and the VoID description).
-``errors`` renders every error in one shape; ``executor`` runs queries in worker processes.
+``errors`` renders every error in one shape; ``executor`` runs queries in worker processes;
+``answers`` keeps SPARQL answers and ``replay`` whole responses to repeated requests.
 
 Flask is imported inside :func:`create_app`, not here: every query worker process imports
 this package (for ``server.executor``) and should start without paying for Flask.
+
+Served by gunicorn (:func:`gunicorn_argv`, what ``kg serve`` runs): a few worker processes
+with :data:`THREADS` threads each, and up to as many query processes per worker, so a
+slow query ties up one thread and one query process, not a worker.
 """
 
 from __future__ import annotations
@@ -19,19 +24,34 @@ from kg.config import Config
 if TYPE_CHECKING:
     from flask import Flask
 
+#: Threads per gunicorn worker, and the most query processes each worker's app starts.
+THREADS = 8
+
+
+def gunicorn_argv(python: str, bind: str, workers: int, query_timeout: float,
+                  access_log: bool = True) -> list[str]:
+    """The command line serving :mod:`server.wsgi` with gunicorn (threaded workers, which
+    keep connections alive). gunicorn's own worker timeout stays well above the query
+    timeout, which the query executor enforces by itself."""
+    return [python, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
+            "--threads", str(THREADS), "--bind", bind,
+            *(["--access-logfile", "-"] if access_log else []),
+            "--timeout", str(int(max(30, 3 * query_timeout))), "server.wsgi:app"]
+
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Settings come from ``kg.config.Config.load`` (defaults, the
     ``KG_CONFIG`` file, ``KG_*`` variables), then ``test_config``: lower-case keys are
     settings (``store``, ``query_timeout`` ...), upper-case keys Flask options
-    (``TESTING``, ``QUERY_PROCESSES``: worker processes per app, default 2).
+    (``TESTING``, ``QUERY_PROCESSES``: most query processes per app, default
+    :data:`THREADS`).
 
     The :class:`~kg.config.Config` is ``app.config["KG"]`` (also ``app.extensions["kg.config"]``).
     """
     from flask import Flask
 
     from server import dumps, errors, pages, resources, sparql
-    from server.executor import DEFAULT_PROCESSES
+    from server.replay import Replay
 
     test_config = dict(test_config or {})
     config = Config.load({k: v for k, v in test_config.items() if not k.isupper()})
@@ -39,7 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         KG=config,
         MAX_CONTENT_LENGTH=config.max_query_bytes,
-        QUERY_PROCESSES=DEFAULT_PROCESSES,
+        QUERY_PROCESSES=THREADS,
     )
     app.config.update({k: v for k, v in test_config.items() if k.isupper()})
     app.extensions["kg.config"] = config
@@ -48,4 +68,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     resources.init_app(app)
     pages.init_app(app)
     dumps.init_app(app)
+    app.wsgi_app = Replay(app.wsgi_app)  # type: ignore[method-assign]
     return app

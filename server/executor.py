@@ -5,7 +5,9 @@ So queries run in separate processes: each worker opens the store read-only once
 answers one request at a time over a socket, with the results already serialized.
 :meth:`Executor.execute` hands a query to an idle worker and waits at most ``timeout``
 seconds; a worker that overruns is killed and a fresh one takes its place. Several
-queries at once each get their own worker; when all are busy a request waits for one.
+queries at once each get their own worker: the pool starts with one and grows, up to
+``processes``, when a query finds every worker busy; past that a request waits for one.
+So a slow query holds up nobody but its own client.
 
 Workers are fresh interpreters (``python -c``, not ``fork``: no inherited locks, threads
 or open stores; and unlike multiprocessing's ``spawn`` they do not re-import the parent's
@@ -43,7 +45,7 @@ from kg.errors import KGError, QueryError, StoreError
 from server import query_text
 from server.formats import BY_KEY, NotAcceptable, offered
 
-#: Worker processes per pool when the caller does not say.
+#: Most worker processes per pool when the caller does not say.
 DEFAULT_PROCESSES = 2
 #: Seconds a new worker may take to start and open the store.
 BOOT_TIMEOUT = 30.0
@@ -132,8 +134,12 @@ class Executor:
                 f"there is no store at {self.store_path}: run `kg build` to build it, "
                 "or point KG_STORE at one"
             )
+        text = query_text.inspect(query)
+        # Without a given dataset the default graph is the union, unless the query names
+        # its own (FROM / FROM NAMED), which the union would override.
+        union = not (default_graphs or named_graphs or text.has_dataset)
         request = (query, list(default_graphs), list(named_graphs), result_format,
-                   self.max_results)
+                   self.max_results, union, text.prefixes)
         worker = self._acquire()
         healthy = False
         try:
@@ -172,8 +178,7 @@ class Executor:
             self._idle = queue.Queue()
             self._workers = set()
             self._owner = os.getpid()
-            for _ in range(self.processes):
-                self._idle.put(self._spawn())
+            self._idle.put(self._spawn())
             atexit.register(self.close)
 
     def close(self) -> None:
@@ -201,15 +206,29 @@ class Executor:
             self.start()
         while True:
             try:
-                worker = self._idle.get(timeout=self.timeout)
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                worker = self._grow() or self._wait()
+            if worker.process.poll() is None:
+                return worker
+            self._replace(worker)  # died while idle (killed from outside): not this query's fault
+
+    def _grow(self) -> _Worker | None:
+        """A new worker for this query, unless the pool is at its size."""
+        with self._lock:
+            if self._closed or len(self._workers) >= self.processes:
+                return None
+            return self._spawn()
+
+    def _wait(self) -> _Worker:
+        while True:
+            try:
+                return self._idle.get(timeout=self.timeout)
             except queue.Empty:
                 raise ServerBusy(
                     f"all {self.processes} query processes stayed busy for "
                     f"{self.timeout:g} s; try again shortly"
                 ) from None
-            if worker.process.poll() is None:
-                return worker
-            self._replace(worker)  # died while idle (killed from outside): not this query's fault
 
     def _boot(self, worker: _Worker) -> None:
         """Wait for a new worker to open the store; raise StoreError if it cannot."""
@@ -302,6 +321,8 @@ def _answer(
     named_graphs: list[str],
     result_format: str | None,
     max_results: int,
+    union: bool,
+    prefixes: dict[str, str],
 ) -> tuple[str, str, Any]:
     """Run one query; return ("ok", format key, bytes) or ("error", error class, message)."""
     try:
@@ -312,8 +333,6 @@ def _answer(
                 named_graphs=[ox.NamedNode(g) for g in named_graphs],
             )
         else:
-            # The union default graph would override the query's own FROM (NAMED).
-            union = not query_text.inspect(query).has_dataset
             result = store.query(query, use_default_graph_as_union=union)
         graph = isinstance(result, ox.QueryTriples)
         fmt = BY_KEY[result_format] if result_format else offered(graph)[0]
@@ -324,7 +343,7 @@ def _answer(
                     + ", ".join(f.key for f in offered(graph)))
         if isinstance(result, ox.QueryBoolean):
             return ("ok", fmt.key, result.serialize(format=fmt.writer))
-        body = _serialize(result, fmt.writer, max_results, query)
+        body = _serialize(result, fmt.writer, max_results, prefixes)
         if body is None:
             what = "triples" if graph else "rows"
             return ("error", "ResultTooLarge",
@@ -363,7 +382,8 @@ class _LineLimit(io.RawIOBase):
         return b"".join(self._chunks)
 
 
-def _serialize(result: Any, writer: Any, max_results: int, query: str) -> bytes | None:
+def _serialize(result: Any, writer: Any, max_results: int,
+               prefixes: dict[str, str]) -> bytes | None:
     """Serialize solutions or triples, or return None past ``max_results`` of them.
 
     Counting happens on a line-based serialization that pyoxigraph writes natively (TSV
@@ -389,7 +409,6 @@ def _serialize(result: Any, writer: Any, max_results: int, query: str) -> bytes 
     triples = ox.parse(text, counted)
     if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         # The query's own prefixes make Turtle and RDF/XML readable.
-        prefixes = query_text.inspect(query).prefixes
         with contextlib.suppress(ValueError):  # a prefix the format cannot declare
             return ox.serialize(triples, format=writer, prefixes=prefixes)
         triples = ox.parse(text, counted)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pyoxigraph as ox
 from flask import (
     Blueprint,
     Flask,
@@ -28,10 +29,9 @@ from kg.diagram import (
     timeline_items,
     timeline_svg,
 )
-from kg.explain import explanation_triples, explanations_from_store, why_view
-from kg.iris import Iris
-from kg.query import with_prologue
+from kg.query import prefixes_for, with_prologue
 from kg.view import Passage, document_passages, passages_of
+from kg.why import explanation_triples, has_explanations, why_view
 from server import linked_data
 
 bp = Blueprint("pages", __name__)
@@ -144,10 +144,10 @@ def network() -> str:
                            local=linked_data.local_path)
 
 
-def explanations() -> Any:
-    base = linked_data.config().base_iri
-    return cached("explanations",
-                  lambda: explanations_from_store(linked_data.current().store, base))
+#: Representations of an explanation as data: (pyoxigraph format, media type).
+WHY_FORMATS = {"ttl": (ox.RdfFormat.TURTLE, "text/turtle"),
+               "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+               "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples")}
 
 
 @bp.route("/why/<digest>")
@@ -157,22 +157,23 @@ def why(digest: str) -> Response | str:
     ext = None
     if "." in digest:
         digest, ext = digest.split(".", 1)
-        if ext not in {"ttl", "jsonld", "nt"}:
+        if ext not in WHY_FORMATS:
             abort(404)
     if not _HASH.match(digest):
         abort(404)
-    config = linked_data.config()
-    base = config.base_iri
-    graph = explanations()
+    base = linked_data.config().base_iri
+    store = linked_data.current().store
+    if not cached("has-explanations", lambda: has_explanations(store, base)):
+        abort(404, description="no explanation stored: this store was built before "
+                               "explanations were kept; rebuild it with `kg build`")
     if ext:
-        data = explanation_triples(graph, Iris(base), digest)
-        if not len(data):
+        data = explanation_triples(store, base, digest)
+        if not data:
             abort(404, description="no inferred statement has this hash")
-        fmt = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}[ext]
-        media = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-                 "nt": "application/n-triples"}[ext]
-        return Response(data.serialize(format=fmt), content_type=media)
-    step = why_view(graph, linked_data.current().store, base, digest)
+        fmt, media = WHY_FORMATS[ext]
+        prefixes = prefixes_for(base) if ext != "nt" else None
+        return Response(ox.serialize(data, format=fmt, prefixes=prefixes), content_type=media)
+    step = why_view(store, base, digest)
     if step is None:
         abort(404, description="no inferred statement has this hash")
     return render_template("why.html", step=step, digest=digest, local=linked_data.local_path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: Query forms, answered with SPARQL results (solutions or a boolean).
 SOLUTION_FORMS = frozenset({"SELECT", "ASK"})
@@ -31,6 +32,10 @@ UPDATE_KEYWORDS = frozenset(
 
 _FORM_KEYWORDS = sorted(SOLUTION_FORMS | GRAPH_FORMS | UPDATE_KEYWORDS)
 
+_IRI_CHARS = r"""[^<>"{}|^`\\\x00-\x20]*"""
+#: An IRI: allowed characters and \u / \U escapes (the loop unrolled: much faster).
+_IRI = rf"<{_IRI_CHARS}(?:(?:\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}}){_IRI_CHARS})*>"
+_PREFIX_NAME = r"(?:[^\W\d](?:[\w.-]*[\w-])?)?"
 _TOKEN = re.compile(
     r"""
       (?P<space>\s+)
@@ -41,18 +46,26 @@ _TOKEN = re.compile(
         | '(?:[^'\\\n\r]|\\.)*'
         | "(?:[^"\\\n\r]|\\.)*"
       )
-    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+    | (?P<iri>""" + _IRI + r""")
     | (?P<open><<|[{(\[])
     | (?P<close>>>|[})\]])
     | (?P<var>[?$]\w*)
     | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<pname>(?:[^\W\d](?:[\w.-]*[\w-])?)?:(?:[\w:%-]|\\.|\.(?=[\w:%-]))*)
+    | (?P<pname>""" + _PREFIX_NAME + r""":(?:[\w:%-]|\\.|\.(?=[\w:%-]))*)
     | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
     | (?P<word>[^\W\d]\w*)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+#: One ``PREFIX p: <iri>`` or ``BASE <iri>`` declaration in its plain spelling, after
+#: spaces and comments: most prologues are all such lines, read here a whole one at a time
+#: (the token loop is slow in Python); anything else is left to the tokens.
+_DECLARATION = re.compile(
+    r"(?:\s|\#[^\n\r]*)*(?:(?P<prefix>[Pp][Rr][Ee][Ff][Ii][Xx])\s+(?P<name>" + _PREFIX_NAME
+    + r"):\s*|[Bb][Aa][Ss][Ee]\s*)(?P<iri>" + _IRI + ")"
+)
+_DECLARATIONS = re.compile(f"(?:{_DECLARATION.pattern})*")
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,9 @@ class QueryText:
     """Whether the query names its own dataset (``FROM``, ``FROM NAMED``)."""
     prefixes: dict[str, str] = field(default_factory=dict)
     """The ``PREFIX`` declarations of the prologue."""
+    normalized: str = ""
+    """The text with each comment and each run of whitespace made one space (and none at
+    either end): two queries that differ only there are the same query."""
 
     @property
     def is_update(self) -> bool:
@@ -83,25 +99,50 @@ class QueryText:
 
 def tokens(text: str) -> list[tuple[str, str]]:
     """The significant (kind, text) tokens of ``text``: no spaces, no comments."""
+    return _lex(text)[0]
+
+
+def _lex(text: str) -> tuple[list[tuple[str, str]], str]:
     found = []
+    parts = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            found.append((kind, match.group()))
-    return found
+        if kind in ("space", "comment"):
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+        else:
+            value = match.group()
+            found.append((kind, value))
+            parts.append(value)
+    if parts and parts[-1] == " ":
+        parts.pop()
+    return found, "".join(parts)
 
 
+@lru_cache(maxsize=256)
 def inspect(text: str) -> QueryText:
-    """Read the form, nesting depth, ``SERVICE`` use and prefixes of a query or update."""
-    toks = tokens(text)
-    prefixes, position = _prologue(toks)
+    """Read the form, nesting depth, ``SERVICE`` use and prefixes of a query or update.
+
+    Answers for the same text are reused (the endpoint sees the same queries again and
+    again): do not change the returned object.
+    """
+    start = _DECLARATIONS.match(text).end()
+    found = _DECLARATION.findall(text, 0, start)
+    prefixes = {name: iri[1:-1] for keyword, name, iri in found if keyword}
+    declarations = [f"PREFIX {name}: {iri}" if keyword else f"BASE {iri}"
+                    for keyword, name, iri in found]
+    uses_service = any("SERVICE" in name.upper() for name in prefixes)
+    toks, rest = _lex(text[start:])
+    normalized = " ".join([*declarations, rest] if rest else declarations)
+    more, position = _prologue(toks)
+    prefixes.update(more)
     form = None
     if position < len(toks) and toks[position][0] == "word":
         word = toks[position][1].upper()
         # startswith, not ==: the parser also reads "SELECT*" or "SELECTDISTINCT".
         form = next((k for k in _FORM_KEYWORDS if word.startswith(k)), None)
     depth = deepest = 0
-    uses_service = has_dataset = False
+    has_dataset = False
     for kind, value in toks:
         if kind == "open":
             depth += 1
@@ -113,7 +154,7 @@ def inspect(text: str) -> QueryText:
             uses_service = uses_service or "SERVICE" in value.split(":", 1)[0].upper()
             has_dataset = has_dataset or kind == "word" and value.upper().startswith("FROM")
     return QueryText(form=form, depth=deepest, uses_service=uses_service,
-                     has_dataset=has_dataset, prefixes=prefixes)
+                     has_dataset=has_dataset, prefixes=prefixes, normalized=normalized)
 
 
 def _prologue(toks: list[tuple[str, str]]) -> tuple[dict[str, str], int]:

@@ -74,8 +74,7 @@ def entity(path: str) -> Response:
         abort(404)
     config = linked_data.config()
     iri = f"{config.base_iri}/id/{path}"
-    d = describe(linked_data.current().store, iri, config.base_iri, limit=1)
-    if not d.found:
+    if not _known(linked_data.current().store, ox.NamedNode(iri)):
         abort(404, description=f"nothing is known about <{iri}>")
     ext = negotiate()
     if ext is None:
@@ -84,6 +83,13 @@ def entity(path: str) -> Response:
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _known(store: ox.Store, node: ox.NamedNode) -> bool:
+    """Whether the store says anything about ``node`` (as :func:`kg.describe.describe`
+    would find it: as subject or object)."""
+    return any(True for _ in store.quads_for_pattern(node, None, None, None)) or \
+        any(True for _ in store.quads_for_pattern(None, None, node, None))
 
 
 def representation(path: str, ext: str) -> Response:

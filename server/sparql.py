@@ -10,9 +10,7 @@ query form (browsers). Updates and (unless allowed) ``SERVICE`` are refused.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import OrderedDict
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -23,6 +21,7 @@ from kg.config import Config
 from kg.errors import QueryError
 from kg.remote import RemoteStore, is_remote
 from server import formats, linked_data, query_text, service_description
+from server.answers import AnswerCache, key_digest
 from server.errors import ProtocolError, ReadOnly, ServiceRefused, TooLarge, UnsupportedMediaType
 from server.executor import DEFAULT_PROCESSES, Executor
 
@@ -43,10 +42,15 @@ def init_app(app: Flask) -> None:
     if is_remote(config.store):
         app.extensions["kg.executor"] = RemoteExecutor(
             RemoteStore.from_url(config.store, config.base_iri, config.query_timeout))
+        app.extensions["kg.answers"] = AnswerCache(None)
         app.register_blueprint(bp)
         return
+    # The build this process serves: the workers keep to it even if a new build
+    # switches the store link meanwhile, as the pages do (server.linked_data).
+    store_path = config.store_path.resolve()
+    app.extensions["kg.answers"] = AnswerCache.for_store(store_path)
     app.extensions["kg.executor"] = Executor(
-        config.store_path,
+        store_path,
         processes=app.config.get("QUERY_PROCESSES", DEFAULT_PROCESSES),
         timeout=config.query_timeout,
         max_results=config.max_results,
@@ -142,38 +146,35 @@ def _run(query: str, params: dict[str, list[str]]) -> Response:
         )
         result_format = fmt.key
     build = linked_data.current()
-    key = (build.etag, query, tuple(default_graphs), tuple(named_graphs), result_format)
-    answer = _answers.get(key)
-    if answer is None:
-        answer = executor().execute(query, default_graphs, named_graphs, result_format)
-        _remember(key, answer)
-    content_type, body = answer
-    response = Response(body, content_type=content_type)
-    # The data only change with a new build: answers carry validators and are reused.
-    digest = hashlib.sha1(repr(key).encode("utf-8")).hexdigest()[:16]
-    response.set_etag(f"{build.etag}-{digest}")
+    key = (build.etag, text.normalized, tuple(default_graphs), tuple(named_graphs),
+           result_format)
+    digest = key_digest(key)
+    # The data only change with a new build: answers carry validators, are reused, and a
+    # client's copy that is still current is confirmed without running the query again.
+    response = Response(content_type=formats.BY_KEY[result_format].content_type
+                        if result_format else None)
+    response.set_etag(f"{build.etag}-{digest[:16]}")
     response.last_modified = build.modified
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
     response.vary.add("Accept")
-    return response.make_conditional(request)
+    if any(h in request.environ for h in _CONDITIONAL):
+        response.make_conditional(request)
+        if response.status_code != 200:  # 304 Not Modified, 412 Precondition Failed
+            return response
+    answers: AnswerCache = current_app.extensions["kg.answers"]
+    content_type, body = answers.answer(
+        digest, lambda: executor().execute(query, default_graphs, named_graphs, result_format),
+        wait=_config().query_timeout)
+    response.content_type = content_type
+    response.set_data(body)
+    return response
 
 
-#: Answers kept per process for repeated queries, keyed by build, query, dataset and format.
-CACHE_BYTES = 64 * 1024 * 1024
-CACHE_ENTRY_BYTES = 1024 * 1024
-_answers: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
-_cached_bytes = 0
-
-
-def _remember(key: tuple, answer: tuple[str, bytes]) -> None:
-    global _cached_bytes
-    size = len(answer[1])
-    if size > CACHE_ENTRY_BYTES:
-        return
-    _answers[key] = answer
-    _cached_bytes += size
-    while _cached_bytes > CACHE_BYTES and _answers:
-        _, (_, old) = _answers.popitem(last=False)
-        _cached_bytes -= len(old)
+#: Seconds a client or proxy may reuse an answer without asking again.
+MAX_AGE = 300
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                "HTTP_IF_UNMODIFIED_SINCE")
 
 
 def _read_request() -> tuple[dict[str, list[str]], str | None]:

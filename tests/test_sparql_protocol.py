@@ -584,3 +584,127 @@ def test_query_text_lexer() -> None:
     assert query_text.inspect("SELECT * FROM <http://g/> { }").has_dataset
     assert not query_text.inspect("SELECT ?from { ?s <http://ex/FROM> 'FROM' }").has_dataset
     assert query_text.inspect("ASK { ?s ?p '''x'''@service }").uses_service is False
+
+
+def test_query_text_normalized_ignores_comments_and_spacing_only() -> None:
+    def same(a: str, b: str) -> bool:
+        return query_text.inspect(a).normalized == query_text.inspect(b).normalized
+
+    assert same("SELECT * # all\nWHERE  {\n ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }")
+    assert same("ASK {} # one", "ASK {}\n#two\n")
+    assert not same("SELECT * { ?s ?p 'a  # b' }", "SELECT * { ?s ?p 'a # b' }")
+    assert not same("SELECT * { ?s <http://x/#a> ?o }", "SELECT * { ?s <http://x/#b> ?o }")
+    assert not same("ASK { ?s ?p ?o }", "ASK {?s ?p ?o}")  # only runs of spaces become one
+    assert not same("SELECT * { ?s ?p ?o } LIMIT 1", "SELECT * { ?s ?p ?o } LIMIT 2")
+
+
+# --- answers kept for reuse ----------------------------------------------------------------
+
+
+class CountingExecutor:
+    """The app's executor, counting the queries that reach it."""
+
+    def __init__(self, inner: Executor):
+        self.inner = inner
+        self.queries: list[str] = []
+
+    def execute(self, query: str, *args: object, **kwargs: object) -> tuple[str, bytes]:
+        self.queries.append(query)
+        return self.inner.execute(query, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_answers_are_reused_and_confirmed_without_running_the_query(store: Path) -> None:
+    with _app(store) as app:
+        counting = CountingExecutor(app.extensions["kg.executor"])
+        app.extensions["kg.executor"] = counting
+        client = app.test_client()
+        first = get(client, PEOPLE_QUERY, SPARQL_JSON)
+        assert first.status_code == 200 and len(bindings(first)) == 3
+        assert first.headers["Cache-Control"] == "public, max-age=300"
+        # The same query with other comments and spacing: the same answer, not run again.
+        variant = get(client, "# who?\n" + PEOPLE_QUERY.replace(" ", "  "), SPARQL_JSON)
+        assert variant.data == first.data and variant.headers["ETag"] == first.headers["ETag"]
+        # A client's current copy is confirmed: 304, nothing run.
+        again = client.get("/sparql", query_string={"query": PEOPLE_QUERY + " # again"},
+                           headers={"Accept": SPARQL_JSON,
+                                    "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and not again.data
+        assert len(counting.queries) == 1
+        # Another query, or another format, is another answer.
+        assert len(bindings(get(client, PEOPLE_QUERY + " LIMIT 2", SPARQL_JSON))) == 2
+        assert get(client, PEOPLE_QUERY, "text/csv").data.count(b"\n") == 4
+        assert len(counting.queries) == 3
+        app.extensions["kg.executor"] = counting.inner
+
+
+def test_answer_cache_shares_costly_answers_through_the_build_directory(tmp_path: Path) -> None:
+    from server.answers import AnswerCache, key_digest
+
+    assert AnswerCache.for_store(tmp_path / "store").directory is None  # not a build
+    (tmp_path / "build.json").write_text("{}")
+    one = AnswerCache.for_store(tmp_path / "store")
+    assert one.directory == tmp_path.resolve() / "answers"
+    other = AnswerCache.for_store(tmp_path / "store")  # another worker process's
+    slow, quick = key_digest(("etag", "slow query")), key_digest(("etag", "quick query"))
+
+    def compute(body: bytes, seconds: float = 0.0):
+        def run() -> tuple[str, bytes]:
+            time.sleep(seconds)
+            return "text/csv", body
+        return run
+
+    assert one.answer(slow, compute(b"a,b\n", one.share_after), wait=1) == ("text/csv", b"a,b\n")
+    assert one.answer(quick, compute(b"c\n"), wait=1) == ("text/csv", b"c\n")
+    assert other.get(slow) == ("text/csv", b"a,b\n")
+    assert other.get(quick) is None  # cheap to compute again: kept in its own process only
+    assert one.get(quick) == ("text/csv", b"c\n")
+
+
+def test_answer_cache_computes_an_answer_once_for_concurrent_requests() -> None:
+    import threading
+
+    from server.answers import AnswerCache
+
+    cache = AnswerCache(None)
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def compute() -> tuple[str, bytes]:
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return "text/plain", b"42"
+
+    results = []
+    first = threading.Thread(target=lambda: results.append(cache.answer("k", compute, 5)))
+    first.start()
+    assert started.wait(5)
+    second = threading.Thread(target=lambda: results.append(cache.answer("k", compute, 5)))
+    second.start()
+    time.sleep(0.1)  # the second request is waiting for the first one's answer
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert results == [("text/plain", b"42")] * 2 and len(calls) == 1
+
+
+def test_a_slow_query_holds_up_no_other_query(store: Path) -> None:
+    import threading
+
+    with Executor(store, processes=2, timeout=TIMEOUT) as executor:
+        executor.execute("ASK {}")
+        assert len(executor._workers) == 1  # the pool starts small and grows when needed
+        slow = threading.Thread(target=lambda: pytest.raises(QueryTimeout, executor.execute,
+                                                             RUNAWAY))
+        slow.start()
+        time.sleep(0.2)
+        _, body = executor.execute(PEOPLE_QUERY)  # a second worker starts for it
+        assert slow.is_alive() and len(json.loads(body)["results"]["bindings"]) == 3
+        assert len(executor._workers) == 2
+        slow.join(TIMEOUT + 5)
+
+
+def test_why_pages_of_a_store_without_explanations(store: Path) -> None:
+    with _app(store) as app:
+        response = app.test_client().get("/why/0123456789ab")
+        assert_error(response, 404, "no explanation stored", "kg build")

@@ -226,14 +226,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     for s in SETTINGS:
         env[s.env] = str(getattr(config, s.name))
     env["KG_STORE"] = str(config.store_path)
+    from server import THREADS, gunicorn_argv
+
     click.echo(f"serving {config.store_path} on http://{config.host}:{config.port}/ "
-               f"({config.workers} workers)", err=True)
-    # gunicorn's own worker timeout stays well above the query timeout, which the query
-    # executor enforces by itself.
-    argv = [sys.executable, "-m", "gunicorn", "--workers", str(config.workers),
-            "--bind", f"{config.host}:{config.port}", "--access-logfile", "-",
-            "--timeout", str(int(max(30, 3 * config.query_timeout))), "server.wsgi:app"]
-    _exec(argv, env)
+               f"({config.workers} workers, {THREADS} threads each)", err=True)
+    _exec(gunicorn_argv(sys.executable, f"{config.host}:{config.port}", config.workers,
+                        config.query_timeout), env)
 
 
 def _exec(argv: list[str], env: dict[str, str]) -> None:

@@ -80,10 +80,12 @@ def describe(store: ox.Store, iri: str, base: str, *, limit: int = 5000) -> Desc
             out.add(ox.Triple(q.subject, q.predicate, q.object))
 
     # Provenance of asserted statements: their fact nodes, evidence and documents.
+    # The type test inside each branch: joined after the union, it made the engine read
+    # every fact of the store (60 ms instead of 0.5 ms per entity at 100 documents).
     facts = _select(store, f"""
         SELECT DISTINCT ?fact WHERE {{
-          {{ ?fact <{RDF}subject> <{iri}> }} UNION {{ ?fact <{RDF}object> <{iri}> }}
-          ?fact a <{kg}Fact> }}""")
+          {{ ?fact <{RDF}subject> <{iri}> ; a <{kg}Fact> }}
+          UNION {{ ?fact <{RDF}object> <{iri}> ; a <{kg}Fact> }} }}""")
     for fact in facts:
         out |= _triples_of(store, fact)
         for ann in _objects(store, fact, ox.NamedNode(kg + "evidence")):
