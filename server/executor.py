@@ -47,6 +47,10 @@ from server.formats import BY_KEY, NotAcceptable, offered
 
 #: Most worker processes per pool when the caller does not say.
 DEFAULT_PROCESSES = 2
+#: Seconds after which a query counts as long, and the niceness its worker then gets: long
+#: queries yield the CPU to quick ones (look-ups, pages) instead of sharing it equally.
+SLOW_AFTER = 0.2
+SLOW_NICE = 10
 #: Seconds a new worker may take to start and open the store.
 BOOT_TIMEOUT = 30.0
 #: Stack of the thread that parses and runs queries in a worker (virtual memory, mostly
@@ -86,6 +90,7 @@ class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     ready: bool = False
+    thread: int = 0  # the native id of the thread that runs its queries
 
 
 class Executor:
@@ -145,13 +150,18 @@ class Executor:
         try:
             self._boot(worker)
             worker.conn.send(request)
-            if not worker.conn.poll(self.timeout):
-                raise QueryTimeout(
-                    f"the query ran longer than {self.timeout:g} s and was stopped; "
-                    "make it more selective or add a LIMIT"
-                )
+            slow = False
+            if not worker.conn.poll(min(SLOW_AFTER, self.timeout)):
+                # A long query: it yields the CPU to quick ones from now on.
+                slow = _set_priority(worker, SLOW_NICE)
+                if not worker.conn.poll(max(0.0, self.timeout - SLOW_AFTER)):
+                    raise QueryTimeout(
+                        f"the query ran longer than {self.timeout:g} s and was stopped; "
+                        "make it more selective or add a LIMIT"
+                    )
             reply = worker.conn.recv()
-            healthy = True
+            # A worker that cannot be given its priority back is replaced.
+            healthy = not slow or _set_priority(worker, 0)
         except (EOFError, OSError):
             code = worker.process.poll()
             raise WorkerFailure(
@@ -240,6 +250,7 @@ class Executor:
         if message[0] != "ready":
             raise StoreError(message[2])
         worker.ready = True
+        worker.thread = message[1]
 
     def _spawn(self) -> _Worker:
         parent_end, child_end = socket.socketpair()
@@ -268,6 +279,18 @@ class Executor:
             self._workers.discard(worker)
             if not self._closed:
                 self._idle.put(self._spawn())
+
+
+def _set_priority(worker: _Worker, nice: int) -> bool:
+    """Set the niceness of the worker's query thread; False if this is not allowed
+    (raising a priority again takes privileges on most systems)."""
+    if not worker.thread:  # 0 would mean this process
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.thread, nice)
+    except OSError:
+        return False
+    return True
 
 
 def _stop(worker: _Worker, *, grace: float) -> None:
@@ -306,7 +329,7 @@ def _serve(conn: Connection, store_path: str) -> None:
         except OSError as exc:
             conn.send(("error", "StoreError", f"cannot open the store at {store_path}: {exc}"))
             return
-        conn.send(("ready",))
+        conn.send(("ready", threading.get_native_id()))
         while True:
             request = conn.recv()
             conn.send(_answer(store, *request))
