@@ -11,7 +11,7 @@ query form (browsers). Updates and (unless allowed) ``SERVICE`` are refused.
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
@@ -222,19 +222,45 @@ def _decode(data: bytes, where: str) -> str:
 
 
 def _parse_params(data: bytes, where: str) -> dict[str, list[str]]:
-    """Parse URL-encoded parameters strictly: werkzeug would replace invalid UTF-8 silently."""
+    """Parse URL-encoded parameters strictly (as ``parse_qs`` with ``errors="strict"``):
+    werkzeug would replace invalid UTF-8 silently."""
+    text = _decode(data, where)
+    params: dict[str, list[str]] = {}
+    if text.count("&") >= MAX_FIELDS:
+        raise ProtocolError(f"the {where} cannot be parsed: more than {MAX_FIELDS} fields")
     try:
-        return parse_qs(
-            _decode(data, where), keep_blank_values=True, encoding="utf-8", errors="strict",
-            max_num_fields=1000,
-        )
+        for field in text.split("&"):
+            if field:
+                name, _, value = field.partition("=")
+                params.setdefault(_unquote(name), []).append(_unquote(value))
     except UnicodeDecodeError as exc:
         raise ProtocolError(
             f"the {where} percent-encodes bytes that are not valid UTF-8 ({exc.reason}); "
             "SPARQL requests must be encoded in UTF-8"
         ) from None
-    except ValueError as exc:
-        raise ProtocolError(f"the {where} cannot be parsed: {exc}") from None
+    return params
+
+
+MAX_FIELDS = 1000
+
+
+def _unquote(text: str) -> str:
+    """``+`` and ``%XX`` decoded, the result read as UTF-8 (strictly).
+
+    Every ``%XX`` becomes a ``\\xXX`` escape (backslashes escaped first) that the
+    ``unicode_escape`` codec decodes in C: a query is a few hundred escapes, which the
+    standard ``unquote`` decodes one by one in Python. A malformed escape (``%zz``, a
+    ``%`` at the end) goes the standard way, which keeps it as it is."""
+    text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    raw = text.encode("utf-8")
+    try:
+        raw = raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x").decode(
+            "unicode_escape").encode("latin-1")
+    except UnicodeDecodeError:
+        return unquote(text, errors="strict")
+    return raw.decode("utf-8")
 
 
 def _iris(params: dict[str, list[str]], name: str) -> list[str]:

@@ -708,3 +708,16 @@ def test_why_pages_of_a_store_without_explanations(store: Path) -> None:
     with _app(store) as app:
         response = app.test_client().get("/why/0123456789ab")
         assert_error(response, 404, "no explanation stored", "kg build")
+
+
+def test_parameters_decode_as_parse_qs_does() -> None:
+    from urllib.parse import parse_qs
+
+    from server.errors import ProtocolError
+    from server.sparql import _parse_params
+
+    for raw in (b"query=SELECT+*+%7B%3Fs+%3Fp+%22caf%C3%A9+%5C+%2541%22%7D&format=json",
+                b"a=1&b=%zz&c=%4&d=%%41&e&&=x", b"q=%E2%82%AC&q=raw\xc3\xa9&q=a\\x41"):
+        assert _parse_params(raw, "URL") == parse_qs(raw.decode(), keep_blank_values=True)
+    with pytest.raises(ProtocolError, match="not valid UTF-8"):
+        _parse_params(b"query=%C3%28", "URL")
