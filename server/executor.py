@@ -7,7 +7,8 @@ answers one request at a time over a socket, with the results already serialized
 seconds; a worker that overruns is killed and a fresh one takes its place. Several
 queries at once each get their own worker: the pool starts with one and grows, up to
 ``processes``, when a query finds every worker busy; past that a request waits for one.
-So a slow query holds up nobody but its own client.
+So a slow query holds up nobody but its own client. The idle worker used last is used
+first: its memory is still in the CPU's caches.
 
 Workers are fresh interpreters (``python -c``, not ``fork``: no inherited locks, threads
 or open stores; and unlike multiprocessing's ``spawn`` they do not re-import the parent's
@@ -109,7 +110,7 @@ class Executor:
         self.timeout = timeout
         self.max_results = max_results
         self._lock = threading.Lock()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._workers: set[_Worker] = set()
         self._owner: int | None = None  # pid of the process that started the workers
         self._closed = False
@@ -185,7 +186,7 @@ class Executor:
                 return
             # First start, or a pool inherited through fork: the workers (if any) belong
             # to the parent process, leave them alone.
-            self._idle = queue.Queue()
+            self._idle = queue.LifoQueue()
             self._workers = set()
             self._owner = os.getpid()
             self._idle.put(self._spawn())
