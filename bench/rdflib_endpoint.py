@@ -54,7 +54,11 @@ def serve(store_path: str, port: int) -> None:
         def log_message(self, *args: object) -> None:
             pass
 
-    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # socketserver's 5 refuses connections at 8+ clients
+        daemon_threads = True
+
+    Server(("127.0.0.1", port), Handler).serve_forever()
 
 
 if __name__ == "__main__":
