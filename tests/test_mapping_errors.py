@@ -134,3 +134,11 @@ def test_contradiction_fails_build_and_names_resources(tmp_path: Path) -> None:
         build(config)
     assert "meeting-1949-05-12" in str(err.value)
     assert not config.store_path.exists()
+
+
+def test_an_error_raised_in_a_build_worker_keeps_its_file_and_line() -> None:
+    import pickle
+
+    err = pickle.loads(pickle.dumps(MappingError("quote not found", file="m.yaml", line=12)))
+    assert isinstance(err, MappingError)
+    assert (err.file, err.line, str(err)) == ("m.yaml", 12, "m.yaml:12: quote not found")

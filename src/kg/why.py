@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.explain import OWL2RL_RULE
 from kg.iris import Iris, short_hash
+from kg.view import Evidence  # a quote with its document, as entity pages show it
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -36,16 +37,6 @@ class Term:
 
 
 @dataclass
-class Quote:
-    quote: str
-    document: str
-    title: str
-    start: int
-    claimed_by: str | None = None
-    reported_by: str | None = None
-
-
-@dataclass
 class Step:
     """A statement and why the graph holds it: stated (with quotes) or derived by a rule."""
 
@@ -58,7 +49,7 @@ class Step:
     rule_id: str = ""
     terms: list[Term] = field(default_factory=list)
     premises: list[Step] = field(default_factory=list)
-    evidence: list[Quote] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     source: str = ""  # for asserted statements without a document: "registry", "ontology"
 
 
@@ -167,7 +158,7 @@ def _fact_step(store: ox.Store, kg: str, fact: Node) -> Step:
         if row["quote"] is None or (row["quote"].value, row["start"].value) in seen:
             continue
         seen.add((row["quote"].value, row["start"].value))
-        step.evidence.append(Quote(
+        step.evidence.append(Evidence(
             row["quote"].value, row["record"].value if row["record"] else "",
             row["title"].value if row["title"] else "", int(row["start"].value),
             row["claimed"].value if row["claimed"] else None,
