@@ -68,6 +68,16 @@ UNSUPPORTED = (
 )
 
 _TYPE = RDF.type
+#: Axioms read into :class:`Rules`: the table each fills, and whether it holds both ways.
+_AXIOMS = {
+    RDFS.subClassOf: ("superclasses", False),
+    OWL.equivalentClass: ("equivalent_classes", True),
+    RDFS.domain: ("domains", False),
+    RDFS.range: ("ranges", False),
+    RDFS.subPropertyOf: ("superproperties", False),
+    OWL.equivalentProperty: ("equivalent_properties", True),
+    OWL.inverseOf: ("inverses", True),
+}
 
 
 @dataclass(frozen=True)
@@ -111,23 +121,12 @@ class Rules:
                     f"the ontology uses {term.n3(ontology.namespace_manager)}, which the "
                     "rules reasoner does not implement: set KG_REASONER=reasonable or owlrl")
         r = cls()
-        for c, d in ontology.subject_objects(RDFS.subClassOf):
-            r.superclasses[c].add(d)
-        for a, b in ontology.subject_objects(OWL.equivalentClass):
-            r.equivalent_classes[a].add(b)
-            r.equivalent_classes[b].add(a)
-        for p, c in ontology.subject_objects(RDFS.domain):
-            r.domains[p].add(c)
-        for p, c in ontology.subject_objects(RDFS.range):
-            r.ranges[p].add(c)
-        for p, q in ontology.subject_objects(RDFS.subPropertyOf):
-            r.superproperties[p].add(q)
-        for a, b in ontology.subject_objects(OWL.equivalentProperty):
-            r.equivalent_properties[a].add(b)
-            r.equivalent_properties[b].add(a)
-        for a, b in ontology.subject_objects(OWL.inverseOf):
-            r.inverses[a].add(b)
-            r.inverses[b].add(a)
+        for axiom, (name, both_ways) in _AXIOMS.items():
+            table = getattr(r, name)
+            for a, b in ontology.subject_objects(axiom):
+                table[a].add(b)
+                if both_ways:
+                    table[b].add(a)
         r.symmetric = set(ontology.subjects(_TYPE, OWL.SymmetricProperty))
         r.transitive = set(ontology.subjects(_TYPE, OWL.TransitiveProperty))
         for p, head in ontology.subject_objects(OWL.propertyChainAxiom):
