@@ -77,7 +77,7 @@ class RemoteExecutor:
         return answer.content_type or media, answer.body
 
     def close(self) -> None:
-        pass
+        """Nothing to stop: a remote store runs no query processes of ours."""
 
 
 def executor() -> Executor:

@@ -44,7 +44,7 @@ Triple = tuple[Node, Node, Node]
 
 
 def _quiet(_: str) -> None:
-    pass
+    """The default progress callback: print nothing."""
 
 
 @dataclass

@@ -404,6 +404,7 @@ class _Constraint:
     message: str  # when the shape has no sh:message
 
     def failures(self, index: _Index, batch: Batch) -> list[Failure]:
+        """The (focus, value) pairs of ``batch`` that fail: each subclass checks its own."""
         raise NotImplementedError
 
 
