@@ -180,16 +180,12 @@ def processes_for(setting: int, items: int) -> int:
 
 def _map(fn: Callable[[Any], list[Any]], tasks: list[Any], processes: int,
          **shared: Any) -> list[list[Any]]:
-    if processes <= 1 or len(tasks) <= 1:
-        _SHARED.update(shared)
-        try:
-            return [fn(t) for t in tasks]
-        finally:
-            _SHARED.clear()
-    # fork: the workers inherit the shared state (registry, mappings, documents) instead of
-    # receiving it pickled.
+    # With fork, the workers inherit the shared state (registry, mappings, documents)
+    # instead of receiving it pickled.
     _SHARED.update(shared)
     try:
+        if processes <= 1 or len(tasks) <= 1:
+            return [fn(t) for t in tasks]
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             return pool.map(fn, tasks, chunksize=1)
     finally:
