@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -36,7 +37,7 @@ from kg.metadata import Review
 from kg.ontology import Ontology
 from kg.reason import Inference, closure
 from kg.registry import Registry
-from kg.store import write_store
+from kg.store import StoreWriter
 from kg.validate import shacl_check
 
 Progress = Callable[[str], None]
@@ -67,7 +68,7 @@ class Compiled:
     domain: list[Triple] = field(default_factory=list)
     fact_nodes: dict[Triple, list[URIRef]] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
-    shards: list[Path] = field(default_factory=list)
+    processes: int = 1  # compile worker processes used
     counts: dict[str, int] = field(default_factory=dict)  # triples per document graph
 
     @property
@@ -154,11 +155,13 @@ def merge_copies(documents: list[Document], curated: set[str],
 def compile_graphs(config: Config, progress: Progress = _quiet,
                    report: BuildReport | None = None, *, strict: bool = False,
                    keep: bool = True, shard_dir: Path | None = None,
+                   on_shard: Callable[[Path, str], None] | None = None,
                    shacl: bool = True) -> Compiled:
     """Parse the corpus and compile ontology, registry, metadata and mappings into graphs.
 
     With ``keep`` every document graph comes back whole in ``graphs`` (for small corpora:
-    tests, ``kg review``); with ``shard_dir`` they are written there as N-Quads. The
+    tests, ``kg review``); with ``shard_dir`` they are written there as N-Quads, each file
+    handed to ``on_shard(path, description)`` as soon as it is complete. The
     provenance layer of each document is SHACL-checked as it is compiled (``violations``)
     unless the validator is pyshacl, which checks everything at once in :func:`validate`,
     or ``shacl`` is False.
@@ -211,8 +214,9 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
         checker = Validator(ontology.shapes(), ontology.graph, config.validator).check
     ctx = Context(iris, registry, resolver, Linker(registry), mappings, copies,
                   check=checker, keep=keep or (shacl and config.validator == "pyshacl"))
-    results = compile_all(documents, ctx, shard_dir, processes)
-    compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review)
+    results = compile_all(documents, ctx, shard_dir, processes, on_shard)
+    compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review,
+                        processes=processes)
     mentions = 0
     # One object per term across documents: less memory, and the later stages' set and dict
     # look-ups find the very same object instead of comparing rdflib terms in Python.
@@ -236,8 +240,6 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
             g = graphs[iris.document_graph(doc.id)] = Graph()
             for t in r.graph:
                 g.add(t)
-    if shard_dir is not None:
-        compiled.shards = sorted(Path(shard_dir).glob("documents-*.nq"))
     report.documents = len(documents)
     report.facts = compiled.facts
     report.review = review.items
@@ -316,12 +318,12 @@ def reason(compiled: Compiled, reasoner: str | None = None) -> Inference:
                    compiled.iris, reasoner, compiled.fact_nodes)
 
 
-def write_graphs(compiled: Compiled, inference: Inference, work: Path,
-                 report: BuildReport) -> tuple[dict[str, Graph], list[Path]]:
-    """Write the inferred graph and the explanations to N-Quads files in ``work``; return
-    what the store is loaded from: graphs given as rdflib graphs (the ontology, the registry,
-    triples with blank nodes) and the N-Quads files (documents, inferred, explanations).
-    Counts the triples of each graph into ``report``."""
+def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
+                 sink: Callable[[str], TextIO]) -> dict[str, Graph]:
+    """Write the inferred graph and the explanations as N-Quads, each to ``sink(graph IRI)``
+    (a text stream: the store loader's); return the graphs to load as rdflib graphs instead
+    (the ontology, the registry, triples with blank nodes). Counts the triples of each
+    graph into ``report``."""
     iris = compiled.iris
     explained = explanations(itertools.chain(compiled.registry_graph, compiled.domain),
                              compiled.fact_nodes, inference.triples,
@@ -329,41 +331,42 @@ def write_graphs(compiled: Compiled, inference: Inference, work: Path,
     graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     report.triples = {iri: len(g) for iri, g in graphs.items()}
     report.triples.update(compiled.counts)
-    files = list(compiled.shards)
     for name, triples in ((str(iris.inferred_graph), sorted(inference.triples)),
                           (str(iris.graph("explanations")), explained)):
         blank: list[Triple] = []
-        files.append(work / f"{len(files)}.nq")
-        with open(files[-1], "w", encoding="utf-8") as out:
+        with sink(name) as out:
             report.triples[name] = nquads.write(out, triples, name, blank) + len(blank)
         if blank:  # kept from the bulk loader, which would relabel their blank nodes
             graphs[name] = Graph()
             for t in blank:
                 graphs[name].add(t)
-    return graphs, files
+    return graphs
 
 
 def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> BuildReport:
     """Build the reasoned store from the corpus, mappings and ontology, atomically.
 
-    Document graphs, the inferred graph and the explanations go to N-Quads files in a
-    scratch directory under ``data_dir`` and from there into the store's bulk loader; the
-    scratch directory is removed whether or not the build succeeds.
+    The new store is filled while the build runs (:class:`kg.store.StoreWriter`): document
+    graphs as the compile workers finish them (through N-Quads files in a scratch directory
+    under ``data_dir``, removed as they are read and in any case at the end), then the
+    inferred graph and the explanations as they are written. It becomes the current store
+    only once everything has been loaded; a failed build leaves the current one as it was.
     """
     report = BuildReport()
     data_dir = Path(config.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch:
-        work = Path(scratch)
-        compiled = compile_graphs(config, progress, report, strict=strict, keep=False,
-                                  shard_dir=work)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
+            StoreWriter(data_dir) as store:
+        compiled = compile_graphs(
+            config, progress, report, strict=strict, keep=False, shard_dir=Path(scratch),
+            on_shard=lambda path, name: store.load(path, name=name, remove=True))
         stages = _Stages(progress, report)
         validate(compiled, config.validator)
         stages.done("validate", "SHACL shapes conform")
 
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
-        graphs, files = write_graphs(compiled, inference, work, report)
+        graphs = write_graphs(compiled, inference, report, store.writer)
         stages.done("reason", f"{len(inference.triples)} triples inferred: "
                               f"{inference.summary()}")
 
@@ -376,7 +379,7 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
             "triples": report.triples,
             "inferred": report.inferred,
         }
-        report.store = str(write_store(config.data_dir, graphs, meta, nquads=files))
+        report.store = str(store.commit(graphs, meta))
     total = sum(report.triples.values())
     stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")
     return report

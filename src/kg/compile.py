@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -141,23 +141,36 @@ def _compile_chunk(task: tuple[list[int], str | None]) -> list[Compiled]:
     documents: list[Document] = _SHARED["documents"]
     if shard_dir is None:
         return [compile_one(documents[i], ctx, None) for i in indexes]
-    # One shard per worker process, appended to chunk after chunk.
-    with open(Path(shard_dir) / f"documents-{os.getpid()}.nq", "a", encoding="utf-8") as out:
+    with open(shard_path(shard_dir, indexes[0]), "w", encoding="utf-8") as out:
         return [compile_one(documents[i], ctx, out) for i in indexes]
 
 
+def shard_path(shard_dir: str | Path, first: int) -> Path:
+    """The N-Quads file of the chunk of documents starting at index ``first``."""
+    return Path(shard_dir) / f"documents-{first:07d}.nq"
+
+
 def compile_all(documents: list[Document], ctx: Context, shard_dir: Path | None,
-                processes: int) -> list[Compiled]:
+                processes: int,
+                on_shard: Callable[[Path, str], None] | None = None) -> list[Compiled]:
     """Compile every document, in ``processes`` worker processes when that pays off.
 
-    Document graphs go to N-Quads files in ``shard_dir`` (``documents-*.nq``) if given.
-    Results come back in document order, whatever the order the workers finished in.
+    With ``shard_dir``, document graphs go to N-Quads files there, one per chunk of
+    documents, each handed to ``on_shard(path, description)`` as soon as it is complete
+    (the build's store loader reads it while later chunks compile). Results come back in
+    document order, whatever the order the workers finished in.
     """
     shard = str(shard_dir) if shard_dir is not None else None
     tasks = [(list(range(i, min(i + CHUNK, len(documents)))), shard)
              for i in range(0, len(documents), CHUNK)]
-    return [c for chunk in _map(_compile_chunk, tasks, processes, context=ctx,
-                                documents=documents) for c in chunk]
+    results: list[Compiled] = []
+    for (indexes, _), chunk in zip(tasks, _map(_compile_chunk, tasks, processes, context=ctx,
+                                               documents=documents), strict=True):
+        results.extend(chunk)
+        if shard is not None and on_shard is not None:
+            first, last = documents[indexes[0]].id, documents[indexes[-1]].id
+            on_shard(shard_path(shard, indexes[0]), f"graphs of documents {first} to {last}")
+    return results
 
 
 def parallel_map(fn: Callable[[T], R], items: list[T], processes: int) -> list[R]:
@@ -179,14 +192,18 @@ def processes_for(setting: int, items: int) -> int:
 
 
 def _map(fn: Callable[[Any], list[Any]], tasks: list[Any], processes: int,
-         **shared: Any) -> list[list[Any]]:
+         **shared: Any) -> Iterator[list[Any]]:
+    """``fn`` over ``tasks``, results in order, each as soon as it and those before it are
+    done."""
     # With fork, the workers inherit the shared state (registry, mappings, documents)
     # instead of receiving it pickled.
     _SHARED.update(shared)
     try:
         if processes <= 1 or len(tasks) <= 1:
-            return [fn(t) for t in tasks]
+            for t in tasks:
+                yield fn(t)
+            return
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return pool.map(fn, tasks, chunksize=1)
+            yield from pool.imap(fn, tasks, chunksize=1)
     finally:
         _SHARED.clear()

@@ -8,14 +8,19 @@ that readers that opened it keep working.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import queue
+import re
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -32,40 +37,242 @@ KEEP_BUILDS = 2
 def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, Any], *,
                 nquads: Iterable[Path] = ()) -> Path:
     """Load each graph (by graph IRI) and each N-Quads file into a fresh store; make it the
-    current one.
-
-    N-Quads files go through the store's parallel bulk loader; they must hold no blank
-    nodes (the loader relabels them). Graphs with canonical blank node labels (the
-    ontology's) are given as rdflib graphs in ``graphs``.
-    """
-    data_dir = Path(data_dir)
-    builds = data_dir / BUILDS
-    builds.mkdir(parents=True, exist_ok=True)
-    build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
-    target = builds / build_id
-    partial = builds / (build_id + ".partial")
-    try:
-        partial.mkdir()
-        store = ox.Store(str(partial / CURRENT))
-        for iri, graph in graphs.items():
-            _load(store, graph, ox.NamedNode(iri))
+    current one (see :class:`StoreWriter`, which this is a one-call form of)."""
+    with StoreWriter(data_dir) as writer:
         for path in nquads:
-            try:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-            except SyntaxError as exc:  # a term the build wrote that RDF does not allow
-                raise StoreError(f"cannot load the compiled graphs: {exc}",
-                                 file=str(path)) from None
-        store.optimize()
-        store.flush()
-        del store
-        (partial / META).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
-        partial.rename(target)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    _switch(data_dir, target)
-    _prune(builds, keep=target)
-    return data_dir / CURRENT
+            writer.load(path)
+        return writer.commit(graphs, meta)
+
+
+class StoreWriter:
+    """A new store, filled while the build still runs, made current only by :meth:`commit`.
+
+    Everything given to :meth:`load` (N-Quads files, or text written with :meth:`writer`)
+    goes through one call of the store's bulk loader, which runs in a background thread
+    (it releases the GIL): the build feeds it document graphs as the compile workers finish
+    them and the explanations as they are generated, so loading overlaps the rest of the
+    build instead of following it. Without :meth:`commit` (an error, an interrupt) the
+    half-built store is removed and the current one is untouched.
+    """
+
+    def __init__(self, data_dir: str | Path):
+        self.data_dir = Path(data_dir)
+        builds = self.data_dir / BUILDS
+        builds.mkdir(parents=True, exist_ok=True)
+        self.build_id = (time.strftime("%Y%m%dT%H%M%S")
+                         + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}")
+        self.target = builds / self.build_id
+        self.partial = builds / (self.build_id + ".partial")
+        self.partial.mkdir()
+        self.store: ox.Store | None = None
+        self.feed = _Feed()
+        self.failure: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def _start(self) -> None:
+        # Opened at the first load, not before: the build forks its compile workers first,
+        # and a process should not fork with the store's threads running.
+        if self.thread is not None:
+            return
+        try:
+            self.store = ox.Store(str(self.partial / CURRENT))
+        except OSError as exc:
+            raise StoreError(f"cannot create a store in {self.partial}: {exc}") from None
+        self.thread = threading.Thread(target=self._bulk_load, name="kg-store-loader",
+                                       daemon=True)
+        self.thread.start()
+
+    def _bulk_load(self) -> None:
+        assert self.store is not None
+        try:
+            self.store.bulk_load(input=self.feed, format=ox.RdfFormat.N_QUADS)
+        except BaseException as exc:  # reported to the build by load(), writer(), commit()
+            self.failure = exc
+            self.feed.stop()
+
+    def load(self, path: Path, *, name: str = "", remove: bool = False) -> None:
+        """Queue the N-Quads file ``path`` (no blank nodes: the loader relabels them) for
+        loading; with ``remove`` it is deleted once read. ``name`` says what it holds, for
+        error messages."""
+        self._check()
+        self._start()
+        self.feed.put(_Source(name or str(path), path=path, remove=remove))
+
+    def writer(self, name: str) -> _Writer:
+        """A text stream whose N-Quads go straight to the loader (nothing on disk)."""
+        self._check()
+        self._start()
+        return _Writer(self, name)
+
+    def commit(self, graphs: dict[str, Graph], meta: dict[str, Any]) -> Path:
+        """Wait for the loader, add ``graphs`` (rdflib graphs by graph IRI: those with
+        canonical blank nodes, which the bulk loader would relabel), optimize, and make
+        this store the current one."""
+        self._start()
+        self.feed.close()
+        assert self.thread is not None and self.store is not None
+        self.thread.join()
+        self._check()
+        for iri, graph in graphs.items():
+            _load(self.store, graph, ox.NamedNode(iri))
+        self.store.optimize()
+        self.store.flush()
+        self.store = None
+        (self.partial / META).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        self.partial.rename(self.target)
+        _switch(self.data_dir, self.target)
+        _prune(self.data_dir / BUILDS, keep=self.target)
+        return self.data_dir / CURRENT
+
+    def abort(self) -> None:
+        """Stop loading and remove the half-built store."""
+        self.feed.stop()
+        if self.thread is not None:
+            self.thread.join()
+        self.store = None
+        shutil.rmtree(self.partial, ignore_errors=True)
+
+    def _check(self) -> None:
+        exc = self.failure
+        if exc is None:
+            return
+        if isinstance(exc, SyntaxError):  # a term the build wrote that RDF does not allow
+            raise StoreError(f"cannot load {self.feed.locate(exc)}") from None
+        if isinstance(exc, _Stopped):
+            raise StoreError("the store loader was stopped") from None
+        raise StoreError(f"cannot load the compiled graphs: {exc}") from exc
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.partial.exists():
+            self.abort()
+
+
+class _Stopped(Exception):
+    """Raised into the loader to stop it."""
+
+
+@dataclass
+class _Source:
+    name: str
+    path: Path | None = None
+    remove: bool = False
+    data: bytes = b""
+    offset: int = 0
+    first_line: int = 0  # of the stream, 1-based, set when reading starts
+
+
+class _Feed:
+    """What the bulk loader reads: the queued sources one after the other, as one stream.
+
+    Text written through :class:`_Writer` comes in blocks, with a bound on how much may
+    wait (so memory stays flat when the loader is slower than the build)."""
+
+    LIMIT = 8  # blocks of in-memory text waiting (or being read)
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[_Source | None] = queue.Queue()
+        self.waiting = threading.Semaphore(self.LIMIT)
+        self.stopped = False
+        self.current: _Source | None = None
+        self.file: BinaryIO | None = None
+        self.lines = 0
+        self.done: list[_Source] = []
+
+    def put(self, source: _Source) -> None:
+        if source.path is None:
+            while not self.waiting.acquire(timeout=0.5):
+                if self.stopped:
+                    return
+        self.queue.put(source)
+
+    def close(self) -> None:
+        self.queue.put(None)
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.queue.put(None)
+
+    def read(self, size: int = -1) -> bytes:
+        size = size if size and size > 0 else 1 << 20
+        while True:
+            if self.stopped:
+                raise _Stopped()
+            if self.current is None:
+                source = self.queue.get()
+                if source is None:
+                    if self.stopped:
+                        raise _Stopped()
+                    self.queue.put(None)  # the loader may read again after the end
+                    return b""
+                source.first_line = self.lines + 1
+                self.done.append(source)
+                self.current = source
+                if source.path is not None:
+                    self.file = open(source.path, "rb")
+            source = self.current
+            if self.file is not None:
+                block = self.file.read(size)
+            else:  # text from a _Writer, handed out at most ``size`` bytes at a time
+                block = source.data[source.offset:source.offset + size]
+                source.offset += len(block)
+            if block:
+                self.lines += block.count(b"\n")
+                return block
+            if self.file is not None:
+                self.file.close()
+                self.file = None
+                if source.remove and source.path is not None:
+                    source.path.unlink(missing_ok=True)
+            else:
+                source.data = b""
+                self.waiting.release()
+            self.current = None
+
+    def locate(self, exc: SyntaxError) -> str:
+        """The parser's message with the source its line falls in and the line in that
+        source (the parser counts lines across the whole stream)."""
+        message = str(exc)
+        found = re.search(r"line (\d+)", message)
+        line = int(found.group(1)) if found else 0
+        for source in reversed(self.done):
+            if line and source.first_line <= line:
+                local = line - source.first_line + 1
+                message = re.sub(r" ?\(line \d+\)", "", message)
+                return f"{source.name}: " + re.sub(r"\bline \d+", f"line {local}", message)
+        return f"the compiled graphs: {message}"
+
+
+class _Writer(io.TextIOBase):
+    """Text written here reaches the loader in blocks of about a megabyte."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, owner: StoreWriter, name: str):
+        self.owner, self.name = owner, name
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= self.BLOCK:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self.parts:
+            data = "".join(self.parts).encode("utf-8")
+            self.parts.clear()
+            self.size = 0
+            self.owner._check()
+            self.owner.feed.put(_Source(self.name, data=data))
+
+    def close(self) -> None:
+        self.flush()
+        super().close()
 
 
 def _load(store: ox.Store, graph: Graph, name: ox.NamedNode) -> None:
