@@ -68,6 +68,8 @@ class StoreWriter:
         self.feed = _Feed()
         self.failure: BaseException | None = None
         self.thread: threading.Thread | None = None
+        #: Seconds :meth:`commit` spent waiting for the loader, and optimizing.
+        self.seconds: dict[str, float] = {}
 
     def _start(self) -> None:
         # Opened at the first load, not before: the build forks its compile workers first,
@@ -111,11 +113,15 @@ class StoreWriter:
         self._start()
         self.feed.close()
         assert self.thread is not None and self.store is not None
+        t = time.perf_counter()
         self.thread.join()
         self._check()
         for iri, graph in graphs.items():
             _load(self.store, graph, ox.NamedNode(iri))
+        self.seconds["wait"] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
         self.store.optimize()
+        self.seconds["optimize"] = round(time.perf_counter() - t, 3)
         self.store.flush()
         self.store = None
         (self.partial / META).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
