@@ -107,8 +107,8 @@ def ours_command(bind: str) -> list[str]:
     from kg.config import Config
 
     config = Config.load({}, env={})
-    return gunicorn_argv(sys.executable, bind, config.workers, config.query_timeout,
-                         access_log=False)
+    return gunicorn_argv(sys.executable, bind, config.workers, config.threads,
+                         config.query_timeout, access_log=False)
 
 
 def start(server: str, store: Path, port: int, log: Path) -> subprocess.Popen:

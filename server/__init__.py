@@ -10,8 +10,9 @@ Flask is imported inside :func:`create_app`, not here: every query worker proces
 this package (for ``server.executor``) and should start without paying for Flask.
 
 Served by gunicorn (:func:`gunicorn_argv`, what ``kg serve`` runs): a few worker processes
-with :data:`THREADS` threads each, and up to as many query processes per worker, so a
-slow query ties up one thread and one query process, not a worker.
+with ``threads`` threads each (a setting), and up to as many query processes per worker, so
+a slow query ties up one thread and one query process, not a worker. Look-ups are answered
+in the worker's threads (:mod:`server.executor`).
 """
 
 from __future__ import annotations
@@ -24,17 +25,14 @@ from kg.config import Config
 if TYPE_CHECKING:
     from flask import Flask
 
-#: Threads per gunicorn worker, and the most query processes each worker's app starts.
-THREADS = 8
 
-
-def gunicorn_argv(python: str, bind: str, workers: int, query_timeout: float,
+def gunicorn_argv(python: str, bind: str, workers: int, threads: int, query_timeout: float,
                   access_log: bool = True) -> list[str]:
     """The command line serving :mod:`server.wsgi` with gunicorn (threaded workers, which
     keep connections alive). gunicorn's own worker timeout stays well above the query
     timeout, which the query executor enforces by itself."""
     return [python, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
-            "--threads", str(THREADS), "--bind", bind,
+            "--threads", str(threads), "--bind", bind,
             *(["--access-logfile", "-"] if access_log else []),
             "--timeout", str(int(max(30, 3 * query_timeout))), "server.wsgi:app"]
 
@@ -43,8 +41,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Settings come from ``kg.config.Config.load`` (defaults, the
     ``KG_CONFIG`` file, ``KG_*`` variables), then ``test_config``: lower-case keys are
     settings (``store``, ``query_timeout`` ...), upper-case keys Flask options
-    (``TESTING``, ``QUERY_PROCESSES``: most query processes per app, default
-    :data:`THREADS`).
+    (``TESTING``; ``QUERY_PROCESSES``: most query processes per app, default the
+    ``threads`` setting; ``LOOKUPS_HERE``: False sends look-ups to query processes too).
 
     The :class:`~kg.config.Config` is ``app.config["KG"]`` (also ``app.extensions["kg.config"]``).
     """
@@ -59,7 +57,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         KG=config,
         MAX_CONTENT_LENGTH=config.max_query_bytes,
-        QUERY_PROCESSES=THREADS,
     )
     app.config.update({k: v for k, v in test_config.items() if k.isupper()})
     app.extensions["kg.config"] = config

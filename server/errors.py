@@ -9,10 +9,13 @@ when it prefers ``text/plain``.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 from markupsafe import escape
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
 
 from kg.errors import KGError
 
@@ -43,17 +46,22 @@ class UnsupportedMediaType(KGError):
     status = 415
 
 
+class InternalError(KGError):
+    """A bug: an exception no handler expected."""
+
+    title = "Internal Server Error"
+    status = 500
+
+
 def register(app: Flask) -> None:
     """Install the error handlers on ``app``."""
     app.register_error_handler(KGError, _kg_error)
     app.register_error_handler(HTTPException, _http_error)
 
 
-def error_response(
-    title: str, status: int, message: str, headers: dict[str, str] | None = None
-) -> Response:
-    """Render one error in the representation the client prefers."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"])
+def error_body(accept: MIMEAccept, title: str, status: int, message: str) -> tuple[str, str]:
+    """The content type and body of one error, in the representation ``accept`` prefers."""
+    best = accept.best_match(["application/json", "text/html", "text/plain"])
     if best == "text/html":
         body = (
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -61,19 +69,45 @@ def error_response(
             f"<body><h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n"
             f"<p><small>HTTP status {status}</small></p></body></html>\n"
         )
-        content_type = "text/html; charset=utf-8"
-    elif best == "text/plain":
-        body = f"{status} {title}: {message}\n"
-        content_type = "text/plain; charset=utf-8"
-    else:
-        body = json.dumps({"error": title, "message": message, "status": status},
-                          ensure_ascii=False)
-        content_type = "application/json"
+        return "text/html; charset=utf-8", body
+    if best == "text/plain":
+        return "text/plain; charset=utf-8", f"{status} {title}: {message}\n"
+    body = json.dumps({"error": title, "message": message, "status": status},
+                      ensure_ascii=False)
+    return "application/json", body
+
+
+def error_response(
+    title: str, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """Render one error in the representation the client prefers."""
+    content_type, body = error_body(request.accept_mimetypes, title, status, message)
     response = Response(body, status=status, content_type=content_type)
     response.headers.update(headers or {})
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.vary.add("Accept")
     return response
+
+
+def wsgi_error(app: Flask, environ: dict[str, Any], exc: KGError
+               ) -> tuple[str, list[tuple[str, str]], bytes]:
+    """The status, headers and body of ``exc`` for a WSGI response made outside Flask
+    (:class:`server.sparql.Endpoint`): the same error shape, open to every origin."""
+    if exc.status >= 500:
+        app.logger.warning("%s %s: %s", exc.status, exc.title, exc)
+    accept = parse_accept_header(environ.get("HTTP_ACCEPT"), MIMEAccept)
+    content_type, text = error_body(accept, exc.title, exc.status, str(exc))
+    body = text.encode("utf-8")
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))),
+               *(getattr(exc, "headers", None) or {}).items(),
+               ("X-Content-Type-Options", "nosniff"), ("Vary", "Accept"),
+               ("Access-Control-Allow-Origin", "*")]
+    return status_line(exc.status), headers, body
+
+
+def status_line(status: int) -> str:
+    """``404 NOT FOUND``, as werkzeug writes it."""
+    return f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN').upper()}"
 
 
 def _kg_error(exc: KGError) -> Response:

@@ -10,6 +10,14 @@ queries at once each get their own worker: the pool starts with one and grows, u
 So a slow query holds up nobody but its own client. The idle worker used last is used
 first: its memory is still in the CPU's caches.
 
+Look-ups (:attr:`server.query_text.QueryText.lookup`: one triple pattern with a bound
+subject, a ``DESCRIBE`` of a few IRIs) are answered in the calling thread instead, from a
+read-only handle the pool opens in its own process: their work is bounded by one subject's
+statements, so they need no stopping, and the round trip to a query process would cost
+more than the query (pyoxigraph releases the GIL while it evaluates and serializes, so
+other threads go on meanwhile). One still writing results after ``slow_after`` seconds is
+dropped and run again in a query process. Both ways run :func:`_answer`: the same answers.
+
 Workers are fresh interpreters (``python -c``, not ``fork``: no inherited locks, threads
 or open stores; and unlike multiprocessing's ``spawn`` they do not re-import the parent's
 ``__main__``), talking over a socket pair. They start on the first query of the process
@@ -34,6 +42,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -48,8 +57,9 @@ from server.formats import BY_KEY, NotAcceptable, offered
 
 #: Most worker processes per pool when the caller does not say.
 DEFAULT_PROCESSES = 2
-#: Seconds after which a query counts as long, and the niceness its worker then gets: long
-#: queries yield the CPU to quick ones (look-ups, pages) instead of sharing it equally.
+#: Seconds after which a query counts as long (default of the ``slow_query_after``
+#: setting), and the niceness its worker then gets: long queries yield the CPU to quick ones
+#: (look-ups, pages) instead of sharing it equally.
 SLOW_AFTER = 0.2
 SLOW_NICE = 10
 #: Seconds a new worker may take to start and open the store.
@@ -104,16 +114,23 @@ class Executor:
         processes: int = DEFAULT_PROCESSES,
         timeout: float = 10.0,
         max_results: int = 100_000,
+        slow_after: float = SLOW_AFTER,
+        lookups_here: bool = True,
     ):
         self.store_path = Path(store_path)
         self.processes = max(1, processes)
         self.timeout = timeout
         self.max_results = max_results
+        self.slow_after = slow_after
+        self.lookups_here = lookups_here
+        """Whether look-ups are answered in the calling thread (False: every query goes to
+        a query process)."""
         self._lock = threading.Lock()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._workers: set[_Worker] = set()
         self._owner: int | None = None  # pid of the process that started the workers
         self._closed = False
+        self._store: ox.Store | None = None  # the handle for look-ups, opened by _owner
 
     def execute(
         self,
@@ -131,31 +148,53 @@ class Executor:
         ``result_format`` is a key of :data:`server.formats.BY_KEY` fitting the query
         form, or None for the form's default (JSON results, Turtle).
 
+        Look-ups are answered in the calling thread (see the module's docstring), other
+        queries in a query process.
+
         Raises :class:`QueryError` (malformed or failing query), :class:`QueryTimeout`,
         :class:`ResultTooLarge`, :class:`StoreError` (no store), :class:`ServerBusy`,
         :class:`NotAcceptable` or :class:`WorkerFailure`.
         """
-        if not self.store_path.exists():
-            raise StoreError(
-                f"there is no store at {self.store_path}: run `kg build` to build it, "
-                "or point KG_STORE at one"
-            )
         text = query_text.inspect(query)
         # Without a given dataset the default graph is the union, unless the query names
         # its own (FROM / FROM NAMED), which the union would override.
         union = not (default_graphs or named_graphs or text.has_dataset)
         request = (query, list(default_graphs), list(named_graphs), result_format,
                    self.max_results, union, text.prefixes)
+        reply = self.answer_here(request) if self.answers_here(text) else None
+        if reply is None:
+            reply = self.answer_in_process(request)
+        if reply[0] == "ok":
+            return BY_KEY[reply[1]].content_type, reply[2]
+        raise _ERRORS.get(reply[1], QueryError)(reply[2])
+
+    def answers_here(self, text: query_text.QueryText) -> bool:
+        """Whether a query is answered in the calling thread: a look-up, cheaper to answer
+        again than to keep."""
+        return self.lookups_here and text.lookup
+
+    def answer_here(self, request: tuple[Any, ...]) -> tuple[str, str, Any] | None:
+        """:func:`_answer` in this thread, or None if it was still writing results after
+        :attr:`slow_after` seconds (then it is a job for a query process)."""
+        store = self._handle()
+        try:
+            return _answer(store, *request, deadline=time.monotonic() + self.slow_after)
+        except _Overrun:
+            return None
+
+    def answer_in_process(self, request: tuple[Any, ...]) -> tuple[str, str, Any]:
+        """:func:`_answer` in a query process, stopped after :attr:`timeout` seconds."""
+        self._check_store()
         worker = self._acquire()
         healthy = False
         try:
             self._boot(worker)
             worker.conn.send(request)
             slow = False
-            if not worker.conn.poll(min(SLOW_AFTER, self.timeout)):
+            if not worker.conn.poll(min(self.slow_after, self.timeout)):
                 # A long query: it yields the CPU to quick ones from now on.
                 slow = _set_priority(worker, SLOW_NICE)
-                if not worker.conn.poll(max(0.0, self.timeout - SLOW_AFTER)):
+                if not worker.conn.poll(max(0.0, self.timeout - self.slow_after)):
                     raise QueryTimeout(
                         f"the query ran longer than {self.timeout:g} s and was stopped; "
                         "make it more selective or add a LIMIT"
@@ -175,9 +214,7 @@ class Executor:
                 self._idle.put(worker)
             else:
                 self._replace(worker)
-        if reply[0] == "ok":
-            return BY_KEY[reply[1]].content_type, reply[2]
-        raise _ERRORS.get(reply[1], QueryError)(reply[2])
+        return reply
 
     def start(self) -> None:
         """Start the worker processes now rather than on the first query."""
@@ -188,6 +225,7 @@ class Executor:
             # to the parent process, leave them alone.
             self._idle = queue.LifoQueue()
             self._workers = set()
+            self._store = None
             self._owner = os.getpid()
             self._idle.put(self._spawn())
             atexit.register(self.close)
@@ -198,6 +236,7 @@ class Executor:
             self._closed = True
             workers = list(self._workers) if self._owner == os.getpid() else []
             self._workers.clear()
+            self._store = None
         for worker in workers:
             worker.conn.close()  # idle workers exit at end of input, all at once
         for worker in workers:
@@ -209,6 +248,32 @@ class Executor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _handle(self) -> ox.Store:
+        """This process's read-only handle on the store, for look-ups."""
+        if self._closed:
+            raise StoreError("the query executor is shut down")
+        if self._owner != os.getpid():
+            self.start()
+        store = self._store
+        if store is None:
+            self._check_store()
+            with self._lock:
+                if self._store is None:
+                    try:
+                        self._store = ox.Store.read_only(str(self.store_path))
+                    except OSError as exc:
+                        raise StoreError(
+                            f"cannot open the store at {self.store_path}: {exc}") from None
+                store = self._store
+        return store
+
+    def _check_store(self) -> None:
+        if not self.store_path.exists():
+            raise StoreError(
+                f"there is no store at {self.store_path}: run `kg build` to build it, "
+                "or point KG_STORE at one"
+            )
 
     def _acquire(self) -> _Worker:
         if self._closed:
@@ -347,17 +412,27 @@ def _answer(
     max_results: int,
     union: bool,
     prefixes: dict[str, str],
+    deadline: float | None = None,
 ) -> tuple[str, str, Any]:
-    """Run one query; return ("ok", format key, bytes) or ("error", error class, message)."""
-    try:
+    """Run one query; return ("ok", format key, bytes) or ("error", error class, message).
+
+    With a ``deadline`` (``time.monotonic()``; a look-up, in a request's thread), raise
+    :class:`_Overrun` if results are still being written then; and write them straight in
+    the requested format when it needs no prefixes: every solution or triple takes at
+    least a byte, so an answer of at most ``max_results`` bytes is within the limit
+    (a longer one is written again, counted as a query process does)."""
+
+    def run() -> Any:
         if default_graphs or named_graphs:
-            result = store.query(
+            return store.query(
                 query,
                 default_graph=[ox.NamedNode(g) for g in default_graphs],
                 named_graphs=[ox.NamedNode(g) for g in named_graphs],
             )
-        else:
-            result = store.query(query, use_default_graph_as_union=union)
+        return store.query(query, use_default_graph_as_union=union)
+
+    try:
+        result = run()
         graph = isinstance(result, ox.QueryTriples)
         fmt = BY_KEY[result_format] if result_format else offered(graph)[0]
         if fmt.graph != graph:
@@ -367,7 +442,12 @@ def _answer(
                     + ", ".join(f.key for f in offered(graph)))
         if isinstance(result, ox.QueryBoolean):
             return ("ok", fmt.key, result.serialize(format=fmt.writer))
-        body = _serialize(result, fmt.writer, max_results, prefixes)
+        if deadline is not None and (not graph or fmt.writer == ox.RdfFormat.N_TRIPLES):
+            buffer = _Limit(max_results, deadline, lines=False)
+            if _write(result, fmt.writer, buffer):
+                return ("ok", fmt.key, buffer.getvalue())
+            result = run()
+        body = _serialize(result, fmt.writer, max_results, prefixes, deadline)
         if body is None:
             what = "triples" if graph else "rows"
             return ("error", "ResultTooLarge",
@@ -376,18 +456,28 @@ def _answer(
         return ("ok", fmt.key, body)
     except SyntaxError as exc:
         return ("error", "QueryError", str(exc))
+    except _Overrun:
+        raise
     except Exception as exc:  # evaluation errors: a failing SERVICE, an unbound service...
         return ("error", "QueryError", f"the query failed: {exc}")
 
 
-class _LineLimit(io.RawIOBase):
-    """Collects a one-item-per-line serialization; refuses to grow past ``limit`` lines."""
+class _Overrun(Exception):
+    """A look-up answered in a request's thread took longer than it should."""
 
-    def __init__(self, limit: int):
+
+class _Limit(io.RawIOBase):
+    """Collects a serialization; refuses to grow past ``limit`` lines (one item a line) or
+    bytes, or past ``deadline`` (``time.monotonic()``)."""
+
+    def __init__(self, limit: int, deadline: float | None = None, lines: bool = True):
         super().__init__()
         self.limit = limit
-        self.lines = 0
+        self.deadline = deadline
+        self.count_lines = lines
+        self.count = 0
         self.exceeded = False
+        self.overran = False
         self._chunks: list[bytes] = []
 
     def writable(self) -> bool:
@@ -395,10 +485,13 @@ class _LineLimit(io.RawIOBase):
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
-        self.lines += chunk.count(b"\n")
-        if self.lines > self.limit:
+        self.count += chunk.count(b"\n") if self.count_lines else len(chunk)
+        if self.count > self.limit:
             self.exceeded = True
             raise OverflowError("result limit reached")  # stops the query there
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.overran = True
+            raise OverflowError("deadline passed")
         self._chunks.append(chunk)
         return len(chunk)
 
@@ -406,9 +499,24 @@ class _LineLimit(io.RawIOBase):
         return b"".join(self._chunks)
 
 
+def _write(result: Any, writer: Any, buffer: _Limit) -> bool:
+    """Serialize ``result`` into ``buffer``; False if it went past its limit. Raise
+    :class:`_Overrun` if it went past its deadline."""
+    try:
+        result.serialize(buffer, format=writer)
+    except Exception:
+        if buffer.exceeded:
+            return False
+        if buffer.overran:
+            raise _Overrun() from None
+        raise
+    return True
+
+
 def _serialize(result: Any, writer: Any, max_results: int,
-               prefixes: dict[str, str]) -> bytes | None:
-    """Serialize solutions or triples, or return None past ``max_results`` of them.
+               prefixes: dict[str, str], deadline: float | None = None) -> bytes | None:
+    """Serialize solutions or triples, or return None past ``max_results`` of them; raise
+    :class:`_Overrun` if still writing at ``deadline``.
 
     Counting happens on a line-based serialization that pyoxigraph writes natively (TSV
     results: a header line, then one line per solution; N-Triples: one line per triple,
@@ -418,13 +526,9 @@ def _serialize(result: Any, writer: Any, max_results: int,
     """
     graph = isinstance(result, ox.QueryTriples)
     counted = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.TSV
-    buffer = _LineLimit(max_results if graph else max_results + 1)
-    try:
-        result.serialize(buffer, format=counted)
-    except Exception:
-        if buffer.exceeded:
-            return None
-        raise
+    buffer = _Limit(max_results if graph else max_results + 1, deadline)
+    if not _write(result, counted, buffer):
+        return None
     text = buffer.getvalue()
     if writer == counted:
         return text

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.errors import KGError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # werkzeug is not imported at run time: query processes import this module
     from werkzeug.datastructures import MIMEAccept
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -143,3 +144,13 @@ def negotiate(accept: MIMEAccept, graph: bool) -> Format:
             "acceptable: " + ", ".join(f.media_type for f in offered(graph))
         )
     return found
+
+
+@lru_cache(maxsize=256)
+def negotiate_header(accept: str, graph: bool) -> Format:
+    """:func:`negotiate` for the text of an ``Accept`` header (clients send the same few
+    again and again: each is parsed once)."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    return negotiate(parse_accept_header(accept, MIMEAccept), graph)

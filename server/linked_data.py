@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import current_app
+from flask import Flask, current_app
 
 from kg.config import Config
 from kg.remote import RemoteGraph, RemoteStore, is_remote
@@ -33,13 +33,15 @@ def config() -> Config:
     return current_app.config["KG"]
 
 
-def current() -> Build:
-    """This process's handle on the store (opened on first use)."""
-    ext = current_app.extensions
+def current(app: Flask | None = None) -> Build:
+    """This process's handle on the store (opened on first use), for ``app`` or the
+    current app."""
+    app = app or current_app
+    ext = app.extensions
     if "kg.build" not in ext:
         with _lock:
             if "kg.build" not in ext:
-                cfg = config()
+                cfg: Config = app.config["KG"]
                 ext["kg.build"] = _open_remote(cfg) if is_remote(cfg.store) else \
                     _open(cfg.store_path)
     return ext["kg.build"]

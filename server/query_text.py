@@ -5,7 +5,9 @@ variables and language tags are never mistaken for keywords: a literal ``"SERVIC
 variable ``?service`` or an IRI ``<http://ex/SERVICE>`` do not count as the ``SERVICE``
 keyword. From the tokens it reads the query form (the first keyword after the prologue:
 ``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` or an update operation), the deepest
-bracket nesting, the use of ``SERVICE`` and the prologue's prefixes.
+bracket nesting, the use of ``SERVICE`` and the prologue's prefixes, and whether the query
+is a look-up (:attr:`QueryText.lookup`): a shape whose cost is bounded by one subject's
+statements, which the endpoint answers without the round trip to a query process.
 
 Oxigraph's parser matches keywords without a word boundary: it reads ``SERVICEs:x`` as
 ``SERVICE s:x`` and ``trueSERVICE <x> {}`` as ``true SERVICE <x> {}``. So ``SERVICE`` is
@@ -60,9 +62,10 @@ _TOKEN = re.compile(
 )
 #: One ``PREFIX p: <iri>`` or ``BASE <iri>`` declaration in its plain spelling, after
 #: spaces and comments: most prologues are all such lines, read here a whole one at a time
-#: (the token loop is slow in Python); anything else is left to the tokens.
+#: (the token loop is slow in Python); anything else is left to the tokens. A comment runs
+#: to the end of its line (possessive: a commented-out declaration is no declaration).
 _DECLARATION = re.compile(
-    r"(?:\s|\#[^\n\r]*)*(?:(?P<prefix>[Pp][Rr][Ee][Ff][Ii][Xx])\s+(?P<name>" + _PREFIX_NAME
+    r"(?:\s|\#[^\n\r]*+)*(?:(?P<prefix>[Pp][Rr][Ee][Ff][Ii][Xx])\s+(?P<name>" + _PREFIX_NAME
     + r"):\s*|[Bb][Aa][Ss][Ee]\s*)(?P<iri>" + _IRI + ")"
 )
 _DECLARATIONS = re.compile(f"(?:{_DECLARATION.pattern})*")
@@ -86,6 +89,9 @@ class QueryText:
     normalized: str = ""
     """The text with each comment and each run of whitespace made one space (and none at
     either end): two queries that differ only there are the same query."""
+    lookup: bool = False
+    """Whether the query is a look-up, whose work is bounded by the statements of the
+    subjects it names (see :func:`is_lookup`)."""
 
     @property
     def is_update(self) -> bool:
@@ -127,13 +133,11 @@ def inspect(text: str) -> QueryText:
     again): do not change the returned object.
     """
     start = _DECLARATIONS.match(text).end()
-    found = _DECLARATION.findall(text, 0, start)
-    prefixes = {name: iri[1:-1] for keyword, name, iri in found if keyword}
-    declarations = [f"PREFIX {name}: {iri}" if keyword else f"BASE {iri}"
-                    for keyword, name, iri in found]
-    uses_service = any("SERVICE" in name.upper() for name in prefixes)
+    declared, normalized, uses_service = _declarations(text[:start])
+    prefixes = dict(declared)
     toks, rest = _lex(text[start:])
-    normalized = " ".join([*declarations, rest] if rest else declarations)
+    if rest:
+        normalized = f"{normalized} {rest}" if normalized else rest
     more, position = _prologue(toks)
     prefixes.update(more)
     form = None
@@ -154,7 +158,20 @@ def inspect(text: str) -> QueryText:
             uses_service = uses_service or "SERVICE" in value.split(":", 1)[0].upper()
             has_dataset = has_dataset or kind == "word" and value.upper().startswith("FROM")
     return QueryText(form=form, depth=deepest, uses_service=uses_service,
-                     has_dataset=has_dataset, prefixes=prefixes, normalized=normalized)
+                     has_dataset=has_dataset, prefixes=prefixes, normalized=normalized,
+                     lookup=not uses_service and is_lookup(toks[position:]))
+
+
+@lru_cache(maxsize=64)
+def _declarations(prologue: str) -> tuple[dict[str, str], str, bool]:
+    """The prefixes of a prologue of plain declarations, the prologue normalized, and
+    whether a prefix name holds ``SERVICE``. Clients send the same prologue with every
+    query: each is read once. Do not change the returned dict."""
+    found = _DECLARATION.findall(prologue)
+    prefixes = {name: iri[1:-1] for keyword, name, iri in found if keyword}
+    normalized = " ".join(f"PREFIX {name}: {iri}" if keyword else f"BASE {iri}"
+                          for keyword, name, iri in found)
+    return prefixes, normalized, any("SERVICE" in name.upper() for name in prefixes)
 
 
 def _prologue(toks: list[tuple[str, str]]) -> tuple[dict[str, str], int]:
@@ -178,3 +195,146 @@ def _prologue(toks: list[tuple[str, str]]) -> tuple[dict[str, str], int]:
         prefixes[name[:-1]] = toks[i + 1][1][1:-1]
         i += 2
     return prefixes, i
+
+
+#: Most IRIs one look-up ``DESCRIBE`` may name.
+MAX_DESCRIBED = 8
+
+
+def is_lookup(toks: list[tuple[str, str]]) -> bool:
+    """Whether the tokens after the prologue are one of these shapes, ``S`` an IRI or a
+    prefixed name (a bound subject), ``P`` also a variable or ``a``, ``O`` also a variable or
+    a literal:
+
+    - ``SELECT [DISTINCT|REDUCED] (* | ?v ...) [FROM ...] [WHERE] { S P O [.] }``, then any
+      of ``ORDER BY ?v ...``, ``LIMIT n``, ``OFFSET n``;
+    - ``ASK [FROM ...] [WHERE] { S P O [.] }``, or ``{}``;
+    - ``CONSTRUCT { template } [FROM ...] WHERE { S P O [.] }`` (one template triple, any
+      terms), or ``CONSTRUCT [FROM ...] WHERE { S P O [.] }``, with the same modifiers;
+    - ``DESCRIBE`` of up to :data:`MAX_DESCRIBED` IRIs or prefixed names.
+
+    Their work is bounded by the statements of the subjects they name (and their blank
+    nodes, for ``DESCRIBE``): no join, no path, no function, no scan of a predicate or an
+    object. Anything else, or anything this reading does not recognize, is not a look-up.
+    """
+    if not toks or toks[0][0] != "word":
+        return False
+    form = toks[0][1].upper()
+    if form == "DESCRIBE":
+        rest = toks[1:]
+        return 0 < len(rest) <= MAX_DESCRIBED and all(_bound(t) for t in rest)
+    i = 1
+    if form == "SELECT":
+        if _word(toks, i) in ("DISTINCT", "REDUCED"):
+            i += 1
+        if i < len(toks) and toks[i] == ("other", "*"):
+            i += 1
+        else:
+            start = i
+            while i < len(toks) and toks[i][0] == "var":
+                i += 1
+            if i == start:
+                return False
+    elif form == "CONSTRUCT":
+        if _word(toks, i) != "WHERE":  # a template: one triple, any terms
+            if i + 4 >= len(toks) or toks[i] != ("open", "{"):
+                return False
+            if not all(_term(t) for t in toks[i + 1:i + 4]):
+                return False
+            i += 4
+            if toks[i] == ("other", "."):
+                i += 1
+            if i >= len(toks) or toks[i] != ("close", "}"):
+                return False
+            i += 1
+    elif form != "ASK":
+        return False
+    while _word(toks, i) == "FROM":
+        i += 2 if _word(toks, i + 1) == "NAMED" else 1
+        if i >= len(toks) or not _bound(toks[i]):
+            return False
+        i += 1
+    if _word(toks, i) == "WHERE":
+        i += 1
+    elif form == "CONSTRUCT" and toks[1] != ("open", "{"):
+        return False  # CONSTRUCT WHERE without WHERE
+    i = _pattern(toks, i, allow_empty=form == "ASK")
+    if i < 0:
+        return False
+    if form == "ASK":
+        return i == len(toks)
+    return _modifiers(toks, i)
+
+
+def _word(toks: list[tuple[str, str]], i: int) -> str | None:
+    return toks[i][1].upper() if i < len(toks) and toks[i][0] == "word" else None
+
+
+def _bound(token: tuple[str, str]) -> bool:
+    """An IRI or a prefixed name (``_:b`` is a blank node: a variable in a pattern)."""
+    kind, value = token
+    return kind == "iri" or kind == "pname" and not value.startswith("_:")
+
+
+def _term(token: tuple[str, str]) -> bool:
+    kind, value = token
+    return _bound(token) or kind in ("var", "string", "number") or \
+        kind == "word" and value in ("a", "true", "false")
+
+
+def _pattern(toks: list[tuple[str, str]], i: int, allow_empty: bool) -> int:
+    """Read ``{ S P O [.] }`` (or ``{}`` if allowed) at ``i``; return where it ends, or -1."""
+    if i >= len(toks) or toks[i] != ("open", "{"):
+        return -1
+    i += 1
+    if allow_empty and i < len(toks) and toks[i] == ("close", "}"):
+        return i + 1
+    if i + 3 > len(toks) or not _bound(toks[i]):
+        return -1
+    predicate = toks[i + 1]
+    if not (_bound(predicate) or predicate[0] == "var" or predicate == ("word", "a")):
+        return -1
+    i += 2
+    kind, value = toks[i]
+    if _bound(toks[i]) or kind in ("var", "number") or kind == "word" and value in ("true",
+                                                                                   "false"):
+        i += 1
+    elif kind == "string":
+        i += 1
+        if i < len(toks) and toks[i][0] == "lang":
+            i += 1
+        elif toks[i:i + 2] == [("other", "^"), ("other", "^")] and i + 2 < len(toks) \
+                and _bound(toks[i + 2]):
+            i += 3
+    else:
+        return -1
+    if i < len(toks) and toks[i] == ("other", "."):
+        i += 1
+    if i >= len(toks) or toks[i] != ("close", "}"):
+        return -1
+    return i + 1
+
+
+def _modifiers(toks: list[tuple[str, str]], i: int) -> bool:
+    """``ORDER BY ?v ...`` (or ``ASC(?v)``, ``DESC(?v)``), ``LIMIT n``, ``OFFSET n``, up to
+    the end of the text."""
+    while i < len(toks):
+        word = _word(toks, i)
+        if word in ("LIMIT", "OFFSET") and i + 1 < len(toks) and toks[i + 1][0] == "number":
+            i += 2
+        elif word == "ORDER" and _word(toks, i + 1) == "BY":
+            i += 2
+            start = i
+            while True:
+                if i < len(toks) and toks[i][0] == "var":
+                    i += 1
+                elif _word(toks, i) in ("ASC", "DESC") and [k for k, _ in toks[i + 1:i + 4]] \
+                        == ["open", "var", "close"]:
+                    i += 4
+                else:
+                    break
+            if i == start:
+                return False
+        else:
+            return False
+    return True

@@ -6,24 +6,42 @@ Queries come as ``GET ?query=``, as a form ``POST`` (``query=``) or as an
 named graphs. Results follow the ``Accept`` header, or a ``format`` parameter.
 ``GET /sparql`` without a query returns the service description (RDF clients) or a
 query form (browsers). Updates and (unless allowed) ``SERVICE`` are refused.
+
+Query requests are answered by :class:`Endpoint`, a WSGI layer in front of Flask that
+reads the request from the WSGI environment and writes the response itself (Flask's
+request context, routing and response objects cost more than a look-up); the Flask route
+serves the rest. Both go through :func:`respond`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
+from werkzeug.http import http_date
+from werkzeug.wsgi import get_input_stream
 
 from kg.config import Config
-from kg.errors import QueryError
+from kg.errors import KGError, QueryError
 from kg.remote import RemoteStore, is_remote
 from server import formats, linked_data, query_text, service_description
 from server.answers import AnswerCache, key_digest
-from server.errors import ProtocolError, ReadOnly, ServiceRefused, TooLarge, UnsupportedMediaType
-from server.executor import DEFAULT_PROCESSES, Executor
+from server.errors import (
+    InternalError,
+    ProtocolError,
+    ReadOnly,
+    ServiceRefused,
+    TooLarge,
+    UnsupportedMediaType,
+    wsgi_error,
+)
+from server.executor import Executor
 
 #: Deepest bracket nesting accepted; deeper queries are refused before they reach the engine.
 MAX_DEPTH = 100
@@ -37,8 +55,10 @@ bp = Blueprint("sparql", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the endpoint and its query executor on ``app``."""
+    """Register the endpoint and its query executor on ``app``, and put :class:`Endpoint`
+    in front of the app for query requests."""
     config: Config = app.config["KG"]
+    app.wsgi_app = Endpoint(app, app.wsgi_app)  # type: ignore[method-assign]
     if is_remote(config.store):
         app.extensions["kg.executor"] = RemoteExecutor(
             RemoteStore.from_url(config.store, config.base_iri, config.query_timeout))
@@ -51,9 +71,11 @@ def init_app(app: Flask) -> None:
     app.extensions["kg.answers"] = AnswerCache.for_store(store_path)
     app.extensions["kg.executor"] = Executor(
         store_path,
-        processes=app.config.get("QUERY_PROCESSES", DEFAULT_PROCESSES),
+        processes=app.config.get("QUERY_PROCESSES") or config.threads,
         timeout=config.query_timeout,
         max_results=config.max_results,
+        slow_after=config.slow_query_after,
+        lookups_here=app.config.get("LOOKUPS_HERE", True),
     )
     app.register_blueprint(bp)
 
@@ -76,6 +98,10 @@ class RemoteExecutor:
         answer = self.remote.query(query, accept=media)
         return answer.content_type or media, answer.body
 
+    def answers_here(self, text: query_text.QueryText) -> bool:
+        """Never: every answer comes from the remote store, and is worth keeping."""
+        return False
+
     def close(self) -> None:
         """Nothing to stop: a remote store runs no query processes of ours."""
 
@@ -88,6 +114,44 @@ def _config() -> Config:
     return current_app.config["KG"]
 
 
+#: A response made without Flask: status line, headers, body.
+Answer = tuple[str, list[tuple[str, str]], bytes]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class Endpoint:
+    """The WSGI front of ``/sparql``: GET and POST query requests are answered here, with
+    no Flask request, routing, context or response objects (they cost more than a look-up
+    does); everything else (the service description, the query form, CORS preflight,
+    other methods) goes on to the Flask app. Errors keep the app's one shape
+    (:func:`server.errors.wsgi_error`)."""
+
+    def __init__(self, app: Flask, inner: WSGIApp):
+        self.app = app
+        self.inner = inner
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != "/sparql" or \
+                environ.get("REQUEST_METHOD") not in ("GET", "POST"):
+            return self.inner(environ, start_response)
+        try:
+            answer = respond(self.app, environ)
+        except KGError as exc:
+            answer = wsgi_error(self.app, environ, exc)
+        except Exception:
+            if self.app.testing or self.app.config.get("PROPAGATE_EXCEPTIONS"):
+                raise
+            self.app.logger.exception("Exception on /sparql [%s]", environ["REQUEST_METHOD"])
+            answer = wsgi_error(self.app, environ,
+                                InternalError(InternalServerError.description or ""))
+        if answer is None:
+            return self.inner(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+
 @bp.after_request
 def _headers(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -98,26 +162,39 @@ def _headers(response: Response) -> Response:
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
+    """What :class:`Endpoint` leaves to Flask: preflight, the service description, and
+    query requests it did not see (``HEAD``)."""
     if request.method == "OPTIONS":
         return _preflight()
-    params, body_query = _read_request()
+    answer = respond(current_app, request.environ)
+    if answer is None:
+        return _describe_service(_parse_params(request.query_string, "URL query string"))
+    status, headers, body = answer
+    return Response(body, status=status, headers=headers)
+
+
+def respond(app: Flask, environ: dict[str, Any]) -> Answer | None:
+    """Answer a SPARQL protocol request (a WSGI ``environ``); None for a GET without a
+    query (the service description's, which Flask renders). Raises :class:`KGError`."""
+    params, body_query = _read_request(environ, app.config["KG"].max_query_bytes)
     if "update" in params:
         raise ReadOnly("this endpoint is read-only: SPARQL updates are not accepted")
     queries = params.get("query", []) + ([body_query] if body_query is not None else [])
     if not queries:
-        if request.method == "GET":
-            return _describe_service(params)
+        if environ["REQUEST_METHOD"] != "POST":
+            return None
         raise ProtocolError(
             "no query: send query=... in the form body, or the query itself as an "
             f"{DIRECT} body"
         )
     if len(queries) > 1:
         raise ProtocolError(f"{len(queries)} queries given; send exactly one")
-    return _run(queries[0], params)
+    return _run(app, environ, queries[0], params)
 
 
-def _run(query: str, params: dict[str, list[str]]) -> Response:
-    config = _config()
+def _run(app: Flask, environ: dict[str, Any], query: str,
+         params: dict[str, list[str]]) -> Answer:
+    config: Config = app.config["KG"]
     size = len(query.encode("utf-8"))
     if size > config.max_query_bytes:
         raise TooLarge(
@@ -141,34 +218,34 @@ def _run(query: str, params: dict[str, list[str]]) -> Response:
     result_format = None  # unknown form: the parser will explain, or the default applies
     if text.form is not None:
         graph = text.answers_with_graph
-        fmt = formats.from_param(params.get("format", []), graph) or formats.negotiate(
-            request.accept_mimetypes, graph
-        )
+        fmt = formats.from_param(params.get("format", []), graph) or \
+            formats.negotiate_header(environ.get("HTTP_ACCEPT", ""), graph)
         result_format = fmt.key
-    build = linked_data.current()
+    build = linked_data.current(app)
     key = (build.etag, text.normalized, tuple(default_graphs), tuple(named_graphs),
            result_format)
     digest = key_digest(key)
     # The data only change with a new build: answers carry validators, are reused, and a
     # client's copy that is still current is confirmed without running the query again.
-    response = Response(content_type=formats.BY_KEY[result_format].content_type
-                        if result_format else None)
-    response.set_etag(f"{build.etag}-{digest[:16]}")
-    response.last_modified = build.modified
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
-    response.vary.add("Accept")
-    if any(h in request.environ for h in _CONDITIONAL):
-        response.make_conditional(request)
+    headers = [("ETag", f'"{build.etag}-{digest[:16]}"'),
+               ("Last-Modified", http_date(build.modified)),
+               ("Cache-Control", f"public, max-age={MAX_AGE}"), ("Vary", "Accept"),
+               ("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff")]
+    if any(h in environ for h in _CONDITIONAL):
+        response = Response(status=200, headers=headers, content_type=formats.BY_KEY[
+            result_format].content_type if result_format else None)
+        response.make_conditional(environ)
         if response.status_code != 200:  # 304 Not Modified, 412 Precondition Failed
-            return response
-    answers: AnswerCache = current_app.extensions["kg.answers"]
-    content_type, body = answers.answer(
-        digest, lambda: executor().execute(query, default_graphs, named_graphs, result_format),
-        wait=_config().query_timeout)
-    response.content_type = content_type
-    response.set_data(body)
-    return response
+            return response.status, response.get_wsgi_headers(environ).to_wsgi_list(), b""
+    engine: Executor | RemoteExecutor = app.extensions["kg.executor"]
+    run = partial(engine.execute, query, default_graphs, named_graphs, result_format)
+    if engine.answers_here(text):
+        content_type, body = run()  # cheaper to answer again than to look up and keep
+    else:
+        answers: AnswerCache = app.extensions["kg.answers"]
+        content_type, body = answers.answer(digest, run, wait=config.query_timeout)
+    headers[:0] = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    return "200 OK", headers, body
 
 
 #: Seconds a client or proxy may reuse an answer without asking again.
@@ -177,38 +254,37 @@ _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
                 "HTTP_IF_UNMODIFIED_SINCE")
 
 
-def _read_request() -> tuple[dict[str, list[str]], str | None]:
+def _read_request(environ: dict[str, Any], limit: int
+                  ) -> tuple[dict[str, list[str]], str | None]:
     """The request's parameters (URL and form body) and the query of a direct POST body."""
-    params = _parse_params(request.query_string, "URL query string")
-    if request.method != "POST":
+    params = _parse_params(environ.get("QUERY_STRING", "").encode("latin-1"),
+                           "URL query string")
+    if environ["REQUEST_METHOD"] != "POST":
         return params, None
-    if request.mimetype == UPDATE:
+    mimetype = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    if mimetype == UPDATE:
         raise ReadOnly("this endpoint is read-only: SPARQL updates are not accepted")
-    if request.mimetype not in (FORM, DIRECT):
+    if mimetype not in (FORM, DIRECT):
         raise UnsupportedMediaType(
             f"a POST must be {FORM} (query=...) or {DIRECT} (the query itself), "
-            f"not {request.mimetype or 'without a Content-Type'}"
+            f"not {mimetype or 'without a Content-Type'}"
         )
-    body = _body()
-    if request.mimetype == DIRECT:
+    body = _body(environ, limit)
+    if mimetype == DIRECT:
         return params, _decode(body, "request body")
     for name, values in _parse_params(body, "form body").items():
         params.setdefault(name, []).extend(values)
     return params, None
 
 
-def _body() -> bytes:
-    limit = _config().max_query_bytes
-    too_large = TooLarge(
-        f"the request body is larger than {limit} bytes, the most this endpoint accepts "
-        "(max_query_bytes)"
-    )
-    if request.content_length is not None and request.content_length > limit:
-        raise too_large
+def _body(environ: dict[str, Any], limit: int) -> bytes:
     try:
-        return request.get_data(cache=True)
+        return get_input_stream(environ, max_content_length=limit).read()
     except RequestEntityTooLarge:
-        raise too_large from None
+        raise TooLarge(
+            f"the request body is larger than {limit} bytes, the most this endpoint accepts "
+            "(max_query_bytes)"
+        ) from None
 
 
 def _decode(data: bytes, where: str) -> str:

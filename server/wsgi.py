@@ -3,7 +3,7 @@
 
 Settings come from ``KG_*`` variables (``KG_STORE``, ``KG_QUERY_TIMEOUT`` ...) or the file
 named by ``KG_CONFIG``. Keep gunicorn's ``--timeout`` above ``KG_QUERY_TIMEOUT``. Each app
-starts up to :data:`server.THREADS` query processes: as many as a worker has threads.
+starts up to ``KG_THREADS`` query processes: as many as a worker has threads.
 """
 
 from server import create_app

@@ -559,12 +559,13 @@ def test_executor_interface(store: Path) -> None:
 
 
 def test_executor_replaces_a_dead_worker(store: Path) -> None:
+    ask = "ASK { ?s ?p ?o }"  # not a look-up: a query process answers it
     with Executor(store, processes=1, timeout=TIMEOUT) as executor:
-        executor.execute("ASK {}")
+        executor.execute(ask)
         (worker,) = executor._workers
         worker.process.kill()
         worker.process.wait()
-        assert executor.execute("ASK {}")[1] == b'{"head":{},"boolean":true}'
+        assert executor.execute(ask)[1] == b'{"head":{},"boolean":true}'
         assert executor._workers and worker not in executor._workers
 
 
@@ -596,6 +597,9 @@ def test_query_text_normalized_ignores_comments_and_spacing_only() -> None:
     assert not same("SELECT * { ?s <http://x/#a> ?o }", "SELECT * { ?s <http://x/#b> ?o }")
     assert not same("ASK { ?s ?p ?o }", "ASK {?s ?p ?o}")  # only runs of spaces become one
     assert not same("SELECT * { ?s ?p ?o } LIMIT 1", "SELECT * { ?s ?p ?o } LIMIT 2")
+    declared = "PREFIX x: <http://y/>\nSELECT * { x:a ?p ?o }"
+    assert not same("# " + declared, declared)  # a commented-out declaration
+    assert query_text.inspect("#" + declared).prefixes == {}
 
 
 # --- answers kept for reuse ----------------------------------------------------------------
@@ -611,6 +615,9 @@ class CountingExecutor:
     def execute(self, query: str, *args: object, **kwargs: object) -> tuple[str, bytes]:
         self.queries.append(query)
         return self.inner.execute(query, *args, **kwargs)  # type: ignore[arg-type]
+
+    def answers_here(self, text: query_text.QueryText) -> bool:
+        return self.inner.answers_here(text)
 
 
 def test_answers_are_reused_and_confirmed_without_running_the_query(store: Path) -> None:

@@ -226,12 +226,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     for s in SETTINGS:
         env[s.env] = str(getattr(config, s.name))
     env["KG_STORE"] = str(config.store_path)
-    from server import THREADS, gunicorn_argv
+    from server import gunicorn_argv
 
     click.echo(f"serving {config.store_path} on http://{config.host}:{config.port}/ "
-               f"({config.workers} workers, {THREADS} threads each)", err=True)
+               f"({config.workers} workers, {config.threads} threads each)", err=True)
     _exec(gunicorn_argv(sys.executable, f"{config.host}:{config.port}", config.workers,
-                        config.query_timeout), env)
+                        config.threads, config.query_timeout), env)
 
 
 def _exec(argv: list[str], env: dict[str, str]) -> None:

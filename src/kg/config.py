@@ -58,7 +58,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
     Setting("workers", 2, "Number of server worker processes."),
+    Setting("threads", 8,
+            "Threads per server worker process; each worker also starts up to as many "
+            "query processes."),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("slow_query_after", 0.2,
+            "Seconds after which a running SPARQL query counts as slow: its query process "
+            "gets a lower CPU priority (niceness 10), so quick requests keep the CPU; a "
+            "look-up answered in a server thread goes to a query process instead."),
     Setting("max_query_bytes", 100_000, "Largest accepted SPARQL query or request body, in bytes."),
     Setting("max_results", 100_000, "Most result rows or triples a query may return."),
     Setting("allow_service", False, "Allow SPARQL SERVICE (federated queries to other URLs)."),
@@ -110,7 +117,9 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
+    threads: int = 8
     query_timeout: float = 10.0
+    slow_query_after: float = 0.2
     max_query_bytes: int = 100_000
     max_results: int = 100_000
     allow_service: bool = False
@@ -164,6 +173,10 @@ class Config:
             raise ConfigError("build_processes (KG_BUILD_PROCESSES) must be 0 or more")
         if self.query_timeout <= 0:
             raise ConfigError("query_timeout (KG_QUERY_TIMEOUT) must be positive")
+        if self.threads < 1:
+            raise ConfigError(f"threads (KG_THREADS) must be 1 or more, got {self.threads}")
+        if self.slow_query_after <= 0:
+            raise ConfigError("slow_query_after (KG_SLOW_QUERY_AFTER) must be positive")
         return replace(self, base_iri=base)
 
     def with_(self, **changes: Any) -> Config:
