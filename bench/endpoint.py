@@ -36,13 +36,15 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from kg.config import DEFAULT_BASE_IRI, PROJECT_ROOT
+from kg.config import DEFAULT_BASE_IRI, PROJECT_ROOT, Config
 from kg.query import with_prologue
 
 LUA = Path(__file__).with_name("wrk_mix.lua")
 KINDS = ("person", "organization", "place", "meeting", "plan", "quantity", "communication",
          "document", "position")
 WORKLOADS = ("mixed", "lookup")
+#: Our server's settings recorded with each of its rows.
+SETTINGS = ("workers", "threads", "slow_query_after")
 #: Seconds of the warm-up before each run, and the most to wait for a quiet server after.
 WARM_UP = 3
 QUIET_TIMEOUT = 60.0
@@ -100,13 +102,17 @@ def requests_for(server: str, workload: str, repeated: list[str]) -> list[tuple[
     return rows
 
 
+def ours_config() -> Config:
+    """The settings our server runs with: the defaults, or ``KG_*`` variables of the
+    benchmark's environment (which the server inherits), such as ``KG_THREADS``."""
+    return Config.load({})
+
+
 def ours_command(bind: str) -> list[str]:
-    """Our server as ``kg serve`` starts it (default settings, no access log)."""
+    """Our server as ``kg serve`` starts it (:func:`ours_config`, no access log)."""
     from server import gunicorn_argv
 
-    from kg.config import Config
-
-    config = Config.load({}, env={})
+    config = ours_config()
     return gunicorn_argv(sys.executable, bind, config.workers, config.threads,
                          config.query_timeout, access_log=False)
 
@@ -263,6 +269,8 @@ def bench_endpoint(size: int, clients: list[int], seconds: int, servers: list[st
                 # CPU the server, wrk and anything else on the machine used during the run,
                 # in CPUs (this machine has os.cpu_count()): "other" is noise.
                 row = {"size": size, "server": server, "workload": workload, "clients": c,
+                       **({"settings": {k: getattr(ours_config(), k) for k in SETTINGS}}
+                          if server == "ours" else {}),
                        "startup_s": round(ready, 1), "quiet_s": round(quiet, 1),
                        "load1": round(load, 2), **r,
                        "server_cpu": round(used[1] / r["seconds"], 2),

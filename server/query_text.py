@@ -125,6 +125,9 @@ def _lex(text: str) -> tuple[list[tuple[str, str]], str]:
     return found, "".join(parts)
 
 
+_last_prologue = ""
+
+
 @lru_cache(maxsize=256)
 def inspect(text: str) -> QueryText:
     """Read the form, nesting depth, ``SERVICE`` use and prefixes of a query or update.
@@ -132,7 +135,17 @@ def inspect(text: str) -> QueryText:
     Answers for the same text are reused (the endpoint sees the same queries again and
     again): do not change the returned object.
     """
-    start = _DECLARATIONS.match(text).end()
+    global _last_prologue
+    # Clients send the same prologue again and again: past the last one seen (a run of whole
+    # declarations, so the same ones in any text that starts with it), only the rest of
+    # the text is searched for more.
+    seen = _last_prologue
+    if seen and text.startswith(seen):
+        start = _DECLARATIONS.match(text, len(seen)).end()
+    else:
+        start = _DECLARATIONS.match(text).end()
+    if start:
+        _last_prologue = text[:start]
     declared, normalized, uses_service = _declarations(text[:start])
     prefixes = dict(declared)
     toks, rest = _lex(text[start:])

@@ -81,6 +81,19 @@ def test_lookups_are_told_apart(query: str) -> None:
     assert query_text.inspect(query).lookup is (query not in NOT_LOOKUPS)
 
 
+def test_a_prologue_seen_before_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [PROLOGUE + "ASK {}", PROLOGUE + "PREFIX x: <http://x/> ASK { x:a ?p ?o }",
+             PROLOGUE + "# PREFIX y: <http://y/>\nASK {}", PROLOGUE[:-2] + "x> ASK {}",
+             PROLOGUE + "BASE <http://b/> SELECT * { <a> ?p ?o }", "ASK {}", PROLOGUE]
+    fresh = []
+    for text in texts:
+        monkeypatch.setattr(query_text, "_last_prologue", "")
+        fresh.append(query_text.inspect.__wrapped__(text))
+    for text in texts:  # each after the one before it: its prologue seen
+        seen = query_text._last_prologue
+        assert query_text.inspect.__wrapped__(text) == fresh[texts.index(text)], (seen, text)
+
+
 @pytest.mark.parametrize("fmt", [None, "json", "xml", "csv", "tsv"])
 @pytest.mark.parametrize("query", SOLUTION_LOOKUPS)
 def test_solutions_here_are_those_of_a_query_process(executor: Executor, query: str,
