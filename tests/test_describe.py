@@ -42,8 +42,15 @@ def test_inferred_statements_are_marked(built: Built, store: ox.Store) -> None:
     assert led in d.inferred and led not in d.asserted
     marks = {t.subject for t in d.triples
              if t.object == ox.NamedNode(f"{base}/ontology#InferredStatement")}
-    assert any(ox.Triple(m, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"),
-                         led.predicate) in d.triples for m in marks)
+    mark = next(m for m in marks if ox.Triple(
+        m, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"),
+        led.predicate) in d.triples)
+    # Each mark is linked to the explanation stored for its statement (the Why? page).
+    digest = mark.value.rsplit("/", 1)[-1]
+    assert ox.Triple(ox.NamedNode(f"{base}/id/explanation/{digest}"),
+                     ox.NamedNode(f"{base}/ontology#explains"), mark) in d.triples
+    assert {t.object for t in d.triples if t.predicate.value == f"{base}/ontology#explains"} \
+        == marks
 
 
 def test_unknown_resource_is_not_found(built: Built, store: ox.Store) -> None:

@@ -62,6 +62,8 @@ def test_data_document_parses_and_tells_inferred_from_asserted(
     marks = list(g.subjects(RDF.type, kg.InferredStatement))
     assert any(g.value(m, RDF.subject) == li and g.value(m, RDF.predicate) == kg.led
                for m in marks)
+    # ... linked to their explanation, which carries the same statement (as /why/<hash>).
+    assert all(g.value(predicate=kg.explains, object=m) is not None for m in marks)
 
 
 def test_every_rdf_representation_parses(client: FlaskClient) -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from rdflib import Graph, Namespace
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from conftest import Built
 from kg.diagram import timeline_items
@@ -84,6 +84,31 @@ def test_why_page_shows_rule_and_premises_with_evidence(client: FlaskClient) -> 
     data = client.get(row.group(1) + ".ttl")
     g = Graph().parse(data=data.data, format="turtle")
     assert len(g) >= 5
+
+
+def test_why_data_has_the_statement_rule_terms_and_premises(client: FlaskClient,
+                                                            built: Built) -> None:
+    """/why/<hash>.ttl: the explanation node carries the statement, and the shared rule
+    node it is derived by comes with it (rule, OWL 2 RL id, terms); premises follow."""
+    base = built.config.base_iri
+    kg = Namespace(base + "/ontology#")
+    html = client.get("/id/person/li-lisan.html").get_data(as_text=True)
+    row = re.search(r'<tr class="inferred">\s*<th scope="row">led</th>.*?href="/why/(\w+)"',
+                    html, re.S)
+    assert row
+    g = Graph().parse(data=client.get(f"/why/{row.group(1)}.ttl").data, format="turtle")
+    node = URIRef(f"{base}/id/explanation/{row.group(1)}")
+    assert (node, RDF.type, kg.Explanation) in g
+    assert g.value(node, RDF.subject) == URIRef(f"{base}/id/person/li-lisan")
+    assert g.value(node, RDF.predicate) == kg.led
+    rule = g.value(node, kg.derivedBy)
+    assert rule is not None and str(rule).startswith(f"{base}/id/rule/prp-inv-")
+    assert g.value(rule, kg.rule) == Literal("inverse (owl:inverseOf)")
+    assert g.value(rule, kg.owlRlRule) == Literal("prp-inv")
+    assert set(g.objects(rule, kg.ruleTerm)) == {kg.led, kg.ledBy}
+    premises = list(g.objects(node, kg.premise))
+    assert premises and all(str(p).startswith(f"{base}/id/") for p in premises)
+    assert not list(g.triples((None, kg.explains, None)))
     assert client.get("/why/000000000000").status_code == 404
     assert client.get("/why/../etc").status_code == 404
 

@@ -5,7 +5,8 @@ provenance.
 Provenance travels with the triples, so that it survives any RDF format (Turtle has no
 graphs): each curated statement comes with its ``kg:Fact`` node (who claims it, in which
 document, with which evidence passage: exact quote and character offsets), and each
-statement that only the reasoner derived comes with a ``kg:InferredStatement`` node.
+statement that only the reasoner derived comes with a ``kg:InferredStatement`` node,
+linked to its explanation (``kg:explains``, when the build stored one).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ OA = "http://www.w3.org/ns/oa#"
 LABEL = ox.NamedNode(RDFS + "label")
 TYPE = ox.NamedNode(RDF + "type")
 #: IRI kinds of the explanations graph (kg.explain), kept out of entities' data documents.
-_EXPLANATION = ("explanation", "inferred", "asserted")
+_EXPLANATION = ("explanation", "inferred", "asserted", "rule")
 
 
 @dataclass
@@ -104,14 +105,22 @@ def describe(store: ox.Store, iri: str, base: str, *, limit: int = 5000) -> Desc
         for q in store.quads_for_pattern(other, LABEL, None, None):
             out.add(ox.Triple(q.subject, q.predicate, q.object))
 
-    # Statements only the reasoner derived, marked as such.
-    for t in d.inferred:
-        digest = short_hash(t.subject, t.predicate, t.object)
+    # Statements only the reasoner derived, marked as such and linked to their explanation.
+    marks = {t: short_hash(t.subject, t.predicate, t.object) for t in d.inferred}
+    for t, digest in marks.items():
         node_iri = ox.NamedNode(f"{base}/id/inferred/{digest}")
         out.add(ox.Triple(node_iri, TYPE, ox.NamedNode(kg + "InferredStatement")))
         out.add(ox.Triple(node_iri, ox.NamedNode(RDF + "subject"), t.subject))
         out.add(ox.Triple(node_iri, ox.NamedNode(RDF + "predicate"), t.predicate))
         out.add(ox.Triple(node_iri, ox.NamedNode(RDF + "object"), t.object))
+    if marks:  # one query for all: a remote store answers each look-up over HTTP
+        values = " ".join(f"<{base}/id/explanation/{h}>" for h in sorted(set(marks.values())))
+        for why in _select(store, f"""
+                SELECT ?why WHERE {{ VALUES ?why {{ {values} }}
+                  GRAPH <{base}/graph/explanations> {{ ?why a <{kg}Explanation> }} }}"""):
+            digest = why.value.rsplit("/", 1)[-1]
+            out.add(ox.Triple(why, ox.NamedNode(kg + "explains"),
+                              ox.NamedNode(f"{base}/id/inferred/{digest}")))
     d.triples = sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return d
 

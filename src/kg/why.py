@@ -1,7 +1,9 @@
 """Why does the graph say this? The explanation of one inferred statement, read from the store.
 
 The build stores one derivation per inferred statement in the explanations graph
-(``<base>/graph/explanations``, written by :mod:`kg.explain`). The web's Why? pages read
+(``<base>/graph/explanations``, written by :mod:`kg.explain`): an explanation node
+carrying the statement and its premises, and a shared node for the rule and the ontology
+terms that derived it. The web's Why? pages read
 one explanation at a time: each step is a few look-ups by subject in that graph, so a
 page costs the same whether the graph holds a thousand triples or millions, and nothing
 is loaded up front. A store built before explanations were stored has no such graph:
@@ -73,7 +75,9 @@ class _Explanations:
         return sorted((q.object for q in self.store.quads_for_pattern(
             subject, predicate, None, self.graph)), key=str)
 
-    def value(self, subject: Node, predicate: ox.NamedNode) -> Any_ | None:
+    def value(self, subject: Any_, predicate: ox.NamedNode) -> Any_ | None:
+        if isinstance(subject, ox.Literal):
+            return None
         found = self.objects(subject, predicate)
         return found[0] if found else None
 
@@ -107,13 +111,16 @@ def _step(ex: _Explanations, node: Any_, depth: int) -> Step:
     if isinstance(node, ox.Literal):
         return Step("", Term(None, node.value), Term(None, ""), Term(None, ""), inferred=False)
     if ex.is_a(node, "Explanation"):
-        t = ex.statement(ex.value(node, ex.term("explains")))
+        # Stores built before explanations were compact kept the statement on a node the
+        # explanation kg:explains, and the rule on the explanation itself.
+        t = ex.statement(node) or ex.statement(ex.value(node, ex.term("explains")))
         if t is not None:
-            rule = ex.value(node, ex.term("rule"))
-            name = rule.value if rule is not None else ""
+            rule = ex.value(node, ex.term("derivedBy")) or node
+            name = getattr(ex.value(rule, ex.term("rule")), "value", "")
+            rule_id = getattr(ex.value(rule, ex.term("owlRlRule")), "value", "")
             step = Step(short_hash(*t), *(_term(ex.store, x) for x in t), inferred=True,
-                        rule=name, rule_id=OWL2RL_RULE.get(name, ""),
-                        terms=[_term(ex.store, x) for x in ex.objects(node, ex.term("ruleTerm"))])
+                        rule=name, rule_id=rule_id or OWL2RL_RULE.get(name, ""),
+                        terms=[_term(ex.store, x) for x in ex.objects(rule, ex.term("ruleTerm"))])
             if depth > 0:
                 step.premises = _premises(ex, node, depth - 1)
             return step
@@ -183,11 +190,12 @@ def _label(store: ox.Store, iri: str) -> str:
 
 
 def explanation_triples(store: ox.Store, base: str, digest: str) -> list[ox.Triple]:
-    """The explanation of one statement as data: its node, and its premises' nodes,
-    recursively (the whole derivation down to stated facts), as stored in the
-    explanations graph; empty if there is none."""
+    """The explanation of one statement as data: its node, the rule nodes it and its
+    premises were derived by, and its premises' nodes, recursively (the whole derivation
+    down to stated facts), as stored in the explanations graph; empty if there is none."""
     ex = _Explanations(store, base)
-    explains, premise = ex.term("explains"), ex.term("premise")
+    # kg:explains: stores built before explanations carried their statement themselves.
+    follow = {ex.term("derivedBy"), ex.term("premise"), ex.term("explains")}
     out: list[ox.Triple] = []
     todo: list[Any_] = [ex.node("explanation", digest)]
     seen: set[Any_] = set()
@@ -198,6 +206,6 @@ def explanation_triples(store: ox.Store, base: str, digest: str) -> list[ox.Trip
         seen.add(node)
         for q in store.quads_for_pattern(node, None, None, ex.graph):
             out.append(ox.Triple(q.subject, q.predicate, q.object))
-            if q.predicate in (explains, premise):
+            if q.predicate in follow:
                 todo.append(q.object)
     return sorted(out, key=str)
