@@ -91,6 +91,7 @@ class StoreWriter:
         except BaseException as exc:  # reported to the build by load(), writer(), commit()
             self.failure = exc
             self.feed.stop()
+            self.feed._close()  # the loader has returned: nothing reads the file any more
 
     def load(self, path: Path, *, name: str = "", remove: bool = False) -> None:
         """Queue the N-Quads file ``path`` (no blank nodes: the loader relabels them) for
@@ -205,6 +206,7 @@ class _Feed:
         size = size if size and size > 0 else 1 << 20
         while True:
             if self.stopped:
+                self._close()
                 raise _Stopped()
             if self.current is None:
                 source = self.queue.get()
@@ -217,7 +219,8 @@ class _Feed:
                 self.done.append(source)
                 self.current = source
                 if source.path is not None:
-                    self.file = open(source.path, "rb")
+                    # Open across read() calls; closed at its end or by _close().
+                    self.file = open(source.path, "rb")  # noqa: SIM115
             source = self.current
             if self.file is not None:
                 block = self.file.read(size)
@@ -236,6 +239,11 @@ class _Feed:
                 source.data = b""
                 self.waiting.release()
             self.current = None
+
+    def _close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
     def locate(self, exc: SyntaxError) -> str:
         """The parser's message with the source its line falls in and the line in that
