@@ -66,10 +66,12 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do
     wrapped = wrapped + (thread:get("wraps") or 0)
   end
+  -- requests counts every response; those with a status of 400 or more are failures
+  local ok = summary.requests - summary.errors.status
   io.write(string.format(
-    '{"requests": %d, "seconds": %.3f, "rps": %.1f, "errors": %d, ' ..
+    '{"requests": %d, "seconds": %.3f, "rps": %.1f, "errors": %d, "ok_rps": %.1f, ' ..
     '"p50_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f, "pool_wraps": %d}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    errors, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    wrapped))
+    errors, ok / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, wrapped))
 end
