@@ -34,6 +34,12 @@ def loader_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "kg-store-loader"]
 
 
+def assert_left_as_it_was(data_dir: Path, triples: int) -> None:
+    assert count(data_dir, "first") == triples, "the store being served is untouched"
+    assert leftovers(data_dir) == []
+    assert not loader_threads()
+
+
 def build_one(data_dir: Path, n: int) -> None:
     with StoreWriter(data_dir) as store:
         with store.writer("first") as out:
@@ -81,9 +87,7 @@ def test_a_bad_line_is_named_by_its_source_and_line_and_the_old_store_stays(
     message = str(err.value)
     assert message.startswith("cannot load the explanations graph: Parser error at line 3"), message
     assert "\n" not in message
-    assert count(data, "first") == 10, "the store being served is untouched"
-    assert leftovers(data) == []
-    assert not loader_threads()
+    assert_left_as_it_was(data, 10)
 
 
 def test_an_error_in_the_build_stops_the_loader_and_removes_the_half_built_store(
@@ -94,20 +98,18 @@ def test_an_error_in_the_build_stops_the_loader_and_removes_the_half_built_store
     shard.write_text("".join(quad(i) for i in range(20_000)))
 
     class Interrupted(Exception):
-        pass
+        """Any error the build raises while the store is loading."""
 
     with pytest.raises(Interrupted), StoreWriter(data) as store:
         store.load(shard)
         with store.writer("inferred") as out:
             out.write(quad(1, "inferred"))
         raise Interrupted
-    assert count(data, "first") == 7
-    assert leftovers(data) == []
-    assert not loader_threads()
+    assert_left_as_it_was(data, 7)
 
 
 def test_a_writer_left_unused_leaves_nothing(tmp_path: Path) -> None:
-    with StoreWriter(tmp_path / "data"):
-        pass
+    with StoreWriter(tmp_path / "data") as store:
+        assert store.thread is None, "no loader until something is given to load"
     assert leftovers(tmp_path / "data") == []
     assert not (tmp_path / "data" / "store").exists()
