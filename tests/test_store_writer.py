@@ -40,6 +40,13 @@ def assert_left_as_it_was(data_dir: Path, triples: int) -> None:
     assert not loader_threads()
 
 
+def shard_of(tmp_path: Path, n: int) -> Path:
+    """An N-Quads file of ``n`` document quads, as a compile worker writes them."""
+    shard = tmp_path / "shard.nq"
+    shard.write_text("".join(quad(i) for i in range(n)))
+    return shard
+
+
 def build_one(data_dir: Path, n: int) -> None:
     with StoreWriter(data_dir) as store:
         with store.writer("first") as out:
@@ -48,8 +55,7 @@ def build_one(data_dir: Path, n: int) -> None:
 
 
 def test_files_and_streamed_text_all_land_in_the_new_store(tmp_path: Path) -> None:
-    shard = tmp_path / "shard.nq"
-    shard.write_text("".join(quad(i) for i in range(1000)))
+    shard = shard_of(tmp_path, 1000)
     kept = tmp_path / "kept.nq"
     kept.write_text(quad(5000, "kept"))
     ontology = Graph()
@@ -77,8 +83,7 @@ def test_a_bad_line_is_named_by_its_source_and_line_and_the_old_store_stays(
         tmp_path: Path) -> None:
     data = tmp_path / "data"
     build_one(data, 10)
-    shard = tmp_path / "shard.nq"
-    shard.write_text("".join(quad(i) for i in range(50)))
+    shard = shard_of(tmp_path, 50)
     with pytest.raises(StoreError) as err, StoreWriter(data) as store:
         store.load(shard, name="graphs of documents a to b")
         with store.writer("the explanations graph") as out:
@@ -94,8 +99,7 @@ def test_an_error_in_the_build_stops_the_loader_and_removes_the_half_built_store
         tmp_path: Path) -> None:
     data = tmp_path / "data"
     build_one(data, 7)
-    shard = tmp_path / "shard.nq"
-    shard.write_text("".join(quad(i) for i in range(20_000)))
+    shard = shard_of(tmp_path, 20_000)
 
     class Interrupted(Exception):
         """Any error the build raises while the store is loading."""
