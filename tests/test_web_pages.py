@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from conftest import Built
 from kg.diagram import timeline_items
+from kg.explain import statement_hash
 from kg.search import normalize
 from kg.store import open_store_handle
 
@@ -121,6 +123,37 @@ def test_why_page_of_a_chain_nests_inferred_premises(client: FlaskClient, built:
     chained = [p for p in pages if "property chain" in p]
     assert chained, f"no chain among {len(pages)} explanations ({kg})"
     assert any(p.count('class="premises"') >= 1 for p in chained)
+
+
+def test_why_page_names_the_graph_that_states_a_premise(client: FlaskClient,
+                                                        built: Built) -> None:
+    """A premise stated without a fact node is attributed to where it is stated: a
+    document's own metadata to that document, a registry entry to the registry."""
+    base = built.config.base_iri
+    kg = Namespace(base + "/ontology#")
+    dcterms = Namespace("http://purl.org/dc/terms/")
+    record = URIRef(f"{base}/id/document/1948-12-30-mao-to-stalin")
+    store = open_store_handle(built.config.store_path)
+    (title,) = [q.object for q in store.quads_for_pattern(
+        ox.NamedNode(record), ox.NamedNode(kg.title), None,
+        ox.NamedNode(f"{base}/graph/document/1948-12-30-mao-to-stalin"))]
+    # a spelling the registry alone gives (no document states it)
+    only_registry = next(iter(store.query(f"""
+        SELECT ?s ?o WHERE {{
+          GRAPH <{base}/graph/registry> {{ ?s <{kg.spelling}> ?o }}
+          FILTER NOT EXISTS {{ GRAPH ?g {{ ?s <{kg.spelling}> ?o }}
+                               FILTER(STRSTARTS(STR(?g), "{base}/graph/document/")) }}
+        }} ORDER BY ?s ?o LIMIT 1""")))
+    del store
+    # (hashed in N-Triples form, which pyoxigraph's terms print as)
+    why = client.get(f"/why/{statement_hash(record, dcterms.title, title)}")
+    stated = why.get_data(True).split('class="premises"', 1)[1]
+    assert f'<a href="/id/document/1948-12-30-mao-to-stalin.html">{title.value}</a>' in stated
+    assert "in the registry" not in stated
+    skos_alt = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
+    why = client.get(f"/why/{statement_hash(only_registry[0], skos_alt, only_registry[1])}")
+    stated = why.get_data(True).split('class="premises"', 1)[1]
+    assert "in the registry" in stated and "/id/document/" not in stated
 
 
 def test_document_reader_lists_the_facts_of_each_passage(client: FlaskClient) -> None:

@@ -52,7 +52,10 @@ class Step:
     terms: list[Term] = field(default_factory=list)
     premises: list[Step] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
-    source: str = ""  # for asserted statements without a document: "registry", "ontology"
+    # Stated without a fact node: where, "registry", "ontology" or "document" (the
+    # documents' records and titles in ``documents``: metadata, structure, mentions).
+    source: str = ""
+    documents: list[Term] = field(default_factory=list)
 
 
 class _Explanations:
@@ -127,10 +130,35 @@ def _step(ex: _Explanations, node: Any_, depth: int) -> Step:
     if ex.is_a(node, "AssertedStatement"):
         t = ex.statement(node)
         if t is not None:
-            subject = t[0].value if isinstance(t[0], ox.NamedNode) else ""
-            return Step(short_hash(*t), *(_term(ex.store, x) for x in t), inferred=False,
-                        source="ontology" if subject.startswith(ex.kg) else "registry")
+            step = Step(short_hash(*t), *(_term(ex.store, x) for x in t), inferred=False)
+            _stated_where(ex, step, t)
+            return step
     return _fact_step(ex.store, ex.kg, node)
+
+
+def _stated_where(ex: _Explanations, step: Step, t: tuple[Any_, Any_, Any_]) -> None:
+    """Which graphs state ``t``: the ontology, the registry, or documents (their parsed
+    metadata and structure: what the document says about itself)."""
+    if isinstance(t[0], ox.Literal):
+        return
+    graphs = {q.graph_name.value for q in ex.store.quads_for_pattern(*t, None)
+              if isinstance(q.graph_name, ox.NamedNode)}
+    prefix = str(ex.iris.graph("document")) + "/"
+    documents = sorted(g.removeprefix(prefix) for g in graphs if g.startswith(prefix))
+    if documents:
+        step.source = "document" if len(documents) == 1 else "documents"
+        step.documents = [_document(ex.store, str(ex.iris.document(d)), ex.term("title"))
+                          for d in documents]
+    elif str(ex.iris.registry_graph) in graphs:
+        step.source = "registry"
+    elif str(ex.iris.ontology_graph) in graphs:
+        step.source = "ontology"
+
+
+def _document(store: ox.Store, record: str, kg_title: ox.NamedNode) -> Term:
+    titles = [q.object.value for q in store.quads_for_pattern(
+        ox.NamedNode(record), kg_title, None)]
+    return Term(record, min(titles) if titles else record.rsplit("/", 1)[-1])
 
 
 def _premises(ex: _Explanations, node: Node, depth: int) -> list[Step]:
