@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 
 
 class Terms(Namespace):
@@ -23,6 +24,28 @@ class Terms(Namespace):
         term = Namespace.__getattr__(self, name)
         self.__dict__[name] = term
         return term
+
+
+def mint(iri: str) -> URIRef:
+    """The URIRef of ``iri``, known to be well formed: made of parts already checked in
+    another IRI, and of hex digits or plain words (an annotation's ``/target``). rdflib's
+    constructor scans every IRI it makes for characters an IRI may not hold, only to log a
+    warning; a document graph has thousands of fact and annotation nodes."""
+    return str.__new__(URIRef, iri)
+
+
+@lru_cache(maxsize=1 << 16)
+def integer_literal(value: int, datatype: URIRef) -> Literal:
+    """The literal of a whole number (a character offset, an ordinal), made once per value:
+    rdflib takes 10 microseconds to make one, and the same offsets recur from one document to
+    the next. (An int, not a bool: ``True`` would find the literal of 1.)"""
+    return Literal(value, datatype=datatype)
+
+
+def plain_literal(text: str) -> Literal:
+    """The plain literal of ``text``, as ``Literal(text)`` makes it. (Normalizing would cast
+    the string to itself, a fifth of the cost.)"""
+    return Literal(text, normalize=False)
 
 
 OA = Terms("http://www.w3.org/ns/oa#")
@@ -62,7 +85,7 @@ def slugify(text: str) -> str:
 
 def short_hash(*parts: object) -> str:
     """A 12-hex-digit content hash of ``parts``: stable across runs and machines."""
-    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8"))
     return digest.hexdigest()[:12]
 
 
@@ -96,10 +119,16 @@ class Iris:
         return self.id("reprint", doc)
 
     def fact(self, doc: str, s: object, p: object, o: object) -> URIRef:
-        return self.id("fact", doc, short_hash(s, p, o))
+        return self._hashed("fact", doc, short_hash(s, p, o))
 
     def annotation(self, doc: str, *parts: object) -> URIRef:
-        return self.id("annotation", doc, short_hash(*parts))
+        return self._hashed("annotation", doc, short_hash(*parts))
+
+    def _hashed(self, kind: str, doc: str, digest: str) -> URIRef:
+        """A node of document ``doc`` named by a content hash. Left unchecked (see
+        :func:`mint`): its characters are the base's, the document id's (both checked in the
+        document's own IRI) and hex digits; a document graph has hundreds of these."""
+        return mint(f"{self.base}/id/{kind}/{doc}/{digest}")
 
     def graph(self, *names: str) -> URIRef:
         return URIRef("/".join([self.base, "graph", *names]))

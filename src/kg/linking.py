@@ -76,13 +76,23 @@ class Linker:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        parts = sorted(self.names, key=lambda n: (-len(n), n))
-        # A name's words may sit in the editors' completion brackets: "[Li] Fuchun".
-        alternatives = "|".join(
-            r"\s+".join(r"\[?" + re.escape(word) + r"\]?" for word in n.split())
-            if " " in n else re.escape(n)
-            for n in parts)
-        return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+        """Every name as a whole word; of the names that match at one place, the longest.
+
+        The names are grouped by their first character (``S(?:talin|hcherbakov)``): the
+        regex engine skips to the characters a name may start with, and tries there only the
+        names that start with it, instead of every name at every position (six times
+        slower). Only names with the same first character can match at the same place: the
+        grouping keeps the order in which they are tried.
+        """
+        groups: dict[str, list[str]] = {}
+        for name in sorted(self.names, key=lambda n: (-len(n), n)):
+            for first, rest in _alternatives(name):
+                groups.setdefault(first, []).append(rest)
+        # A name starts where a word does, checked once its first character is read (a
+        # look-behind in front of it would hide that character from the engine).
+        alternatives = "|".join(f"{first}(?<!\\w{first})(?:{'|'.join(rests)})"
+                                for first, rests in groups.items())
+        return re.compile(f"(?:{alternatives})(?!\\w)")
 
     def regions(self, doc: Document) -> list[tuple[int, int]]:
         """The spans of the source to read: title, summary and body paragraphs."""
@@ -137,3 +147,20 @@ class Linker:
             found.append(Mention(s, e, name, (), None, provisional=name))
             taken.append((s, e))
         return found
+
+
+def _alternatives(name: str) -> list[tuple[str, str]]:
+    """The regex for ``name``, split after its first character: (first, rest). A name's
+    words may sit in the editors' completion brackets ("[Li] Fuchun"): a name of several
+    words has a second regex, for when it opens with a bracket, tried first."""
+    if " " not in name:
+        return [_split(re.escape(name))]
+    first, *rest = (re.escape(word) for word in name.split())
+    tail = r"\]?" + "".join(r"\s+\[?" + word + r"\]?" for word in rest)
+    return [(r"\[", first + tail), _split(first + tail)]
+
+
+def _split(escaped: str) -> tuple[str, str]:
+    """A regex-escaped text split after its first character (two with its backslash)."""
+    size = 2 if escaped.startswith("\\") else 1
+    return escaped[:size], escaped[size:]

@@ -31,8 +31,12 @@ RESERVED = {"about", "quote", "claimed_by", "note"}
 BUILTIN_SUBJECTS = ("communication", "document")
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# rdflib makes a new URIRef on every RDF.x / XSD.x access: these are made once.
+_TYPE, _LABEL = RDF.type, RDFS.label
+_INTEGER, _DECIMAL, _BOOLEAN, _STRING, _DATE, _DURATION_TYPE = (
+    XSD.integer, XSD.decimal, XSD.boolean, XSD.string, XSD.date, XSD.duration)
 _DATE_SHAPES = (
-    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), XSD.date),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), _DATE),
     (re.compile(r"^\d{4}-\d{2}$"), XSD.gYearMonth),
     (re.compile(r"^\d{4}$"), XSD.gYear),
 )
@@ -180,9 +184,9 @@ def compile_mapping(m: Mapping, writer: FactWriter, resolver: Resolver) -> None:
                                file=file, line=m.data.lines.get("author", 1))
         writer.author = author
     for node in m.nodes.values():
-        g.add((node.iri, RDF.type, node.cls))
+        g.add((node.iri, _TYPE, node.cls))
         if node.label:
-            g.add((node.iri, RDFS.label, Literal(str(node.label), lang="en")))
+            g.add((node.iri, _LABEL, Literal(str(node.label), lang="en")))
         for alias in node.aliases:
             g.add((node.iri, kg.spelling, Literal(str(alias))))
         if node.description:
@@ -290,33 +294,33 @@ def _literal(value: Any, rng: URIRef | None, name: str, file: str, line: int) ->
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad("a whole number")
         return Literal(value, datatype=rng)
-    if rng == XSD.decimal:
+    if rng == _DECIMAL:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad("a number")
-        return Literal(Decimal(str(value)), datatype=XSD.decimal)
-    if rng == XSD.boolean:
+        return Literal(Decimal(str(value)), datatype=_DECIMAL)
+    if rng == _BOOLEAN:
         if not isinstance(value, bool):
             raise bad("true or false")
         return Literal(value)
-    if rng == XSD.duration:
+    if rng == _DURATION_TYPE:
         if not isinstance(value, str) or not _DURATION.match(value):
             raise bad("an ISO 8601 duration such as 'PT6H'")
-        return Literal(value, datatype=XSD.duration)
-    if rng == XSD.string:
+        return Literal(value, datatype=_DURATION_TYPE)
+    if rng == _STRING:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise bad("text")
         return Literal(str(value))
-    if rng == XSD.date:
+    if rng == _DATE:
         if not isinstance(value, str) or not _DATE_SHAPES[0][0].match(value):
             raise bad("a date such as '1949-05-17'")
-        return Literal(value, datatype=XSD.date)
+        return Literal(value, datatype=_DATE)
     # No declared range: type by shape.
     if isinstance(value, bool):
         return Literal(value)
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
+        return Literal(value, datatype=_INTEGER)
     if isinstance(value, float):
-        return Literal(Decimal(str(value)), datatype=XSD.decimal)
+        return Literal(Decimal(str(value)), datatype=_DECIMAL)
     text = str(value)
     for shape, datatype in _DATE_SHAPES:
         if shape.match(text):

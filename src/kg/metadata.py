@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from kg.document import Correspondent, Document, find_all_quotes
-from kg.iris import DCTERMS, OA, slugify
+from kg.iris import DCTERMS, OA, integer_literal, slugify
 from kg.linking import Linker
 from kg.ontology import Ontology
 from kg.provenance import Evidence, FactWriter
@@ -25,6 +25,9 @@ from kg.registry import Registry
 EDITORS = "digital-archive-editors"
 #: Document types that record a conversation between participants rather than a message.
 CONVERSATION_TYPES = frozenset({"Record of Conversation", "Minutes", "Conversation"})
+# rdflib makes a new URIRef on every RDF.x / XSD.x access: these are made once.
+_TYPE, _LABEL, _INTEGER = RDF.type, RDFS.label, XSD.integer
+_IDENTIFYING = OA.identifying
 
 
 @dataclass
@@ -81,8 +84,8 @@ def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review
         return ent.iri
     iri = writer.iris.entity("person", slugify(name))
     g = writer.graph
-    g.add((iri, RDF.type, kg.Person))
-    g.add((iri, RDFS.label, Literal(name, lang="en")))
+    g.add((iri, _TYPE, kg.Person))
+    g.add((iri, _LABEL, Literal(name, lang="en")))
     g.add((iri, kg.needsReview, Literal(True)))
     review.add(writer.doc_id, f"person {name!r} is not in the registry (minted provisionally)")
     return iri
@@ -93,8 +96,8 @@ def organization_iri(name: str, writer: FactWriter, review: Review) -> URIRef:
     kg = writer.iris.kg
     iri = writer.iris.entity("organization", slugify(name))
     g = writer.graph
-    g.add((iri, RDF.type, kg.Organization))
-    g.add((iri, RDFS.label, Literal(name, lang="en")))
+    g.add((iri, _TYPE, kg.Organization))
+    g.add((iri, _LABEL, Literal(name, lang="en")))
     g.add((iri, kg.needsReview, Literal(True)))
     review.add(writer.doc_id,
                f"organization {name!r} is not in the registry (minted provisionally)")
@@ -117,16 +120,16 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
     iris = writer.iris
     kg = iris.kg
     g = writer.graph
-    record = iris.document(doc.id)
+    record = writer.record
     comm = iris.communication(doc.id)
 
-    g.add((record, RDF.type, kg.ArchivalRecord))
+    g.add((record, _TYPE, kg.ArchivalRecord))
     g.add((record, kg.recordOf if is_conversation(doc) else kg.reproduces, comm))
     g.add((record, kg.sourceFile, Literal(Path(doc.path).name)))
     if doc.title:
         g.add((record, kg.title, Literal(doc.title, lang="en")))
-        g.add((record, RDFS.label, Literal(doc.title, lang="en")))
-        g.add((comm, RDFS.label, Literal(doc.title, lang="en")))
+        g.add((record, _LABEL, Literal(doc.title, lang="en")))
+        g.add((comm, _LABEL, Literal(doc.title, lang="en")))
     else:
         review.add(doc.id, "no title could be read")
     if doc.summary:
@@ -147,7 +150,7 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
     for n, cit in enumerate(archival, start=1):
         node = iris.citation(doc.id, n)
         g.add((record, kg.citation, node))
-        g.add((node, RDF.type, kg.ArchivalCitation))
+        g.add((node, _TYPE, kg.ArchivalCitation))
         g.add((node, kg.citationText, Literal(cit.text)))
         for prop in ("archive", "fond", "opis", "delo", "folios"):
             value = getattr(cit, prop)
@@ -158,7 +161,7 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
         rp = doc.reprint
         node = iris.reprint(doc.id)
         g.add((record, kg.reprintedIn, node))
-        g.add((node, RDF.type, kg.Reprint))
+        g.add((node, _TYPE, kg.Reprint))
         g.add((node, DCTERMS.bibliographicCitation, Literal(rp.text)))
         for prop, value in (("bookTitle", rp.title), ("volume", rp.volume), ("book", rp.book),
                             ("period", rp.period), ("publicationPlace", rp.place),
@@ -176,10 +179,10 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
     for p in doc.body:
         node = iris.paragraph(doc.id, p.ordinal)
         g.add((record, kg.paragraph, node))
-        g.add((node, RDF.type, kg.Paragraph))
-        g.add((node, kg.ordinal, Literal(p.ordinal, datatype=XSD.integer)))
-        g.add((node, kg.startOffset, Literal(p.start, datatype=XSD.integer)))
-        g.add((node, kg.endOffset, Literal(p.end, datatype=XSD.integer)))
+        g.add((node, _TYPE, kg.Paragraph))
+        g.add((node, kg.ordinal, integer_literal(p.ordinal, _INTEGER)))
+        g.add((node, kg.startOffset, integer_literal(p.start, _INTEGER)))
+        g.add((node, kg.endOffset, integer_literal(p.end, _INTEGER)))
         g.add((node, kg.text, Literal(p.text)))
 
     _communication(doc, writer, registry, ontology, review)
@@ -197,7 +200,7 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     else:
         cls = (ontology.class_for_label(doc.doc_type) if doc.doc_type else None) \
             or kg.Communication
-    writer.graph.add((comm, RDF.type, cls))
+    writer.graph.add((comm, _TYPE, cls))
     title_ev = _first(writer, doc.title)
     if writer.author is None and doc.senders:
         # Without a curated mapping, the document's first sender is its author.
@@ -262,8 +265,8 @@ def _identifications(doc: Document, writer: FactWriter, registry: Registry) -> N
         ent = registry.resolve(b.inside) or (registry.resolve(b.before) if b.before else None)
         if ent is None:
             continue
-        ann = writer.annotate(writer.span(b.start, b.end), ent.iri, motivation=OA.identifying)
-        writer.graph.add((ann, RDF.type, kg.EditorialIdentification))
+        ann = writer.annotate(writer.span(b.start, b.end), ent.iri, motivation=_IDENTIFYING)
+        writer.graph.add((ann, _TYPE, kg.EditorialIdentification))
         writer.graph.add((writer.record, kg.mentions, ent.iri))
 
 
@@ -274,18 +277,17 @@ def compile_mentions(doc: Document, writer: FactWriter, linker: Linker, registry
     kg = writer.iris.kg
     linked = 0
     for m in linker.mentions(doc):
-        line = writer.line_of(m.start)
         if m.entity is not None:
             target = m.entity.iri
         elif m.provisional:
             target = person_iri(m.provisional, writer, registry, review)
         else:
             names = ", ".join(f"{c.label} ({c.id})" for c in m.candidates)
-            review.add(doc.id, f"line {line}: ambiguous name {m.text!r} could be {names}; "
-                               "the document does not say which")
+            review.add(doc.id, f"line {writer.line_of(m.start)}: ambiguous name {m.text!r} "
+                               f"could be {names}; the document does not say which")
             continue
-        ann = writer.annotate(writer.span(m.start, m.end), target, motivation=OA.identifying)
-        writer.graph.add((ann, RDF.type, kg.Mention))
+        ann = writer.annotate(writer.span(m.start, m.end), target, motivation=_IDENTIFYING)
+        writer.graph.add((ann, _TYPE, kg.Mention))
         writer.graph.add((writer.record, kg.mentions, target))
         linked += 1
     return linked

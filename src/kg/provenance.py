@@ -7,17 +7,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from kg.document import find_all_quotes
 from kg.errors import MappingError
-from kg.iris import OA, Iris
+from kg.iris import OA, Iris, integer_literal, mint, plain_literal
+
+Triple = tuple[Node, Node, Node]
 
 CONTEXT_CHARS = 32
-# rdflib makes a new URIRef on every RDF.x / XSD.x access: these are made once.
+# rdflib makes a new URIRef on every RDF.x / XSD.x access: these are made once. (Annotations
+# are most of a document graph: their terms are module constants, read without look-ups.)
 _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
 _OFFSET = XSD.nonNegativeInteger
+_ANNOTATION, _MOTIVATED_BY, _HAS_BODY, _HAS_TARGET = (
+    OA.Annotation, OA.motivatedBy, OA.hasBody, OA.hasTarget)
+_SPECIFIC_RESOURCE, _HAS_SOURCE, _HAS_SELECTOR = (
+    OA.SpecificResource, OA.hasSource, OA.hasSelector)
+_QUOTE_SELECTOR, _EXACT, _PREFIX, _SUFFIX = (
+    OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
+_POSITION_SELECTOR, _START, _END = OA.TextPositionSelector, OA.start, OA.end
 
 
 @dataclass
@@ -36,14 +46,19 @@ class FactWriter:
     iris: Iris
     doc_id: str
     source: str
-    graph: Graph
+    graph: set[Triple]
     author: URIRef | None = None
     facts: int = 0
     _seen: set[URIRef] = field(default_factory=set)
+    #: The document's archival record, the object of many triples: made once.
+    record: URIRef = field(init=False)
+    # The quote, prefix and suffix literals of each passage (start, end), made once: the
+    # facts of one mapping entry, each annotated, share their quotes.
+    _passages: dict[tuple[int, int], tuple[Literal, Literal, Literal]] = field(
+        default_factory=dict)
 
-    @property
-    def record(self) -> URIRef:
-        return self.iris.document(self.doc_id)
+    def __post_init__(self) -> None:
+        self.record = self.iris.document(self.doc_id)
 
     def locate(self, quote: str, *, file: str, line: int) -> Evidence:
         """Find ``quote`` in the document, whitespace-insensitively; it must be unique."""
@@ -119,28 +134,41 @@ class FactWriter:
     def annotate(self, ev: Evidence, body: Node, motivation: URIRef = OA.describing) -> URIRef:
         """A Web Annotation whose target is the passage ``ev`` and whose body is ``body``."""
         g = self.graph
-        ann = self.iris.annotation(self.doc_id, ev.start, ev.end, body)
-        target = URIRef(f"{ann}/target")
-        quote = URIRef(f"{ann}/quote")
-        position = URIRef(f"{ann}/position")
-        g.add((ann, _TYPE, OA.Annotation))
-        g.add((ann, OA.motivatedBy, motivation))
-        g.add((ann, OA.hasBody, body))
-        g.add((ann, OA.hasTarget, target))
-        g.add((target, _TYPE, OA.SpecificResource))
-        g.add((target, OA.hasSource, self.record))
-        g.add((target, OA.hasSelector, quote))
-        g.add((target, OA.hasSelector, position))
-        g.add((quote, _TYPE, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(ev.exact)))
-        prefix = self.source[max(0, ev.start - CONTEXT_CHARS):ev.start]
-        suffix = self.source[ev.end:ev.end + CONTEXT_CHARS]
-        g.add((quote, OA.prefix, Literal(prefix)))
-        g.add((quote, OA.suffix, Literal(suffix)))
-        g.add((position, _TYPE, OA.TextPositionSelector))
-        g.add((position, OA.start, Literal(ev.start, datatype=_OFFSET)))
-        g.add((position, OA.end, Literal(ev.end, datatype=_OFFSET)))
+        start, end = ev.start, ev.end
+        ann = self.iris.annotation(self.doc_id, start, end, body)
+        # The annotation's IRI and a word: nothing to check (see mint).
+        text = str(ann)
+        target, quote, position = (
+            mint(text + "/target"), mint(text + "/quote"), mint(text + "/position"))
+        g.add((ann, _TYPE, _ANNOTATION))
+        g.add((ann, _MOTIVATED_BY, motivation))
+        g.add((ann, _HAS_BODY, body))
+        g.add((ann, _HAS_TARGET, target))
+        g.add((target, _TYPE, _SPECIFIC_RESOURCE))
+        g.add((target, _HAS_SOURCE, self.record))
+        g.add((target, _HAS_SELECTOR, quote))
+        g.add((target, _HAS_SELECTOR, position))
+        exact, prefix, suffix = self._passage(ev)
+        g.add((quote, _TYPE, _QUOTE_SELECTOR))
+        g.add((quote, _EXACT, exact))
+        g.add((quote, _PREFIX, prefix))
+        g.add((quote, _SUFFIX, suffix))
+        g.add((position, _TYPE, _POSITION_SELECTOR))
+        g.add((position, _START, integer_literal(start, _OFFSET)))
+        g.add((position, _END, integer_literal(end, _OFFSET)))
         return ann
+
+    def _passage(self, ev: Evidence) -> tuple[Literal, Literal, Literal]:
+        """The passage's text, and the text just before and after it, as literals."""
+        span = (ev.start, ev.end)
+        found = self._passages.get(span)
+        if found is None:
+            source, start, end = self.source, ev.start, ev.end
+            found = self._passages[span] = (
+                plain_literal(ev.exact),
+                plain_literal(source[max(0, start - CONTEXT_CHARS):start]),
+                plain_literal(source[end:end + CONTEXT_CHARS]))
+        return found
 
 
 def _clip(text: str, limit: int = 80) -> str:
