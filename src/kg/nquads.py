@@ -11,27 +11,48 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from rdflib import RDF, BNode, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-_TYPE = RDF.type
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+#: Lines held before they are written out (and formatted IRIs forgotten).
+BATCH = 100_000
 
 
 def term(node: Node) -> str:
     """The N-Triples form of an rdflib term."""
-    if type(node) is URIRef or isinstance(node, URIRef):
+    kind = type(node)
+    if kind is URIRef:
+        return f"<{node}>"
+    if kind is Literal:
+        return literal(node)
+    if isinstance(node, URIRef):
         return f"<{node}>"
     if isinstance(node, Literal):
-        text = f'"{str(node).translate(_ESCAPES)}"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None:
-            return f"{text}^^<{node.datatype}>"
-        return text
+        return literal(node)
     if isinstance(node, BNode):
         return f"_:{node}"
     raise TypeError(f"not an RDF term: {node!r}")
+
+
+def literal(node: Literal) -> str:
+    """The N-Triples form of a literal."""
+    text = f'"{escape(str(node))}"'
+    language = node.language
+    if language:
+        return f"{text}@{language}"
+    datatype = node.datatype
+    if datatype is not None:
+        return f"{text}^^<{datatype}>"
+    return text
+
+
+def escape(text: str) -> str:
+    """``text`` with the N-Triples string escapes. Most literals need none: four searches
+    cost less than one ``str.translate``, which looks every character up in a dict."""
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return text
 
 
 def write(out: TextIO, triples: Iterable[tuple[Node, Node, Node]], graph: str,
@@ -45,24 +66,33 @@ def write(out: TextIO, triples: Iterable[tuple[Node, Node, Node]], graph: str,
     name = f" <{graph}> .\n"
     lines: list[str] = []
     written = 0
-    known: dict[Node, str] = {}  # predicates and classes recur: format each once
+    # Nodes recur (an annotation's node is the subject of four triples and the object of
+    # one; predicates and classes in every other triple): each is formatted once per batch.
+    # Literals rarely recur, and rdflib hashes them in Python: they are formatted each time.
+    known: dict[Node, str] = {}
+    get, append = known.get, lines.append  # (looked up once, for millions of lines)
     for t in triples:
         s, p, o = t
         if blank is not None and (isinstance(s, BNode) or isinstance(o, BNode)):
             blank.append(t)
             continue
-        ps = known.get(p)
+        ss = get(s)
+        if ss is None:
+            ss = known[s] = term(s)
+        ps = get(p)
         if ps is None:
             ps = known[p] = term(p)
-        os_ = known.get(o) if p is _TYPE else None
-        if os_ is None:
-            os_ = f"<{o}>" if type(o) is URIRef else term(o)
-            if p is _TYPE:
-                known[o] = os_
-        lines.append(f"{f'<{s}>' if type(s) is URIRef else term(s)} {ps} {os_}{name}")
-        if len(lines) >= 100_000:
+        if type(o) is Literal:
+            os_ = literal(o)
+        else:
+            os_ = get(o)
+            if os_ is None:
+                os_ = known[o] = term(o)
+        append(f"{ss} {ps} {os_}{name}")
+        if len(lines) >= BATCH:
             out.write("".join(lines))
             written += len(lines)
             lines.clear()
+            known.clear()  # (a large graph's nodes would fill memory)
     out.write("".join(lines))
     return written + len(lines)
