@@ -160,22 +160,39 @@ def _step_text(path: Path, namespaces: NamespaceManager) -> str:
 class _Index:
     """The triples the shapes look at, in plain dicts and lists: predicate -> subject ->
     objects for the predicates of paths and targets, class -> instances for rdf:type and
-    class -> subclasses for rdfs:subClassOf."""
+    class -> subclasses for rdfs:subClassOf.
 
-    def __init__(self, triples: Iterable[Triple], predicates: Iterable[URIRef]):
-        self.by_predicate: dict[Node, dict[Node, list[Node]]] = {p: {} for p in predicates}
-        self.by_class: dict[Node, list[Node]] = {}
-        self.subclasses: dict[Node, list[Node]] = {}
+    An index may start from a ``base`` (the ontology's triples, indexed once per set of
+    shapes): its dicts are copied, its value lists shared as tuples and copied into lists only
+    when a triple adds to them, so the base is never changed."""
+
+    def __init__(self, triples: Iterable[Triple], predicates: Iterable[URIRef],
+                 base: _Index | None = None):
+        if base is None:
+            self.by_predicate: dict[Node, dict[Node, Sequence[Node]]] = {
+                p: {} for p in predicates}
+            self.by_class: dict[Node, Sequence[Node]] = {}
+            self.subclasses: dict[Node, Sequence[Node]] = {}
+        else:
+            self.by_predicate = {p: dict(objects) for p, objects in base.by_predicate.items()}
+            self.by_class = dict(base.by_class)
+            self.subclasses = dict(base.subclasses)
         # Where each predicate goes: (subject -> objects, object -> subjects), either None.
         # Found by the predicate's text: rdflib compares two equal terms in Python (slow)
-        # unless they are the same object, plain strings compare in C.
+        # unless they are the same object, plain strings compare in C. Then kept by the
+        # predicate's term: a graph's triples share a few predicate objects, found again by
+        # identity, without making their text.
         sinks: dict[str, tuple[dict | None, dict | None]] = {
             str(p): (objects, None) for p, objects in self.by_predicate.items()}
         for p, by_object in ((RDF.type, self.by_class), (RDFS.subClassOf, self.subclasses)):
             sinks[str(p)] = (sinks.get(str(p), (None, None))[0], by_object)
         sink = sinks.get
+        seen: dict[Node, tuple[dict | None, dict | None] | None] = {}
         for s, p, o in triples:
-            found = sink(str(p))
+            try:
+                found = seen[p]
+            except KeyError:
+                found = seen[p] = sink(str(p))
             if found is None:
                 continue
             by_subject, by_object = found
@@ -184,16 +201,28 @@ class _Index:
                 if values is None:
                     by_subject[s] = [o]
                 elif o not in values:  # a list of triples may repeat one
-                    values.append(o)
+                    if type(values) is tuple:  # the base's
+                        by_subject[s] = [*values, o]
+                    else:
+                        values.append(o)
             if by_object is not None:
                 values = by_object.get(o)
                 if values is None:
                     by_object[o] = [s]
+                elif type(values) is tuple:
+                    by_object[o] = [*values, s]
                 else:
                     values.append(s)
         self._closures: dict[Node, frozenset[Node]] = {}
         self._members: dict[Node, set[Node]] = {}
         self._batches: dict[tuple[Node, int], tuple[Sequence[Node], Batch]] = {}
+
+    def frozen(self) -> _Index:
+        """This index with its value lists made tuples: a base for other indexes."""
+        for by_key in (*self.by_predicate.values(), self.by_class, self.subclasses):
+            for key, values in by_key.items():
+                by_key[key] = tuple(values)
+        return self
 
     def batch(self, predicate: Node, nodes: Sequence[Node]) -> Batch:
         """Each node with its objects for ``predicate``, kept for the next property shape that
@@ -572,11 +601,8 @@ class _LessThan(_Constraint):
 
     def failures(self, index, batch):
         get = index.by_predicate[self.predicate].get
-        failed: list[Failure] = []
-        for f, vs in batch:
-            others = get(f, NONE)
-            failed.extend((f, v) for v in vs for other in others if not less_than(v, other))
-        return failed
+        return [(f, v) for f, vs in batch for v in vs for other in get(f, NONE)
+                if not less_than(v, other)]
 
 
 def _distinct(nodes: Iterable[Node]) -> list[Node]:
@@ -664,7 +690,8 @@ class Shapes:
                  ontology_triples: list[Triple]):
         self._targeted = targeted
         self._predicates = predicates
-        self._ontology_triples = ontology_triples
+        # The ontology's part of every index, made once: documents are validated one by one.
+        self._base = _Index(ontology_triples, predicates).frozen()
 
     @classmethod
     def compile(cls, shapes: Graph, ontology: Graph) -> Shapes:
@@ -684,7 +711,7 @@ class Shapes:
     def validate(self, triples: Iterable[Triple]) -> list[Result]:
         """Every validation result for ``triples`` (a list of rdflib-term triples, a Graph)."""
         with _collector_paused():
-            index = _Index(chain(self._ontology_triples, triples), self._predicates)
+            index = _Index(triples, self._predicates, self._base)
             results: list[Result] = []
             for shape in self._targeted:
                 shape.validate(index, shape.focus_nodes(index), results)
