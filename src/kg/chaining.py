@@ -31,7 +31,7 @@ that all three give the same inferred graph.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, Graph
@@ -80,7 +80,7 @@ _AXIOMS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derivation:
     """One step: ``triple`` follows by ``rule`` (the axiom of ``terms``) from ``premises``."""
 
@@ -89,11 +89,12 @@ class Derivation:
     terms: tuple[Node, ...]
     premises: tuple[Triple, ...]
 
-    def key(self) -> tuple:
-        """Orders the derivations of one triple (the first one is kept)."""
+    def key(self, term: Callable[[Node], str] = nquads.term) -> tuple:
+        """Orders the derivations of one triple (the first one is kept); ``term`` gives the
+        N-Triples form of a term."""
         return (_RANK[self.rule],
-                tuple(nquads.term(x) for t in self.premises for x in t),
-                tuple(nquads.term(x) for x in self.terms))
+                tuple(term(x) for t in self.premises for x in t),
+                tuple(term(x) for x in self.terms))
 
 
 @dataclass
@@ -156,6 +157,7 @@ class Closure:
         self.evidenced = evidenced
         self.known: set[Triple] = set()
         self.derivations: dict[Triple, Derivation] = {}
+        self._terms: dict[Node, str] = {}  # N-Triples forms, to order rival derivations
         self._joined = rules.joined
         self._symmetric, self._transitive = rules.symmetric, rules.transitive
         # Where each property occurs in a chain: (chain property, links, position).
@@ -179,15 +181,18 @@ class Closure:
         while delta:
             self.rounds += 1
             found: dict[Triple, Derivation] = {}
+            rivals: dict[Triple, list[Derivation]] = {}  # triples derived more than one way
             known = self.known
             for t in delta:
                 for triple, rule, terms_, premises in self._fire(t):
                     if triple in known:
                         continue
                     d = Derivation(triple, rule, terms_, premises)
-                    best = found.get(triple)
-                    if best is None or self._rank(d) < self._rank(best):
-                        found[triple] = d
+                    first = found.setdefault(triple, d)
+                    if first is not d:
+                        rivals.setdefault(triple, [first]).append(d)
+            for triple, ds in rivals.items():
+                found[triple] = min(ds, key=self._rank)  # the first of the best
             delta = list(found)
             for t in delta:
                 self._add(t)
@@ -199,12 +204,13 @@ class Closure:
         disjoint = self.rules.disjoint
         watched = set(disjoint) | {OWL.Nothing}
         types: dict[Node, set[Node]] = defaultdict(set)
-        a, different = self._type, OWL.differentFrom
+        # Set look-ups, not ==: rdflib compares terms in Python, a set hashes an IRI in C.
+        type_, different = {self._type}, {OWL.differentFrom}
         for s, p, o in self.known:
-            if p is a or p == a:
+            if p in type_:
                 if o in watched:
                     types[s].add(o)
-            elif p == different and s == o:
+            elif p in different and s == o:
                 yield f"{s} is both the same as and different from itself"
         for x, classes in types.items():
             if OWL.Nothing in classes:
@@ -218,7 +224,13 @@ class Closure:
         # Premises quoted from a document (or derived from such) make the best explanation.
         bare = sum(1 for t in d.premises
                    if t not in self.evidenced and t not in self.derivations)
-        return (bare, *d.key())
+        return (bare, *d.key(self._term))
+
+    def _term(self, node: Node) -> str:
+        form = self._terms.get(node)
+        if form is None:
+            form = self._terms[node] = nquads.term(node)
+        return form
 
     def _add(self, t: Triple) -> None:
         self.known.add(t)
@@ -301,6 +313,6 @@ def schema(triples: Iterable[Triple]) -> Graph:
     for t in triples:
         s, p, o = t
         if (p in _SCHEMA or p in unsupported or o in unsupported
-                or (p == _TYPE and o in _PROPERTY_KINDS)):
+                or (o in _PROPERTY_KINDS and p == _TYPE)):
             g.add(t)
     return g
