@@ -17,13 +17,13 @@ from typing import TextIO
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg import __version__, nquads
+from kg import __version__
 from kg.compile import Context, compile_all, parallel_map, processes_for
 from kg.config import Config
 from kg.document import Document, parse_document
 from kg.duplicates import choose, group_copies
 from kg.errors import DocumentError, MappingError
-from kg.explain import explanations
+from kg.explain import Explanations
 from kg.iris import Iris
 from kg.linking import Linker
 from kg.mapping import (
@@ -35,7 +35,7 @@ from kg.mapping import (
 )
 from kg.metadata import Review
 from kg.ontology import Ontology
-from kg.reason import Inference, closure
+from kg.reason import Inference, closure, gc_paused
 from kg.registry import Registry
 from kg.store import StoreWriter
 from kg.validate import shacl_check
@@ -325,21 +325,22 @@ def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
     (the ontology, the registry, triples with blank nodes). Counts the triples of each
     graph into ``report``."""
     iris = compiled.iris
-    explained = explanations(itertools.chain(compiled.registry_graph, compiled.domain),
-                             compiled.fact_nodes, inference.triples,
-                             compiled.ontology.graph, iris, inference.derivations)
     graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     report.triples = {iri: len(g) for iri, g in graphs.items()}
     report.triples.update(compiled.counts)
-    for name, triples in ((str(iris.inferred_graph), sorted(inference.triples)),
-                          (str(iris.graph("explanations")), explained)):
-        blank: list[Triple] = []
-        with sink(name) as out:
-            report.triples[name] = nquads.write(out, triples, name, blank) + len(blank)
-        if blank:  # kept from the bulk loader, which would relabel their blank nodes
-            graphs[name] = Graph()
-            for t in blank:
-                graphs[name].add(t)
+    with gc_paused():
+        explained = Explanations(itertools.chain(compiled.registry_graph, compiled.domain),
+                                 compiled.fact_nodes, inference.triples,
+                                 compiled.ontology.graph, iris, inference.derivations)
+        for name, write in ((str(iris.inferred_graph), explained.write_inferred),
+                            (str(iris.graph("explanations")), explained.write)):
+            blank: list[Triple] = []
+            with sink(name) as out:
+                report.triples[name] = write(out, name, blank) + len(blank)
+            if blank:  # kept from the bulk loader, which would relabel their blank nodes
+                graphs[name] = Graph()
+                for t in blank:
+                    graphs[name].add(t)
     return graphs
 
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from typing import TextIO
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import chaining
@@ -50,6 +51,8 @@ OWL2RL_RULE = {SUBCLASS: "cax-sco", EQUIVALENT_CLASS: "cax-eqc", DOMAIN: "prp-do
                CHAIN: "prp-spo2"}
 #: The rule of inferred statements no rule derives (none, for this ontology).
 UNEXPLAINED = "unexplained"
+# rdflib's RDF namespace makes a new term on every attribute access.
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
 
 
 def statement_hash(s: object, p: object, o: object) -> str:
@@ -137,44 +140,180 @@ def explanations(data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
     literal, say) is explained too. ``found`` passes the derivations when the reasoner
     has them already (the rules engine).
     """
-    kg = iris.kg
-    inferred_triples = sorted(inferred, key=lambda t: tuple(map(_nt, t)))
-    if found is None:
-        found, unexplained = derivations(data, inferred_triples, ontology, facts)
-    else:
-        unexplained = {t for t in inferred_triples if t not in found}
-    asserted_nodes: set[Triple] = set()
-    explained = set(inferred_triples)
-    rules = _RuleNodes(iris)
+    return Explanations(data, facts, inferred, ontology, iris, found).triples()
 
-    def premise_node(t: Triple) -> Iterator[Node]:
-        if t in found:
-            if t not in explained:
-                explained.add(t)
-                inferred_triples.append(t)
-            yield iris.id("explanation", statement_hash(*t))
-        elif facts.get(t):
-            yield from sorted(set(facts[t]), key=_nt)
+
+class Explanations:
+    """The explanations of inferred statements (see :func:`explanations`), as rdflib
+    triples or straight as N-Quads text.
+
+    A million inferred statements make some eight million lines: the text is made from the
+    N-Triples form of each term, computed once (the statement hashes need it anyway). The
+    explanations come in the order of ``inferred``, then of the derived premises met on
+    the way that the inferred graph leaves out. (Sorting them would make the same set of
+    lines in another order, for seconds at a million statements.)
+    """
+
+    def __init__(self, data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
+                 inferred: Iterable[Triple], ontology: Graph, iris: Iris,
+                 found: Mapping[Triple, Derivation] | None = None):
+        self.iris, self.facts = iris, facts
+        self._forms: dict[Node, str] = {}
+        self.inferred = list(inferred)
+        if found is None:
+            found, self.unexplained = derivations(data, self.inferred, ontology, facts)
         else:
-            asserted_nodes.add(t)
-            yield iris.id("asserted", statement_hash(*t))
+            self.unexplained = {t for t in self.inferred if t not in found}
+        self.found = found
+        self.rules = _RuleNodes(iris)
+        self.asserted: dict[Triple, URIRef] = {}  # premises without a fact node
+        self._queue = list(self.inferred)  # what is to be explained: grows with premises
+        self._queued = set(self.inferred)
 
-    for t in inferred_triples:  # grows while premises outside the inferred graph are met
-        node = iris.id("explanation", statement_hash(*t))
-        yield from _reified(node, kg.Explanation, t)
-        d = found.get(t)
-        if d is None:
-            yield node, kg.derivedBy, rules.node(UNEXPLAINED, ())
-            continue
-        yield node, kg.derivedBy, rules.node(d.rule, d.terms)
-        for p_node in dict.fromkeys(n for premise in d.premises for n in premise_node(premise)):
-            yield node, kg.premise, p_node
-    yield from rules.triples()
-    for t in asserted_nodes:
-        yield from _reified(iris.id("asserted", statement_hash(*t)), kg.AssertedStatement, t)
-    if unexplained:
-        yield (iris.graph("explanations"), RDFS.comment,
-               Literal(f"{len(unexplained)} inferred statements without a derivation"))
+    def triples(self) -> Iterator[Triple]:
+        """The explanations as triples."""
+        kg = self.iris.kg
+        for node, t, rule, premises in self._steps():
+            yield from _reified(node, kg.Explanation, t)
+            yield node, kg.derivedBy, rule
+            for p_node in premises:
+                yield node, kg.premise, p_node
+        yield from self.rules.triples()
+        for t, node in self.asserted.items():
+            yield from _reified(node, kg.AssertedStatement, t)
+        yield from self._comment()
+
+    def write(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
+        """Write the triples of :meth:`triples` into the named graph ``graph`` (an IRI) as
+        N-Quads; return how many. Those with a blank node go to ``blank`` instead, as
+        with :func:`kg.nquads.write`."""
+        kg = self.iris.kg
+        text = _Text(out, graph, self.nt, blank)
+        derived_by, premise = kg.derivedBy, kg.premise
+        for node, t, rule, premises in self._steps():
+            text.statement(node, kg.Explanation, t)
+            text.links(node, derived_by, (rule,))
+            text.links(node, premise, premises)
+        for s, p, o in self.rules.triples():
+            text.triple(s, p, o)
+        for t, node in self.asserted.items():
+            text.statement(node, kg.AssertedStatement, t)
+        for s, p, o in self._comment():
+            text.triple(s, p, o)
+        return text.close()
+
+    def write_inferred(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
+        """Write the inferred statements themselves into ``graph``, as :meth:`write`."""
+        text = _Text(out, graph, self.nt, blank)
+        for s, p, o in self.inferred:
+            text.triple(s, p, o)
+        return text.close()
+
+    def nt(self, term: Node) -> str:
+        """The N-Triples form of ``term`` (the one :func:`statement_hash` reads)."""
+        form = self._forms.get(term)
+        if form is None:
+            form = self._forms[term] = _nt(term)
+        return form
+
+    def _key(self, t: Triple) -> tuple[str, str, str]:
+        return self.nt(t[0]), self.nt(t[1]), self.nt(t[2])
+
+    def _node(self, kind: str, t: Triple) -> URIRef:
+        """``<base>/id/<kind>/<statement hash>``."""
+        return self.iris.id(kind, short_hash(*self._key(t)))
+
+    def _premise_nodes(self, t: Triple) -> Iterable[Node]:
+        if t in self.found:
+            if t not in self._queued:
+                self._queued.add(t)
+                self._queue.append(t)
+            return (self._node("explanation", t),)
+        stated = self.facts.get(t)
+        if stated:
+            return sorted(set(stated), key=self.nt)
+        node = self.asserted.get(t)
+        if node is None:
+            node = self.asserted[t] = self._node("asserted", t)
+        return (node,)
+
+    def _steps(self) -> Iterator[tuple[URIRef, Triple, URIRef, Iterable[Node]]]:
+        """(explanation node, statement, rule node, premise nodes) for each statement."""
+        found, rules = self.found, self.rules
+        for t in self._queue:  # grows while premises outside the inferred graph are met
+            node = self._node("explanation", t)
+            d = found.get(t)
+            if d is None:
+                yield node, t, rules.node(UNEXPLAINED, ()), ()
+                continue
+            premises = d.premises
+            nodes = (self._premise_nodes(premises[0]) if len(premises) == 1 else
+                     dict.fromkeys(n for p in premises for n in self._premise_nodes(p)))
+            yield node, t, rules.node(d.rule, d.terms), nodes
+
+    def _comment(self) -> Iterator[Triple]:
+        if self.unexplained:
+            yield (self.iris.graph("explanations"), RDFS.comment,
+                   Literal(f"{len(self.unexplained)} inferred statements without a derivation"))
+
+
+class _Text:
+    """N-Quads lines of one graph, made from the N-Triples forms of their terms; triples
+    with a blank node go to ``blank``."""
+
+    BATCH = 10_000  # strings (a line, or the four lines reifying a statement) held at most
+
+    def __init__(self, out: TextIO, graph: str, nt: Callable[[Node], str],
+                 blank: list[Triple]):
+        self.out, self.nt, self.blank = out, nt, blank
+        self.end = f" <{graph}> .\n"
+        self.reification = tuple(nt(x) for x in (_TYPE, _SUBJECT, _PREDICATE, _OBJECT))
+        self.lines: list[str] = []
+        self.written = 0
+
+    def triple(self, s: Node, p: Node, o: Node) -> None:
+        if _blank(s) or _blank(o):
+            self.blank.append((s, p, o))
+            return
+        self.lines.append(f"{self.nt(s)} {self.nt(p)} {self.nt(o)}{self.end}")
+        self.written += 1
+        if len(self.lines) >= self.BATCH:
+            self.flush()
+
+    def statement(self, node: URIRef, cls: URIRef, t: Triple) -> None:
+        """``node`` a ``cls``, reifying ``t``."""
+        s, p, o = t
+        if _blank(s) or _blank(o):
+            for x in _reified(node, cls, t):
+                self.triple(*x)
+            return
+        nt, end = self.nt, self.end
+        n = f"<{node}>"
+        a, subject, predicate, object_ = self.reification
+        self.lines.append(f"{n} {a} {nt(cls)}{end}{n} {subject} {nt(s)}{end}"
+                          f"{n} {predicate} {nt(p)}{end}{n} {object_} {nt(o)}{end}")
+        self.written += 4
+        if len(self.lines) >= self.BATCH:
+            self.flush()
+
+    def links(self, node: URIRef, p: URIRef, objects: Iterable[Node]) -> None:
+        """``node`` ``p`` each of ``objects``."""
+        head = f"<{node}> {self.nt(p)} "
+        for o in objects:
+            if type(o) is URIRef:  # rule and premise nodes: not worth a cached form each
+                self.lines.append(f"{head}<{o}>{self.end}")
+                self.written += 1
+            else:
+                self.triple(node, p, o)
+
+    def flush(self) -> None:
+        self.out.write("".join(self.lines))
+        self.lines.clear()
+
+    def close(self) -> int:
+        """Write what is left; return the number of lines written."""
+        self.flush()
+        return self.written
 
 
 class _RuleNodes:
@@ -218,8 +357,13 @@ def _local_name(term: URIRef) -> str:
     return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _blank(term: Node) -> bool:
+    # isinstance() on rdflib's terms goes through ABCMeta in Python: IRIs and literals first.
+    return type(term) is not URIRef and type(term) is not Literal and isinstance(term, BNode)
+
+
 def _reified(node: URIRef, cls: URIRef, t: Triple) -> Iterator[Triple]:
-    yield node, RDF.type, cls
-    yield node, RDF.subject, t[0]
-    yield node, RDF.predicate, t[1]
-    yield node, RDF.object, t[2]
+    yield node, _TYPE, cls
+    yield node, _SUBJECT, t[0]
+    yield node, _PREDICATE, t[1]
+    yield node, _OBJECT, t[2]
