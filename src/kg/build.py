@@ -24,6 +24,7 @@ from kg.document import Document, parse_document
 from kg.duplicates import choose, group_copies
 from kg.errors import DocumentError, MappingError
 from kg.explain import Explanations
+from kg.gc_pause import gc_paused
 from kg.iris import Iris
 from kg.linking import Linker
 from kg.mapping import (
@@ -35,7 +36,7 @@ from kg.mapping import (
 )
 from kg.metadata import Review
 from kg.ontology import Ontology
-from kg.reason import Inference, closure, gc_paused
+from kg.reason import Inference, closure
 from kg.registry import Registry
 from kg.store import StoreWriter
 from kg.validate import shacl_check

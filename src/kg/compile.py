@@ -18,11 +18,9 @@ With ``keep`` (tests, ``kg review``, small corpora) the whole graph comes back t
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +30,7 @@ from rdflib.term import Node
 
 from kg import nquads
 from kg.document import Document
+from kg.gc_pause import gc_paused
 from kg.iris import Iris
 from kg.linking import Linker
 from kg.mapping import Mapping, Resolver, compile_mapping
@@ -141,27 +140,11 @@ def _compile_chunk(task: tuple[list[int], str | None]) -> list[Compiled]:
     indexes, shard_dir = task
     ctx: Context = _SHARED["context"]
     documents: list[Document] = _SHARED["documents"]
-    with _collector_paused():
+    with gc_paused():
         if shard_dir is None:
             return [compile_one(documents[i], ctx, None) for i in indexes]
         with open(shard_path(shard_dir, indexes[0]), "w", encoding="utf-8") as out:
             return [compile_one(documents[i], ctx, out) for i in indexes]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A document's graph is thousands of new tuples, each of which counts toward the cyclic
-    garbage collector's next pass; and each pass of the oldest generation walks every live
-    object: the parsed corpus, the registry, the results so far. That was 30% of the CPU of
-    compiling 1,000 documents in one process. Compiling makes no reference cycles, so the
-    collector waits until the chunk of documents is done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def shard_path(shard_dir: str | Path, first: int) -> Path:

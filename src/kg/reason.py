@@ -11,15 +11,14 @@ literals, and schema-level consequences about the ontology's own terms.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from kg.chaining import Derivation
+from kg.gc_pause import gc_paused
 from kg.iris import Iris
 from kg.reasoners import default_reasoner, materialize, rules_closure
 
@@ -88,25 +87,6 @@ def closure(graphs: Iterable[Iterable[tuple]], iris: Iris, reasoner: str | None 
         for p, n in Counter(p for _, p, _ in inferred).items():
             counts[kind_of_inference((None, p, None))] += n
     return Inference(inferred, counts, derivations)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Cyclic garbage collection off inside (and back as it was after).
-
-    Reasoning and explaining make millions of tuples that live on, and each full collection
-    walks every live object: at 10,002 documents six of them took 13 of the reasoning's
-    45 CPU seconds. What the two stages leave in reference cycles (a few thousand objects:
-    an rdflib graph of the axioms) is collected after.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 _TYPE, _SAME_AS, _RDF = RDF.type, OWL.sameAs, str(RDF)

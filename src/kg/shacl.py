@@ -20,10 +20,8 @@ so and does the same.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -36,6 +34,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from kg.errors import ConfigError
+from kg.gc_pause import gc_paused
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 Triple = tuple[Node, Node, Node]
@@ -710,27 +709,13 @@ class Shapes:
 
     def validate(self, triples: Iterable[Triple]) -> list[Result]:
         """Every validation result for ``triples`` (a list of rdflib-term triples, a Graph)."""
-        with _collector_paused():
+        with gc_paused():
             index = _Index(triples, self._predicates, self._base)
             results: list[Result] = []
             for shape in self._targeted:
                 shape.validate(index, shape.focus_nodes(index), results)
                 index.forget_batches()
         return results
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The index is a dict of lists per predicate and subject: as it grows, the cyclic garbage
-    collector would walk every live object again and again (the build holds millions), for
-    nothing, as the index holds no cycles. That tripled the time of a validation."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Compiler:
