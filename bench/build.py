@@ -38,7 +38,7 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
     # The same steps as kg.build.build, timed one by one: the store loads document graphs
     # while "map" runs and explanations while "explain" runs; "load" is what is left.
     with tempfile.TemporaryDirectory(dir=config.data_dir) as scratch, \
-            StoreWriter(config.data_dir) as store:
+            StoreWriter(config.data_dir, compact=config.compact_store) as store:
         compiled = compile_graphs(
             config, report=report, keep=False, shard_dir=Path(scratch), shacl=not skip_validate,
             on_shard=lambda path, name: store.load(path, name=name, remove=True))
@@ -71,7 +71,8 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
         t = time.perf_counter()
         store.commit(graphs, {"base_iri": compiled.iris.base})
         out["stages"]["load"] = round(time.perf_counter() - t, 3)
-        out["load_detail"] = store.seconds  # waiting for the loader, then optimize()
+        out["load_detail"] = store.seconds  # waiting for the loader, optimize(), closing
+        out["compact_store"] = config.compact_store
         out["peak_mb"]["load"] = round(peak_mb())
     out["asserted_triples"] = sum(v for k, v in report.triples.items()
                                   if not k.endswith(("/inferred", "/explanations")))

@@ -358,7 +358,7 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
     data_dir = Path(config.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
-            StoreWriter(data_dir) as store:
+            StoreWriter(data_dir, compact=config.compact_store) as store:
         compiled = compile_graphs(
             config, progress, report, strict=strict, keep=False, shard_dir=Path(scratch),
             on_shard=lambda path, name: store.load(path, name=name, remove=True))

@@ -54,6 +54,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Python, the default) or pyshacl (the reference); both report the same results."),
     Setting("build_processes", 0,
             "Processes that compile documents in parallel during a build (0: one per CPU)."),
+    Setting("compact_store", True,
+            "Compact a new store (pyoxigraph's optimize()) before it becomes the current one. "
+            "About a sixth of a 10,000-document build; without it, look-ups in the store the "
+            "bulk loader leaves are several times slower (docs/benchmarks.md)."),
     Setting("store", "", "Serve this pyoxigraph store directory instead of <data_dir>/store."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
@@ -113,6 +117,7 @@ class Config:
     reasoner: str = "rules"
     validator: str = "fast"
     build_processes: int = 0
+    compact_store: bool = True
     store: str = ""
     host: str = "127.0.0.1"
     port: int = 8000

@@ -124,6 +124,11 @@ class Iris:
     def annotation(self, doc: str, *parts: object) -> URIRef:
         return self._hashed("annotation", doc, short_hash(*parts))
 
+    def passage(self, doc: str, start: int, end: int) -> URIRef:
+        """The passage of document ``doc`` from character ``start`` to ``end``: the target
+        its annotations share. Under ``/id/annotation/``, with the annotations: provenance."""
+        return mint(f"{self.base}/id/annotation/{doc}/passage/{start}-{end}")
+
     def _hashed(self, kind: str, doc: str, digest: str) -> URIRef:
         """A node of document ``doc`` named by a content hash. Left unchecked (see
         :func:`mint`): its characters are the base's, the document id's (both checked in the

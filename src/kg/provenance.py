@@ -52,10 +52,9 @@ class FactWriter:
     _seen: set[URIRef] = field(default_factory=set)
     #: The document's archival record, the object of many triples: made once.
     record: URIRef = field(init=False)
-    # The quote, prefix and suffix literals of each passage (start, end), made once: the
-    # facts of one mapping entry, each annotated, share their quotes.
-    _passages: dict[tuple[int, int], tuple[Literal, Literal, Literal]] = field(
-        default_factory=dict)
+    # The target of each passage (start, end), written once: the facts of one mapping
+    # entry, each with its own annotation, share their passages.
+    _targets: dict[tuple[int, int], URIRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.record = self.iris.document(self.doc_id)
@@ -134,41 +133,37 @@ class FactWriter:
     def annotate(self, ev: Evidence, body: Node, motivation: URIRef = OA.describing) -> URIRef:
         """A Web Annotation whose target is the passage ``ev`` and whose body is ``body``."""
         g = self.graph
-        start, end = ev.start, ev.end
-        ann = self.iris.annotation(self.doc_id, start, end, body)
-        # The annotation's IRI and a word: nothing to check (see mint).
-        text = str(ann)
-        target, quote, position = (
-            mint(text + "/target"), mint(text + "/quote"), mint(text + "/position"))
+        ann = self.iris.annotation(self.doc_id, ev.start, ev.end, body)
         g.add((ann, _TYPE, _ANNOTATION))
         g.add((ann, _MOTIVATED_BY, motivation))
         g.add((ann, _HAS_BODY, body))
-        g.add((ann, _HAS_TARGET, target))
+        g.add((ann, _HAS_TARGET, self._target(ev)))
+        return ann
+
+    def _target(self, ev: Evidence) -> URIRef:
+        """The passage ``ev`` as an ``oa:SpecificResource`` of the record, with a quote and
+        a position selector: one node per passage, shared by every annotation of it."""
+        span = (ev.start, ev.end)
+        target = self._targets.get(span)
+        if target is not None:
+            return target
+        g = self.graph
+        source, start, end = self.source, ev.start, ev.end
+        target = self._targets[span] = self.iris.passage(self.doc_id, start, end)
+        text = str(target)  # and a word: nothing to check (see mint)
+        quote, position = mint(text + "/quote"), mint(text + "/position")
         g.add((target, _TYPE, _SPECIFIC_RESOURCE))
         g.add((target, _HAS_SOURCE, self.record))
         g.add((target, _HAS_SELECTOR, quote))
         g.add((target, _HAS_SELECTOR, position))
-        exact, prefix, suffix = self._passage(ev)
         g.add((quote, _TYPE, _QUOTE_SELECTOR))
-        g.add((quote, _EXACT, exact))
-        g.add((quote, _PREFIX, prefix))
-        g.add((quote, _SUFFIX, suffix))
+        g.add((quote, _EXACT, plain_literal(ev.exact)))
+        g.add((quote, _PREFIX, plain_literal(source[max(0, start - CONTEXT_CHARS):start])))
+        g.add((quote, _SUFFIX, plain_literal(source[end:end + CONTEXT_CHARS])))
         g.add((position, _TYPE, _POSITION_SELECTOR))
         g.add((position, _START, integer_literal(start, _OFFSET)))
         g.add((position, _END, integer_literal(end, _OFFSET)))
-        return ann
-
-    def _passage(self, ev: Evidence) -> tuple[Literal, Literal, Literal]:
-        """The passage's text, and the text just before and after it, as literals."""
-        span = (ev.start, ev.end)
-        found = self._passages.get(span)
-        if found is None:
-            source, start, end = self.source, ev.start, ev.end
-            found = self._passages[span] = (
-                plain_literal(ev.exact),
-                plain_literal(source[max(0, start - CONTEXT_CHARS):start]),
-                plain_literal(source[end:end + CONTEXT_CHARS]))
-        return found
+        return target
 
 
 def _clip(text: str, limit: int = 80) -> str:

@@ -35,10 +35,10 @@ KEEP_BUILDS = 2
 
 
 def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, Any], *,
-                nquads: Iterable[Path] = ()) -> Path:
+                nquads: Iterable[Path] = (), compact: bool = True) -> Path:
     """Load each graph (by graph IRI) and each N-Quads file into a fresh store; make it the
     current one (see :class:`StoreWriter`, which this is a one-call form of)."""
-    with StoreWriter(data_dir) as writer:
+    with StoreWriter(data_dir, compact=compact) as writer:
         for path in nquads:
             writer.load(path)
         return writer.commit(graphs, meta)
@@ -55,8 +55,9 @@ class StoreWriter:
     half-built store is removed and the current one is untouched.
     """
 
-    def __init__(self, data_dir: str | Path):
+    def __init__(self, data_dir: str | Path, *, compact: bool = True):
         self.data_dir = Path(data_dir)
+        self.compact = compact
         builds = self.data_dir / BUILDS
         builds.mkdir(parents=True, exist_ok=True)
         self.build_id = (time.strftime("%Y%m%dT%H%M%S")
@@ -68,7 +69,8 @@ class StoreWriter:
         self.feed = _Feed()
         self.failure: BaseException | None = None
         self.thread: threading.Thread | None = None
-        #: Seconds :meth:`commit` spent waiting for the loader, and optimizing.
+        #: Seconds :meth:`commit` spent waiting for the loader, compacting (if asked) and
+        #: closing the store.
         self.seconds: dict[str, float] = {}
 
     def _start(self) -> None:
@@ -109,8 +111,13 @@ class StoreWriter:
 
     def commit(self, graphs: dict[str, Graph], meta: dict[str, Any]) -> Path:
         """Wait for the loader, add ``graphs`` (rdflib graphs by graph IRI: those with
-        canonical blank nodes, which the bulk loader would relabel), optimize, and make
-        this store the current one."""
+        canonical blank nodes, which the bulk loader would relabel), compact the store if
+        asked, and make it the current one.
+
+        Everything reaches the store through the bulk loader, which writes finished
+        table files: there is nothing to flush. Without ``compact`` the store is closed
+        as the loader left it (RocksDB stops the compactions it had begun on its own):
+        the same data, in many overlapping files that every look-up has to search."""
         self._start()
         self.feed.close()
         assert self.thread is not None and self.store is not None
@@ -120,11 +127,13 @@ class StoreWriter:
         for iri, graph in graphs.items():
             _load(self.store, graph, ox.NamedNode(iri))
         self.seconds["wait"] = round(time.perf_counter() - t, 3)
+        if self.compact:
+            t = time.perf_counter()
+            self.store.optimize()
+            self.seconds["optimize"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
-        self.store.optimize()
-        self.seconds["optimize"] = round(time.perf_counter() - t, 3)
-        self.store.flush()
-        self.store = None
+        self.store = None  # closed: the last reference
+        self.seconds["close"] = round(time.perf_counter() - t, 3)
         (self.partial / META).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         self.partial.rename(self.target)
         _switch(self.data_dir, self.target)
