@@ -44,7 +44,7 @@ KINDS = ("person", "organization", "place", "meeting", "plan", "quantity", "comm
          "document", "position")
 WORKLOADS = ("mixed", "lookup")
 #: Our server's settings recorded with each of its rows.
-SETTINGS = ("workers", "threads", "slow_query_after")
+SETTINGS = ("workers", "threads", "query_processes", "slow_query_after")
 #: Seconds of the warm-up before each run, and the most to wait for a quiet server after.
 WARM_UP = 3
 QUIET_TIMEOUT = 60.0

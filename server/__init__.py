@@ -40,9 +40,8 @@ def gunicorn_argv(python: str, bind: str, workers: int, threads: int, query_time
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Settings come from ``kg.config.Config.load`` (defaults, the
     ``KG_CONFIG`` file, ``KG_*`` variables), then ``test_config``: lower-case keys are
-    settings (``store``, ``query_timeout`` ...), upper-case keys Flask options
-    (``TESTING``; ``QUERY_PROCESSES``: most query processes per app, default the
-    ``threads`` setting; ``LOOKUPS_HERE``: False sends look-ups to query processes too).
+    settings (``store``, ``query_timeout``, ``query_processes`` ...), upper-case keys Flask
+    options (``TESTING``; ``LOOKUPS_HERE``: False sends look-ups to query processes too).
 
     The :class:`~kg.config.Config` is ``app.config["KG"]`` (also ``app.extensions["kg.config"]``).
     """

@@ -7,7 +7,11 @@ answers one request at a time over a socket, with the results already serialized
 seconds; a worker that overruns is killed and a fresh one takes its place. Several
 queries at once each get their own worker: the pool starts with one and grows, up to
 ``processes``, when a query finds every worker busy; past that a request waits for one.
-So a slow query holds up nobody but its own client. The idle worker used last is used
+A query still running after ``slow_after`` seconds yields the CPU (a lower priority) and
+gives up its place: the pool may then grow past ``processes``, up to
+:data:`SLOW_HEADROOM` times more, and shrinks back once the workers it grew by have been
+idle for ``retire_after`` seconds. So slow queries, however many, hold up nobody but their
+own clients. The idle worker used last is used
 first: its memory is still in the CPU's caches.
 
 Look-ups (:attr:`server.query_text.QueryText.lookup`: one triple pattern with a bound
@@ -36,7 +40,6 @@ import atexit
 import contextlib
 import io
 import os
-import queue
 import signal
 import socket
 import subprocess
@@ -62,6 +65,12 @@ DEFAULT_PROCESSES = 2
 #: (look-ups, pages) instead of sharing it equally.
 SLOW_AFTER = 0.2
 SLOW_NICE = 10
+#: How many times ``processes`` more workers a pool may start beside those running slow
+#: queries (each some 35 MB): the bound on query processes is ``processes`` running at
+#: normal priority, and ``processes * (1 + SLOW_HEADROOM)`` in all.
+SLOW_HEADROOM = 3
+#: Seconds a worker beyond ``processes`` stays idle before it is stopped (default).
+RETIRE_AFTER = 60.0
 #: Seconds a new worker may take to start and open the store.
 BOOT_TIMEOUT = 30.0
 #: Stack of the thread that parses and runs queries in a worker (virtual memory, mostly
@@ -116,18 +125,21 @@ class Executor:
         max_results: int = 100_000,
         slow_after: float = SLOW_AFTER,
         lookups_here: bool = True,
+        retire_after: float = RETIRE_AFTER,
     ):
         self.store_path = Path(store_path)
         self.processes = max(1, processes)
         self.timeout = timeout
         self.max_results = max_results
         self.slow_after = slow_after
+        self.retire_after = retire_after
         self.lookups_here = lookups_here
         """Whether look-ups are answered in the calling thread (False: every query goes to
         a query process)."""
         self._lock = threading.Lock()
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._idle = _Idle()
         self._workers: set[_Worker] = set()
+        self._slow = 0  # workers running a query past slow_after, at a lower priority
         self._owner: int | None = None  # pid of the process that started the workers
         self._closed = False
         self._store: ox.Store | None = None  # the handle for look-ups, opened by _owner
@@ -186,14 +198,15 @@ class Executor:
         """:func:`_answer` in a query process, stopped after :attr:`timeout` seconds."""
         self._check_store()
         worker = self._acquire()
-        healthy = False
+        healthy = slow = False
         try:
             self._boot(worker)
             worker.conn.send(request)
-            slow = False
             if not worker.conn.poll(min(self.slow_after, self.timeout)):
-                # A long query: it yields the CPU to quick ones from now on.
+                # A long query: it yields the CPU to quick ones from now on, and its place.
                 slow = _set_priority(worker, SLOW_NICE)
+                if slow:
+                    self._count_slow(1)
                 if not worker.conn.poll(max(0.0, self.timeout - self.slow_after)):
                     raise QueryTimeout(
                         f"the query ran longer than {self.timeout:g} s and was stopped; "
@@ -210,8 +223,11 @@ class Executor:
                 + "; it has been restarted"
             ) from None
         finally:
+            if slow:
+                self._count_slow(-1)
             if healthy:
                 self._idle.put(worker)
+                self._retire_idle()
             else:
                 self._replace(worker)
         return reply
@@ -223,7 +239,7 @@ class Executor:
                 return
             # First start, or a pool inherited through fork: the workers (if any) belong
             # to the parent process, leave them alone.
-            self._idle = queue.LifoQueue()
+            self._idle = _Idle()
             self._workers = set()
             self._store = None
             self._owner = os.getpid()
@@ -281,30 +297,45 @@ class Executor:
         if self._owner != os.getpid():
             self.start()
         while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                worker = self._grow() or self._wait()
+            worker = self._idle.get(0) or self._grow() or self._wait()
             if worker.process.poll() is None:
                 return worker
             self._replace(worker)  # died while idle (killed from outside): not this query's fault
 
     def _grow(self) -> _Worker | None:
-        """A new worker for this query, unless the pool is at its size."""
+        """A new worker for this query, unless ``processes`` workers are running queries
+        at normal priority, or the pool is at its largest."""
         with self._lock:
-            if self._closed or len(self._workers) >= self.processes:
+            size = len(self._workers)
+            if (self._closed or size - self._slow >= self.processes
+                    or size >= self.processes * (1 + SLOW_HEADROOM)):
                 return None
             return self._spawn()
 
     def _wait(self) -> _Worker:
-        while True:
-            try:
-                return self._idle.get(timeout=self.timeout)
-            except queue.Empty:
-                raise ServerBusy(
-                    f"all {self.processes} query processes stayed busy for "
-                    f"{self.timeout:g} s; try again shortly"
-                ) from None
+        """An idle worker, or a new one as soon as a running query turns slow."""
+        deadline = time.monotonic() + self.timeout
+        while (left := deadline - time.monotonic()) > 0:
+            worker = self._idle.get(min(left, self.slow_after)) or self._grow()
+            if worker is not None:
+                return worker
+        raise ServerBusy(f"all {self.processes} query processes stayed busy for "
+                         f"{self.timeout:g} s; try again shortly")
+
+    def _count_slow(self, change: int) -> None:
+        with self._lock:
+            self._slow += change
+
+    def _retire_idle(self) -> None:
+        """Stop the workers the pool grew by for slow queries once they have been idle for
+        :attr:`retire_after` seconds (not at once: starting a worker costs more than
+        keeping one through a burst of slow queries)."""
+        with self._lock:
+            surplus = len(self._workers) - self.processes
+            old = self._idle.take_oldest(surplus, self.retire_after) if surplus > 0 else []
+            self._workers.difference_update(old)
+        for worker in old:
+            _stop(worker, grace=0.0)
 
     def _boot(self, worker: _Worker) -> None:
         """Wait for a new worker to open the store; raise StoreError if it cannot."""
@@ -337,13 +368,14 @@ class Executor:
         return worker
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker that overran or failed and put a fresh one in its place."""
+        """Kill a worker that overran or failed and put a fresh one in its place (unless
+        the pool had grown past its size for slow queries)."""
         _stop(worker, grace=0.0)
         with self._lock:
             if worker not in self._workers:
                 return  # closed meanwhile
             self._workers.discard(worker)
-            if not self._closed:
+            if not self._closed and len(self._workers) < self.processes:
                 self._idle.put(self._spawn())
 
 
@@ -369,6 +401,37 @@ def _stop(worker: _Worker, *, grace: float) -> None:
     worker.process.kill()  # no effect on a process that has exited
     worker.process.wait()
     worker.conn.close()
+
+
+class _Idle:
+    """The idle workers of a pool, the one used last on top (its memory is still in the
+    CPU's caches), each with the time it became idle."""
+
+    def __init__(self) -> None:
+        self._workers: list[tuple[_Worker, float]] = []
+        self._ready = threading.Condition()
+
+    def put(self, worker: _Worker) -> None:
+        with self._ready:
+            self._workers.append((worker, time.monotonic()))
+            self._ready.notify()
+
+    def get(self, timeout: float) -> _Worker | None:
+        """The worker used last, waiting up to ``timeout`` seconds for one; None if none."""
+        with self._ready:
+            if not self._ready.wait_for(lambda: self._workers, timeout):
+                return None
+            return self._workers.pop()[0]
+
+    def take_oldest(self, most: int, idle_for: float) -> list[_Worker]:
+        """Take out up to ``most`` workers idle for ``idle_for`` seconds or more."""
+        since = time.monotonic() - idle_for
+        with self._ready:
+            n = 0
+            while n < min(most, len(self._workers)) and self._workers[n][1] <= since:
+                n += 1
+            taken, self._workers[:n] = self._workers[:n], []
+        return [worker for worker, _ in taken]
 
 
 # --- the worker process ----------------------------------------------------------------

@@ -71,7 +71,7 @@ def init_app(app: Flask) -> None:
     app.extensions["kg.answers"] = AnswerCache.for_store(store_path)
     app.extensions["kg.executor"] = Executor(
         store_path,
-        processes=app.config.get("QUERY_PROCESSES") or config.threads,
+        processes=config.query_processes,
         timeout=config.query_timeout,
         max_results=config.max_results,
         slow_after=config.slow_query_after,

@@ -292,18 +292,20 @@ def test_query_processes_start_without_the_web_stack() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_threads_and_slow_query_after_are_settings(store: Path) -> None:
+def test_threads_query_processes_and_slow_query_after_are_settings(store: Path) -> None:
     from server import gunicorn_argv
 
     from kg.config import Config
 
-    config = Config.load({}, env={"KG_THREADS": "3", "KG_SLOW_QUERY_AFTER": "0.5"})
-    assert (config.threads, config.slow_query_after) == (3, 0.5)
+    config = Config.load({}, env={"KG_THREADS": "3", "KG_QUERY_PROCESSES": "2",
+                                  "KG_SLOW_QUERY_AFTER": "0.5"})
+    assert (config.threads, config.query_processes, config.slow_query_after) == (3, 2, 0.5)
     argv = gunicorn_argv("python", "127.0.0.1:1", 2, config.threads, 10.0)
     assert argv[argv.index("--threads") + 1] == "3"
-    app = create_app({"store": str(store), "threads": 3, "slow_query_after": 0.5})
+    app = create_app({"store": str(store), "threads": 3, "query_processes": 2,
+                      "slow_query_after": 0.5})
     try:
         executor = app.extensions["kg.executor"]
-        assert (executor.processes, executor.slow_after) == (3, 0.5)
+        assert (executor.processes, executor.slow_after) == (2, 0.5)
     finally:
         app.extensions["kg.executor"].close()

@@ -317,7 +317,7 @@ def test_service_in_strings_iris_comments_and_names_is_not_refused(client: Flask
 
 
 def test_service_runs_when_allowed(store: Path) -> None:
-    with _app(store, allow_service=True, QUERY_PROCESSES=1) as app:
+    with _app(store, allow_service=True, query_processes=1) as app:
         # Port 1 is refused by the engine's HTTP client itself: proof that it tried.
         query = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"
         assert_error(get(app.test_client(), query), 400, "port 1")
@@ -709,6 +709,53 @@ def test_a_slow_query_holds_up_no_other_query(store: Path) -> None:
         assert slow.is_alive() and len(json.loads(body)["results"]["bindings"]) == 3
         assert len(executor._workers) == 2
         slow.join(TIMEOUT + 5)
+
+
+def test_slow_queries_give_up_their_place_in_the_pool_up_to_its_largest(store: Path) -> None:
+    import threading
+
+    from server.executor import SLOW_HEADROOM
+
+    largest = 1 + SLOW_HEADROOM
+    with Executor(store, processes=1, timeout=TIMEOUT, slow_after=0.05,
+                  retire_after=0.0) as executor:
+        runaways = [threading.Thread(target=lambda: pytest.raises(
+            QueryTimeout, executor.execute, RUNAWAY)) for _ in range(largest - 1)]
+        for thread in runaways:
+            thread.start()
+            time.sleep(0.15)  # each turns slow and gives up its place to the next
+        _, body = executor.execute(PEOPLE_QUERY)  # not held up by the slow ones
+        assert all(t.is_alive() for t in runaways)
+        assert len(json.loads(body)["results"]["bindings"]) == 3
+        assert len(executor._workers) == largest - 1, "the quick query's worker has retired"
+        more = [threading.Thread(target=lambda: pytest.raises(
+            QueryTimeout, executor.execute, RUNAWAY)) for _ in range(2)]
+        for thread in more:
+            thread.start()
+        time.sleep(0.5)
+        assert len(executor._workers) == largest, "no more than the largest pool"
+        for thread in runaways + more:
+            thread.join(3 * TIMEOUT + 5)
+        executor.execute(PEOPLE_QUERY)
+        assert len(executor._workers) == 1, "back to its size once the others are idle"
+
+
+def test_workers_the_pool_grew_by_stay_a_while_for_the_next_slow_queries(store: Path) -> None:
+    import threading
+
+    with Executor(store, processes=1, timeout=TIMEOUT, slow_after=0.05) as executor:
+        slow = threading.Thread(target=lambda: pytest.raises(
+            QueryTimeout, executor.execute, RUNAWAY))
+        slow.start()
+        time.sleep(0.15)
+        executor.execute(PEOPLE_QUERY)
+        assert len(executor._workers) == 2
+        slow.join(TIMEOUT + 5)
+        executor.execute(PEOPLE_QUERY)
+        # The runaway's worker was stopped (not replaced: the pool was past its size); the
+        # quick query's worker is kept for RETIRE_AFTER seconds of idleness.
+        assert len(executor._workers) == 1
+        assert executor.retire_after > 0
 
 
 def test_why_pages_of_a_store_without_explanations(store: Path) -> None:

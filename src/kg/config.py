@@ -62,9 +62,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
     Setting("workers", 2, "Number of server worker processes."),
-    Setting("threads", 8,
-            "Threads per server worker process; each worker also starts up to as many "
-            "query processes."),
+    Setting("threads", 32,
+            "Threads per server worker process: how many requests each worker serves at "
+            "once. A request waiting for its query holds a thread, so slow queries would "
+            "hold up quick requests if there were few."),
+    Setting("query_processes", 8,
+            "Query processes per server worker process, started as queries need them: how "
+            "many SPARQL queries (other than look-ups) each worker runs at once at normal "
+            "priority. A query still running after slow_query_after gives up its place, "
+            "and the pool grows, to at most four times this, while such queries run."),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped."),
     Setting("slow_query_after", 0.2,
             "Seconds after which a running SPARQL query counts as slow: its query process "
@@ -122,7 +128,8 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
-    threads: int = 8
+    threads: int = 32
+    query_processes: int = 8
     query_timeout: float = 10.0
     slow_query_after: float = 0.2
     max_query_bytes: int = 100_000
@@ -180,6 +187,9 @@ class Config:
             raise ConfigError("query_timeout (KG_QUERY_TIMEOUT) must be positive")
         if self.threads < 1:
             raise ConfigError(f"threads (KG_THREADS) must be 1 or more, got {self.threads}")
+        if self.query_processes < 1:
+            raise ConfigError("query_processes (KG_QUERY_PROCESSES) must be 1 or more, "
+                              f"got {self.query_processes}")
         if self.slow_query_after <= 0:
             raise ConfigError("slow_query_after (KG_SLOW_QUERY_AFTER) must be positive")
         return replace(self, base_iri=base)

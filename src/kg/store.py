@@ -16,7 +16,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,16 +32,6 @@ BUILDS = "builds"
 CURRENT = "store"
 META = "build.json"
 KEEP_BUILDS = 2
-
-
-def write_store(data_dir: str | Path, graphs: dict[str, Graph], meta: dict[str, Any], *,
-                nquads: Iterable[Path] = (), compact: bool = True) -> Path:
-    """Load each graph (by graph IRI) and each N-Quads file into a fresh store; make it the
-    current one (see :class:`StoreWriter`, which this is a one-call form of)."""
-    with StoreWriter(data_dir, compact=compact) as writer:
-        for path in nquads:
-            writer.load(path)
-        return writer.commit(graphs, meta)
 
 
 class StoreWriter:
