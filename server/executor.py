@@ -11,8 +11,8 @@ A query still running after ``slow_after`` seconds yields the CPU (a lower prior
 gives up its place: the pool may then grow past ``processes``, up to
 :data:`SLOW_HEADROOM` times more, and shrinks back once the workers it grew by have been
 idle for ``retire_after`` seconds. So slow queries, however many, hold up nobody but their
-own clients. The idle worker used last is used
-first: its memory is still in the CPU's caches.
+own clients. The idle worker used last is used first: its memory is still in the CPU's
+caches.
 
 Look-ups (:attr:`server.query_text.QueryText.lookup`: one triple pattern with a bound
 subject, a ``DESCRIBE`` of a few IRIs) are answered in the calling thread instead, from a
