@@ -56,7 +56,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Processes that compile documents in parallel during a build (0: one per CPU)."),
     Setting("compact_store", True,
             "Compact a new store (pyoxigraph's optimize()) before it becomes the current one. "
-            "About a sixth of a 10,000-document build; without it, look-ups in the store the "
+            "About a fifth of a 10,000-document build; without it, look-ups in the store the "
             "bulk loader leaves are several times slower (docs/benchmarks.md)."),
     Setting("store", "", "Serve this pyoxigraph store directory instead of <data_dir>/store."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
