@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -711,51 +713,81 @@ def test_a_slow_query_holds_up_no_other_query(store: Path) -> None:
         slow.join(TIMEOUT + 5)
 
 
-def test_slow_queries_give_up_their_place_in_the_pool_up_to_its_largest(store: Path) -> None:
+SLOW_TIMEOUT = 6  # long enough for query processes to start on a busy machine
+
+
+def _runaways(executor: Executor, n: int, errors: list[BaseException]) -> list[Any]:
+    """``n`` threads each running the runaway query, each started once the one before has
+    turned slow (it has given up its place in the pool)."""
     import threading
 
+    def run() -> None:
+        try:
+            executor.execute(RUNAWAY)
+        except BaseException as exc:  # noqa: BLE001 (checked by the test)
+            errors.append(exc)
+
+    threads = []
+    for _ in range(n):
+        slow = executor._slow
+        threads.append(threading.Thread(target=run))
+        threads[-1].start()
+        _until(lambda before=slow: executor._slow > before)
+    return threads
+
+
+def _until(condition: Any, seconds: float = SLOW_TIMEOUT) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the pool did not get there in time"
+        time.sleep(0.01)
+
+
+def test_slow_queries_give_up_their_place_in_the_pool_up_to_its_largest(store: Path) -> None:
     from server.executor import SLOW_HEADROOM
 
     largest = 1 + SLOW_HEADROOM
-    with Executor(store, processes=1, timeout=TIMEOUT, slow_after=0.05,
+    errors: list[BaseException] = []
+    with Executor(store, processes=1, timeout=SLOW_TIMEOUT, slow_after=0.05,
                   retire_after=0.0) as executor:
-        runaways = [threading.Thread(target=lambda: pytest.raises(
-            QueryTimeout, executor.execute, RUNAWAY)) for _ in range(largest - 1)]
-        for thread in runaways:
-            thread.start()
-            time.sleep(0.15)  # each turns slow and gives up its place to the next
-        _, body = executor.execute(PEOPLE_QUERY)  # not held up by the slow ones
-        assert all(t.is_alive() for t in runaways)
-        assert len(json.loads(body)["results"]["bindings"]) == 3
-        assert len(executor._workers) == largest - 1, "the quick query's worker has retired"
-        more = [threading.Thread(target=lambda: pytest.raises(
-            QueryTimeout, executor.execute, RUNAWAY)) for _ in range(2)]
-        for thread in more:
-            thread.start()
-        time.sleep(0.5)
-        assert len(executor._workers) == largest, "no more than the largest pool"
-        for thread in runaways + more:
-            thread.join(3 * TIMEOUT + 5)
+        runaways = _runaways(executor, largest - 1, errors)
+        try:
+            _, body = executor.execute(PEOPLE_QUERY)  # not held up by the slow ones
+            assert all(t.is_alive() for t in runaways)
+            assert len(json.loads(body)["results"]["bindings"]) == 3
+            assert len(executor._workers) == largest - 1, "the quick query's worker retired"
+            runaways += _runaways(executor, 1, errors)
+            assert len(executor._workers) == largest
+            last = threading.Thread(target=lambda: errors.append(
+                pytest.raises(QueryTimeout, executor.execute, RUNAWAY).value))
+            last.start()
+            time.sleep(0.3)  # it waits: the pool is at its largest
+            assert len(executor._workers) == largest, "no more than the largest pool"
+            runaways.append(last)
+        finally:
+            for thread in runaways:
+                thread.join(3 * SLOW_TIMEOUT + 5)
         executor.execute(PEOPLE_QUERY)
         assert len(executor._workers) == 1, "back to its size once the others are idle"
+    assert len(errors) == largest + 1
+    assert all(isinstance(e, QueryTimeout) for e in errors), errors
 
 
 def test_workers_the_pool_grew_by_stay_a_while_for_the_next_slow_queries(store: Path) -> None:
-    import threading
-
-    with Executor(store, processes=1, timeout=TIMEOUT, slow_after=0.05) as executor:
-        slow = threading.Thread(target=lambda: pytest.raises(
-            QueryTimeout, executor.execute, RUNAWAY))
-        slow.start()
-        time.sleep(0.15)
-        executor.execute(PEOPLE_QUERY)
-        assert len(executor._workers) == 2
-        slow.join(TIMEOUT + 5)
+    errors: list[BaseException] = []
+    with Executor(store, processes=1, timeout=SLOW_TIMEOUT, slow_after=0.05) as executor:
+        (slow,) = _runaways(executor, 1, errors)
+        try:
+            executor.execute(PEOPLE_QUERY)
+            assert len(executor._workers) == 2
+        finally:
+            slow.join(SLOW_TIMEOUT + 5)
         executor.execute(PEOPLE_QUERY)
         # The runaway's worker was stopped (not replaced: the pool was past its size); the
         # quick query's worker is kept for RETIRE_AFTER seconds of idleness.
         assert len(executor._workers) == 1
         assert executor.retire_after > 0
+    assert [type(e) for e in errors] == [QueryTimeout]
 
 
 def test_why_pages_of_a_store_without_explanations(store: Path) -> None:
