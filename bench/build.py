@@ -27,7 +27,7 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
 
     from kg.build import BuildReport, compile_graphs, reason, validate, write_graphs
     from kg.config import Config
-    from kg.store import StoreWriter
+    from kg.store.builds import StoreWriter
 
     config = Config.load({"corpus_dir": str(root / "corpus"),
                           "mappings_dir": str(root / "mappings"),

@@ -37,7 +37,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg.config import DEFAULT_BASE_IRI, PROJECT_ROOT, Config
-from kg.query import with_prologue
+from kg.store.query import with_prologue
 
 LUA = Path(__file__).with_name("wrk_mix.lua")
 KINDS = ("person", "organization", "place", "meeting", "plan", "quantity", "communication",

@@ -2,7 +2,7 @@
 named graphs, JSON-LD, and the Wikidata exports), the VoID description at
 ``/.well-known/void`` and the JSON-LD context at ``/context.jsonld``.
 
-Each file is made once per build (by :mod:`kg.export`, byte-identical to ``kg export``) and
+Each file is made once per build (by :mod:`kg.export.dumps`, byte-identical to ``kg export``) and
 kept next to the built store, so every worker process serves the same bytes.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
-from kg.export import FORMATS, export
-from kg.remote import is_remote
+from kg.export.dumps import FORMATS, export
+from kg.store.remote import is_remote
 from server import linked_data
 
 bp = Blueprint("dumps", __name__)

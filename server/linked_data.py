@@ -13,8 +13,8 @@ import pyoxigraph as ox
 from flask import Flask, current_app
 
 from kg.config import Config
-from kg.remote import RemoteGraph, RemoteStore, is_remote
-from kg.store import build_meta, open_store_handle
+from kg.store.builds import build_meta, open_store_handle
+from kg.store.remote import RemoteGraph, RemoteStore, is_remote
 
 _lock = threading.Lock()
 

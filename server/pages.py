@@ -22,16 +22,16 @@ from flask import (
 from markupsafe import Markup
 
 from kg.config import PROJECT_ROOT
-from kg.diagram import (
+from kg.read.diagram import (
     correspondence,
     network_svg,
     ontology_diagram,
     timeline_items,
     timeline_svg,
 )
-from kg.query import prefixes_for, with_prologue
-from kg.view import Passage, document_passages, passages_of
-from kg.why import explanation_triples, has_explanations, why_view
+from kg.read.view import Passage, document_passages, passages_of
+from kg.read.why import explanation_triples, has_explanations, why_view
+from kg.store.query import prefixes_for, with_prologue
 from server import linked_data
 
 bp = Blueprint("pages", __name__)

@@ -14,9 +14,9 @@ import re
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request
 
-from kg.describe import describe
-from kg.query import prefixes_for
-from kg.view import document_view, resource_view
+from kg.read.describe import describe
+from kg.read.view import document_view, resource_view
+from kg.store.query import prefixes_for
 from server import linked_data
 
 bp = Blueprint("resources", __name__)
@@ -86,7 +86,7 @@ def entity(path: str) -> Response:
 
 
 def _known(store: ox.Store, node: ox.NamedNode) -> bool:
-    """Whether the store says anything about ``node`` (as :func:`kg.describe.describe`
+    """Whether the store says anything about ``node`` (as :func:`kg.read.describe.describe`
     would find it: as subject or object)."""
     return any(True for _ in store.quads_for_pattern(node, None, None, None)) or \
         any(True for _ in store.quads_for_pattern(None, None, node, None))

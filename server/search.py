@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
-from kg.search import SearchIndex, build_index
+from kg.read.search import SearchIndex, build_index
 from server import linked_data
 from server.pages import cached
 

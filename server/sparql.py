@@ -29,7 +29,7 @@ from werkzeug.wsgi import get_input_stream
 
 from kg.config import Config
 from kg.errors import KGError, QueryError
-from kg.remote import RemoteStore, is_remote
+from kg.store.remote import RemoteStore, is_remote
 from server import formats, linked_data, query_text, service_description
 from server.answers import AnswerCache, key_digest
 from server.errors import (

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from kg.citation import parse_citations, parse_contributor, parse_translator
-from kg.document import (
+from kg.curate.evaluate import FIELDS, UNSCORED_FIELDS, evaluate, observed
+from kg.errors import DocumentError
+from kg.ingest.citation import parse_citations, parse_contributor, parse_translator
+from kg.ingest.document import (
     Correspondent,
     duplicate_key,
     duplicate_keys,
     parse_document,
     parse_text,
 )
-from kg.errors import DocumentError
-from kg.evaluate import FIELDS, UNSCORED_FIELDS, evaluate, observed
-from kg.names import clean_name, known_codename, resolve_bracketed
-from kg.titles import parse_date, parse_title
+from kg.ingest.names import clean_name, known_codename, resolve_bracketed
+from kg.ingest.titles import parse_date, parse_title
 
 ARCHIVE = Path(__file__).parent / "archive"
 DOCUMENTS = sorted(ARCHIVE.glob("*.txt"))

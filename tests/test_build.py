@@ -11,8 +11,8 @@ import pytest
 from conftest import Built
 from kg.build import build, up_to_date
 from kg.config import Config
-from kg.query import select
-from kg.store import build_meta
+from kg.store.builds import build_meta
+from kg.store.query import select
 
 
 def graphs_of(built: Built) -> set[str]:

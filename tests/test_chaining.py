@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.chaining import CHAIN, SUBCLASS, TRANSITIVE, closure
 from kg.errors import ConfigError
+from kg.reason.rules import CHAIN, SUBCLASS, TRANSITIVE, closure
 
 PREFIXES = """@prefix : <http://x.example/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import QUERIES, Built
-from kg.query import Table, select
+from kg.store.query import Table, select
 
 
 def ask(built: Built, name: str) -> Table:

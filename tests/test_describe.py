@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Built
-from kg.describe import describe
+from kg.read.describe import describe
 
 
 @pytest.fixture(scope="module")

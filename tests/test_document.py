@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.document import (
+from kg.errors import DocumentError
+from kg.ingest.document import (
     Correspondent,
     Document,
     find_all_quotes,
@@ -16,7 +17,6 @@ from kg.document import (
     parse_text,
     parse_title,
 )
-from kg.errors import DocumentError
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 KOVALEV = CORPUS / "1949-05-17-kovalev-to-filippov.txt"

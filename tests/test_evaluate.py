@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import FIELDS, evaluate, main
+from kg.curate.evaluate import FIELDS, evaluate, main
 
 ARCHIVE = Path(__file__).parent / "archive"
 DOC = "1949-05-26-kovalev-to-filippov-nos"  # two citations, two codenames, numbers

@@ -12,10 +12,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from conftest import Built
 from kg.build import compile_graphs
-from kg.explain import explain, statement_hash
-from kg.iris import Iris, short_hash
-from kg.reason import closure
-from kg.why import explanation_triples, why_view
+from kg.mapping.iris import Iris, short_hash
+from kg.read.why import explanation_triples, why_view
+from kg.reason.closure import closure
+from kg.reason.explain import explain, statement_hash
 
 
 @dataclass
@@ -126,7 +126,7 @@ def test_explanations_are_stable_and_match_describe_hashes(explained: Explained,
     asserted = [g for iri, g in compiled.graphs.items() if iri != compiled.iris.ontology_graph]
     again = explain(asserted, inference.graph, compiled.ontology.graph, compiled.iris)
     assert set(again) == set(explained.graph)
-    # The hash names the same statement as kg.describe's /id/inferred/<hash> nodes.
+    # The hash names the same statement as kg.read.describe's /id/inferred/<hash> nodes.
     s = ox.NamedNode(built.config.base_iri + "/id/person/li-lisan")
     p = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     for o, r in ((ox.Literal("Li Lisan", language="en"), Literal("Li Lisan", lang="en")),

@@ -21,8 +21,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID, XSD
 from conftest import MAPPINGS, Built
 from kg.cli import main
 from kg.config import DEFAULT_BASE_IRI, PROJECT_ROOT
-from kg.export import CHECKSUMS, FORMATS, export, export_all, json_ld_context
-from kg.store import build_meta
+from kg.export.dumps import CHECKSUMS, FORMATS, export, export_all, json_ld_context
+from kg.store.builds import build_meta
 
 DCAT = "http://www.w3.org/ns/dcat#"
 Quad = tuple[object, object, object, object]

@@ -15,7 +15,7 @@ from kg.build import build, check, compile_graphs
 from kg.cli import main
 from kg.config import Config
 from kg.errors import DocumentError
-from kg.query import select
+from kg.store.query import select
 
 KOVALEV = CORPUS / "1949-05-17-kovalev-to-filippov.txt"
 

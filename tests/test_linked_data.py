@@ -115,7 +115,7 @@ def test_ontology_dereferences_as_html_and_turtle(client: FlaskClient) -> None:
 def test_text_from_the_data_is_escaped(app: Flask, built: Built) -> None:
     from flask import render_template
 
-    from kg.view import ResourceView, Row
+    from kg.read.view import ResourceView, Row
 
     evil = "<script>alert(1)</script>"
     view = ResourceView("https://x/id/person/x", evil, [], [], [

@@ -7,12 +7,12 @@ import pytest
 
 from conftest import CORPUS, Built
 from kg.config import Config
-from kg.document import parse_text
-from kg.iris import Iris
-from kg.linking import Linker
-from kg.ontology import Ontology
-from kg.query import select
-from kg.registry import Registry
+from kg.ingest.document import parse_text
+from kg.mapping.iris import Iris
+from kg.mapping.linking import Linker
+from kg.mapping.ontology import Ontology
+from kg.mapping.registry import Registry
+from kg.store.query import select
 
 REGISTRY = """\
 persons:

@@ -14,11 +14,11 @@ import yaml
 from conftest import MAPPINGS
 from kg.build import build
 from kg.config import PROJECT_ROOT, Config
-from kg.evaluate import LINKED, evaluate
-from kg.iris import Iris
-from kg.ontology import Ontology
-from kg.query import select
-from kg.registry import Registry
+from kg.curate.evaluate import LINKED, evaluate
+from kg.mapping.iris import Iris
+from kg.mapping.ontology import Ontology
+from kg.mapping.registry import Registry
+from kg.store.query import select
 
 ARCHIVE = PROJECT_ROOT / "tests" / "archive"
 EXTRA = PROJECT_ROOT / "tests" / "archive-registry" / "registry-extra.yaml"

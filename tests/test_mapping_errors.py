@@ -10,7 +10,7 @@ import pytest
 from kg.build import build, check
 from kg.config import Config
 from kg.errors import InconsistencyError, MappingError
-from kg.query import select
+from kg.store.query import select
 
 REGISTRY = """\
 persons:

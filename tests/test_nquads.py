@@ -7,8 +7,8 @@ import io
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
 
-from kg import nquads
-from kg.store import _term
+from kg.mapping import nquads
+from kg.store.builds import _term
 
 TRICKY = [
     Literal('He said "no" \\ then\nleft\r'),

@@ -21,10 +21,10 @@ from server import create_app
 from conftest import QUERIES, Built, free_port
 from kg.cli import main
 from kg.errors import QueryError, StoreError
-from kg.publish import publish
-from kg.query import execute, with_prologue
-from kg.remote import RemoteStore
-from kg.store import open_store
+from kg.store.builds import open_store
+from kg.store.publish import publish
+from kg.store.query import execute, with_prologue
+from kg.store.remote import RemoteStore
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 pytestmark = pytest.mark.skipif(not Path(OXIGRAPH).exists(),

@@ -8,10 +8,10 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from kg.build import compile_graphs
 from kg.config import Config
 from kg.errors import ConfigError, InconsistencyError
-from kg.iris import Iris
-from kg.ontology import Ontology
-from kg.reason import closure
-from kg.reasoners import REASONERS, default_reasoner
+from kg.mapping.iris import Iris
+from kg.mapping.ontology import Ontology
+from kg.reason.closure import closure
+from kg.reason.engines import REASONERS, default_reasoner
 
 pytest.importorskip("reasonable")
 

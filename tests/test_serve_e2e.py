@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from conftest import QUERIES, Built, kg_serve
-from kg.query import with_prologue
+from kg.store.query import with_prologue
 
 
 @pytest.fixture(scope="module")

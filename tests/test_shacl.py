@@ -1,4 +1,4 @@
-"""The fast SHACL engine (kg.shacl) against the reference, pyshacl, on ontology/shapes.ttl.
+"""The fast SHACL engine (kg.validate.shacl) against the reference, pyshacl, on ontology/shapes.ttl.
 
 Both engines run over the real corpus (as built, then with triples knocked out of it), over
 small samples that each break one kind of constraint, and over shapes using features the
@@ -20,10 +20,10 @@ from rdflib.namespace import NamespaceManager
 from kg.build import compile_graphs
 from kg.config import Config
 from kg.errors import ConfigError, ValidationError
-from kg.iris import Iris
-from kg.ontology import Ontology
-from kg.shacl import Result, Shapes, at_least, less_than, path_text
-from kg.validate import Validator, shacl_check, validation_error
+from kg.mapping.iris import Iris
+from kg.mapping.ontology import Ontology
+from kg.validate.shacl import Result, Shapes, at_least, less_than, path_text
+from kg.validate.validator import Validator, shacl_check, validation_error
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 EX = "http://example.org/sample/"

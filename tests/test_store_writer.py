@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import StoreError
-from kg.store import BUILDS, StoreWriter, open_store
+from kg.store.builds import BUILDS, StoreWriter, open_store
 
 G = "http://example.org/graph/"
 

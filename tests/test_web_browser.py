@@ -16,8 +16,8 @@ import pytest
 
 from conftest import Built, kg_serve
 from kg.config import PROJECT_ROOT
-from kg.diagram import timeline_items
-from kg.store import open_store_handle
+from kg.read.diagram import timeline_items
+from kg.store.builds import open_store_handle
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from conftest import Built
-from kg.diagram import timeline_items
-from kg.explain import statement_hash
-from kg.search import normalize
-from kg.store import open_store_handle
+from kg.read.diagram import timeline_items
+from kg.read.search import normalize
+from kg.reason.explain import statement_hash
+from kg.store.builds import open_store_handle
 
 DOC = "/id/document/1949-05-17-kovalev-to-filippov.html"
 

@@ -15,8 +15,7 @@ import yaml
 
 from conftest import MAPPINGS, Built
 from kg.config import PROJECT_ROOT
-from kg.query import execute
-from kg.wikidata import (
+from kg.export.wikidata import (
     NO_TERM,
     PREFIXES,
     WD,
@@ -29,6 +28,7 @@ from kg.wikidata import (
     unquote,
     wikibase_triples,
 )
+from kg.store.query import execute
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 DOC = PROJECT_ROOT / "docs" / "wikidata.md"
@@ -193,7 +193,7 @@ def test_candidates_list_every_entity_without_a_qid(export) -> None:
 
 
 def test_candidates_and_skipped_files_read_as_csv(built: Built, export) -> None:
-    from kg.wikidata import candidates_csv, skipped_csv
+    from kg.export.wikidata import candidates_csv, skipped_csv
 
     rows = list(csv.DictReader(io.StringIO(candidates_csv(export))))
     assert len(rows) == len(export.candidates)

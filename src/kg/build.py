@@ -18,28 +18,28 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg import __version__
-from kg.compile import Context, compile_all, parallel_map, processes_for
 from kg.config import Config
-from kg.document import Document, parse_document
-from kg.duplicates import choose, group_copies
 from kg.errors import DocumentError, MappingError
-from kg.explain import Explanations
 from kg.gc_pause import gc_paused
-from kg.iris import Iris
-from kg.linking import Linker
-from kg.mapping import (
+from kg.ingest.document import Document, parse_document
+from kg.ingest.duplicates import choose, group_copies
+from kg.mapping.compile import Context, compile_all, parallel_map, processes_for
+from kg.mapping.curated import (
     MAPPINGS_SUBDIR,
     Mapping,
     Resolver,
     collect_nodes,
     load_mapping,
 )
-from kg.metadata import Review
-from kg.ontology import Ontology
-from kg.reason import Inference, closure
-from kg.registry import Registry
-from kg.store import StoreWriter
-from kg.validate import shacl_check
+from kg.mapping.iris import Iris
+from kg.mapping.linking import Linker
+from kg.mapping.metadata import Review
+from kg.mapping.ontology import Ontology
+from kg.mapping.registry import Registry
+from kg.reason.closure import Inference, closure
+from kg.reason.explain import Explanations
+from kg.store.builds import StoreWriter
+from kg.validate.validator import shacl_check
 
 Progress = Callable[[str], None]
 Triple = tuple[Node, Node, Node]
@@ -210,7 +210,7 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
     }
     checker = None
     if shacl and config.validator != "pyshacl":
-        from kg.validate import Validator
+        from kg.validate.validator import Validator
 
         checker = Validator(ontology.shapes(), ontology.graph, config.validator).check
     ctx = Context(iris, registry, resolver, Linker(registry), mappings, copies,
@@ -272,7 +272,7 @@ def validate(compiled: Compiled, engine: str = "fast") -> None:
                 data += g
         shacl_check(data, shapes, ontology)
         return
-    from kg.validate import Validator, validation_error
+    from kg.validate.validator import Validator, validation_error
 
     validator = Validator(shapes, ontology, engine)
     data = list(compiled.registry_graph)
@@ -302,7 +302,7 @@ def input_files(config: Config) -> list[Path]:
 
 def up_to_date(config: Config) -> bool:
     """Whether the current store was built after every input last changed."""
-    from kg.store import build_meta
+    from kg.store.builds import build_meta
 
     meta_file = config.store_path.resolve().parent / "build.json"
     if not config.store_path.exists() or not meta_file.exists():
@@ -348,7 +348,7 @@ def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
 def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> BuildReport:
     """Build the reasoned store from the corpus, mappings and ontology, atomically.
 
-    The new store is filled while the build runs (:class:`kg.store.StoreWriter`): document
+    The new store is filled while the build runs (:class:`kg.store.builds.StoreWriter`): document
     graphs as the compile workers finish them (through N-Quads files in a scratch directory
     under ``data_dir``, removed as they are read and in any case at the end), then the
     inferred graph and the explanations as they are written. It becomes the current store

@@ -103,7 +103,7 @@ def validate(ctx: click.Context) -> None:
 def query(ctx: click.Context, sparql: str | None, query_file: str | None, fmt: str,
           store: str | None) -> None:
     """Run a SPARQL query over all graphs (prefixes kg:, id:, rdfs:, ... predeclared)."""
-    from kg.query import run
+    from kg.store.query import run
 
     if bool(sparql) == bool(query_file):
         raise click.UsageError("give a query or --file, not both or neither")
@@ -127,7 +127,7 @@ def query(ctx: click.Context, sparql: str | None, query_file: str | None, fmt: s
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: str | None, all_dir: str | None) -> None:
     """Export the graph: dumps with the dataset description, and Wikidata statements."""
-    from kg.export import write_export
+    from kg.export.dumps import write_export
 
     if all_dir and output:
         raise click.UsageError("give --all DIR or --output FILE, not both")
@@ -145,7 +145,7 @@ def export(ctx: click.Context, fmt: str, output: str | None, all_dir: str | None
 @click.pass_context
 def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
     """Add archive documents to the corpus (then run `kg build`)."""
-    from kg.corpus import add_documents
+    from kg.curate.corpus import add_documents
 
     results = add_documents(_config(ctx), list(files), draft=draft)
     for r in results:
@@ -166,10 +166,10 @@ def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
 @click.pass_context
 def evaluate(ctx: click.Context, folder: str, registry_dir: str | None) -> None:
     """Score the automatic layer against hand-written expectations (*.expected.json)."""
-    from kg.evaluate import evaluate as run_evaluate
-    from kg.iris import Iris
-    from kg.ontology import Ontology
-    from kg.registry import Registry
+    from kg.curate.evaluate import evaluate as run_evaluate
+    from kg.mapping.iris import Iris
+    from kg.mapping.ontology import Ontology
+    from kg.mapping.registry import Registry
 
     registry = None
     if registry_dir:
@@ -191,7 +191,7 @@ def evaluate(ctx: click.Context, folder: str, registry_dir: str | None) -> None:
 @click.pass_context
 def publish(ctx: click.Context, url: str, user: str | None, password: str | None) -> None:
     """Load every named graph into another triple store (SPARQL 1.1 Graph Store Protocol)."""
-    from kg.publish import publish as run_publish
+    from kg.store.publish import publish as run_publish
 
     config = _config(ctx)
     result = run_publish(config.store_path, url, user=user, password=password)

@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
             "derivations; the default), reasonable (Rust) or owlrl (the reference); all "
             "give the same inferred graph."),
     Setting("validator", "fast",
-            "SHACL engine: fast (kg.shacl, the shapes' constraint components compiled to "
+            "SHACL engine: fast (kg.validate.shacl, the shapes' constraint components compiled to "
             "Python, the default) or pyshacl (the reference); both report the same results."),
     Setting("build_processes", 0,
             "Processes that compile documents in parallel during a build (0: one per CPU)."),

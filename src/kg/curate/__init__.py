@@ -1,0 +1,2 @@
+"""Growing the corpus: adding pages, drafting their mappings, scoring the parser.
+"""

@@ -1,0 +1,2 @@
+"""Whole-graph dumps, the dataset description (VoID, DCAT) and Wikidata-shaped exports.
+"""

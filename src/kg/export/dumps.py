@@ -1,0 +1,451 @@
+"""Exports of the built store, for taking the graph elsewhere without losing anything.
+
+Graph dumps: Turtle and N-Triples (all graphs merged), N-Quads, TriG and JSON-LD (with the
+named graphs). Each carries the dataset's VoID/DCAT description (kg.export.dataset) in the graph
+``<base>/graph/dataset``. Turtle, TriG and JSON-LD use the project's prefixes; JSON-LD is
+compacted with the published context (``context.jsonld``), embedded so that it reads offline.
+
+Wikidata: the alignment of the ontology (``wikidata-alignment.ttl``), the facts as Wikibase
+statements (``wikibase.ttl``) and QuickStatements, the entities to create first
+(``candidates.csv``) and the facts not exported with the reason (kg.export.wikidata).
+
+Output is deterministic: statements are sorted and dates come from the build metadata, so
+re-exporting an unchanged store gives byte-identical files and two builds diff cleanly.
+``export_all`` writes every file into a directory, replaced as a whole only once all are
+written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.config import PROJECT_ROOT, Config
+from kg.errors import KGError
+from kg.export import dataset, wikidata
+from kg.store.builds import build_meta, open_store
+from kg.store.query import prefixes_for
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+CHECKSUMS = "SHA256SUMS"
+DEFAULT_ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export: its file name in ``kg export --all DIR``, media type and description."""
+
+    file: str
+    media_type: str
+    title: str
+
+
+FORMATS: dict[str, Format] = {
+    "ttl": Format("graph.ttl", "text/turtle", "Turtle, all graphs merged"),
+    "nt": Format("graph.nt", "application/n-triples", "N-Triples, all graphs merged"),
+    "nq": Format("graph.nq", "application/n-quads", "N-Quads, with the named graphs"),
+    "trig": Format("graph.trig", "application/trig", "TriG, with the named graphs"),
+    "jsonld": Format("graph.jsonld", "application/ld+json",
+                     "JSON-LD with the named graphs, compacted with context.jsonld (embedded)"),
+    "context": Format("context.jsonld", "application/ld+json",
+                      "The JSON-LD context of graph.jsonld"),
+    "void": Format("void.ttl", "text/turtle", "VoID and DCAT description of the dataset"),
+    "alignment": Format("wikidata-alignment.ttl", "text/turtle",
+                        "The ontology's terms aligned with Wikidata properties and classes"),
+    "wikibase": Format("wikibase.ttl", "text/turtle",
+                       "Facts as Wikibase statements with qualifiers and references"),
+    "quickstatements": Format("quickstatements.txt", "text/plain",
+                              "The same statements as QuickStatements V1, one per reference"),
+    "candidates": Format("candidates.csv", "text/csv",
+                         "Entities without a Wikidata item, to create before their facts"),
+    "skipped": Format("wikidata-skipped.csv", "text/csv",
+                      "Facts not written as Wikidata statements, with the reason"),
+}
+#: Formats that serialize the whole graph (and in which RDF syntax, with named graphs or not).
+DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
+    "ttl": (ox.RdfFormat.TURTLE, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "nq": (ox.RdfFormat.N_QUADS, True),
+    "trig": (ox.RdfFormat.TRIG, True),
+}
+#: Kept for callers of the first version of this module.
+EXPORT_FORMATS = FORMATS
+
+
+def prefixes(base: str) -> dict[str, str]:
+    """The prefixes of the dumps: the project's own plus VoID and DCAT."""
+    return {**prefixes_for(base), **dataset.PREFIXES}
+
+
+def json_ld_context(base: str) -> dict[str, Any]:
+    """The published JSON-LD context (``context.jsonld``): the dumps' prefixes."""
+    return {"@context": prefixes(base)}
+
+
+def export(store_path: str | Path, fmt: str, *, base: str,
+           ontology_dir: str | Path = DEFAULT_ONTOLOGY_DIR) -> bytes:
+    """Serialize the store as ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt not in FORMATS:
+        raise KGError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    with open_store(store_path) as store:
+        return _Exporter(store, base, build_meta(store_path), Path(ontology_dir)).render(fmt)
+
+
+@dataclass(frozen=True)
+class Written:
+    file: str
+    size: int
+
+
+def export_all(store_path: str | Path, out_dir: str | Path, *, base: str,
+               ontology_dir: str | Path = DEFAULT_ONTOLOGY_DIR) -> list[Written]:
+    """Write every export and a SHA256SUMS file into ``out_dir``.
+
+    The files are written into a temporary directory beside ``out_dir``, which then replaces
+    it: a failed export leaves the previous directory as it was. A directory holding other
+    files than an export's is never replaced."""
+    out = Path(out_dir)
+    names = {f.file for f in FORMATS.values()} | {CHECKSUMS}
+    if out.exists():
+        if not out.is_dir():
+            raise KGError(f"{out} is a file; give a directory to export into")
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in names)
+        if foreign:
+            raise KGError(f"{out} holds files kg export did not write ({', '.join(foreign[:3])}"
+                          f"{', ...' if len(foreign) > 3 else ''}); give a new or empty directory")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        written = []
+        with open_store(store_path) as store:
+            exporter = _Exporter(store, base, build_meta(store_path), Path(ontology_dir))
+            for fmt, spec in FORMATS.items():
+                data = exporter.render(fmt)
+                (tmp / spec.file).write_bytes(data)
+                written.append(Written(spec.file, len(data)))
+        sums = "".join(f"{hashlib.sha256((tmp / w.file).read_bytes()).hexdigest()}  {w.file}\n"
+                       for w in sorted(written, key=lambda w: w.file)).encode()
+        (tmp / CHECKSUMS).write_bytes(sums)
+        written.append(Written(CHECKSUMS, len(sums)))
+        _replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return written
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    if not target.exists():
+        new.rename(target)
+        return
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class ExportResult:
+    """What ``kg export`` does with the result: bytes for standard output, or a report."""
+
+    data: bytes | None
+    message: str
+
+
+def write_export(config: Config, *, fmt: str = "ttl", output: str | None = None,
+                 all_dir: str | None = None) -> ExportResult:
+    """The ``kg export`` command: one format to stdout or a file, or everything to a dir."""
+    ontology_dir = Path(config.ontology_dir)
+    if all_dir:
+        written = export_all(config.store_path, all_dir, base=config.base_iri,
+                             ontology_dir=ontology_dir)
+        total = sum(w.size for w in written)
+        return ExportResult(None, f"wrote {len(written)} files, {total} bytes, to {all_dir}")
+    data = export(config.store_path, fmt, base=config.base_iri, ontology_dir=ontology_dir)
+    if not output:
+        return ExportResult(data, "")
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise KGError(f"cannot write {output}: no directory {target.parent}")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return ExportResult(None, f"wrote {len(data)} bytes to {output}")
+
+
+class _Exporter:
+    """Renders every format from one open store, reading and sorting it only once."""
+
+    def __init__(self, store: ox.Store, base: str, meta: dict[str, Any], ontology_dir: Path):
+        self.store, self.base, self.meta, self.ontology_dir = store, base, meta, ontology_dir
+        self.renderers: dict[str, Callable[[], bytes]] = {
+            "ttl": lambda: self._dump("ttl"), "nt": lambda: self._dump("nt"),
+            "nq": lambda: self._dump("nq"), "trig": lambda: self._dump("trig"),
+            "jsonld": self._jsonld, "context": self._context, "void": self._void,
+            "alignment": self._alignment, "wikibase": self._wikibase,
+            "quickstatements": lambda: wikidata.quickstatements(self.wikidata).encode(),
+            "candidates": lambda: wikidata.candidates_csv(self.wikidata).encode(),
+            "skipped": lambda: wikidata.skipped_csv(self.wikidata).encode(),
+        }
+
+    def render(self, fmt: str) -> bytes:
+        return self.renderers[fmt]()
+
+    @cached_property
+    def description(self) -> list[ox.Triple]:
+        dists = [dataset.Distribution(f.file, f.media_type, f.title) for f in FORMATS.values()]
+        return dataset.describe(self.store, self.base, self.meta, dists)
+
+    @cached_property
+    def quads(self) -> list[ox.Quad]:
+        graph = ox.NamedNode(dataset.graph_iri(self.base))
+        quads = list(self.store.quads_for_pattern(None, None, None, None))
+        quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.description]
+        return sorted(quads, key=lambda q: (_key(q.graph_name), _key(q.subject),
+                                            _key(q.predicate), _key(q.object)))
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        unique = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads}
+        return sorted(unique, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
+
+    @cached_property
+    def alignment(self) -> wikidata.Alignment:
+        return wikidata.load_alignment(self.ontology_dir, self.base)
+
+    @cached_property
+    def wikidata(self) -> wikidata.WikidataExport:
+        return wikidata.collect(self.store, self.base, self.alignment)
+
+    def _dump(self, fmt: str) -> bytes:
+        if fmt == "ttl":
+            return turtle(self.triples, prefixes(self.base), self.base, presorted=True)
+        if fmt == "trig":
+            return trig(self.quads, prefixes(self.base), self.base, presorted=True)
+        rdf_format, with_graphs = DUMPS[fmt]
+        statements: Iterable[ox.Triple | ox.Quad] = self.quads if with_graphs else self.triples
+        return ox.serialize(statements, format=rdf_format)
+
+    def _turtle(self, triples: Iterable[ox.Triple], extra: dict[str, str] | None = None) -> bytes:
+        return turtle(triples, {**prefixes(self.base), **(extra or {})}, self.base)
+
+    def _void(self) -> bytes:
+        return self._turtle(self.description)
+
+    def _alignment(self) -> bytes:
+        return self._turtle(wikidata.published_alignment(self.store, self.base, self.alignment),
+                            {**wikidata.PREFIXES, "alignment": f"{self.base}/wikidata-alignment#"})
+
+    def _wikibase(self) -> bytes:
+        node = ox.NamedNode(f"{self.base}/dataset/wikibase")
+        dataset_node = ox.NamedNode(dataset.dataset_iri(self.base))
+        header = [
+            ox.Triple(node, ox.NamedNode(wikidata.RDF + "type"),
+                      ox.NamedNode(dataset.VOID + "Dataset")),
+            ox.Triple(node, ox.NamedNode(dataset.DCTERMS + "title"), ox.Literal(
+                "The curated facts as Wikibase statements, for review before any upload",
+                language="en")),
+            ox.Triple(node, ox.NamedNode(dataset.DCTERMS + "source"), dataset_node),
+            ox.Triple(node, ox.NamedNode(dataset.DCTERMS + "license"),
+                      ox.NamedNode(dataset.LICENSE)),
+        ]
+        if self.meta.get("built"):
+            header.append(ox.Triple(node, ox.NamedNode(dataset.DCTERMS + "created"), ox.Literal(
+                str(self.meta["built"]), datatype=ox.NamedNode(dataset.XSD + "dateTime"))))
+        return self._turtle(wikidata.wikibase_triples(self.wikidata, self.base, header),
+                            wikidata.PREFIXES)
+
+    def _context(self) -> bytes:
+        return (json.dumps(json_ld_context(self.base), indent=2) + "\n").encode()
+
+    def _jsonld(self) -> bytes:
+        context = prefixes(self.base)
+        compact = _compactor(context)
+        top: list[dict[str, Any]] = []
+        for graph, in_graph in groupby(self.quads, key=lambda q: q.graph_name):
+            nodes = [_node(subject, list(quads), compact)
+                     for subject, quads in groupby(in_graph, key=lambda q: q.subject)]
+            if isinstance(graph, ox.DefaultGraph):
+                top.extend(nodes)
+            else:
+                top.append({"@id": _ref(graph, compact), "@graph": nodes})
+        document = {"@context": context, "@graph": top}
+        return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _key(term: object) -> tuple[int, str]:
+    # Named nodes, then blank nodes, then literals; each by their N-Triples form.
+    rank = 0 if isinstance(term, ox.NamedNode) else 1 if isinstance(term, ox.BlankNode) else 2
+    return rank, str(term)
+
+
+def _compactor(context: dict[str, str]) -> Callable[[str], str]:
+    """``https://.../id/person/mao-zedong`` -> ``person:mao-zedong`` (longest namespace)."""
+    spaces = sorted(context.items(), key=lambda item: -len(item[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, ns in spaces:
+            local = iri[len(ns):]
+            if iri.startswith(ns) and local and not local.startswith("//"):
+                return f"{prefix}:{local}"
+        return iri
+
+    return compact
+
+
+def _ref(term: object, compact: Callable[[str], str]) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return compact(str(getattr(term, "value", term)))
+
+
+def _node(subject: object, quads: list[ox.Quad], compact: Callable[[str], str]
+          ) -> dict[str, Any]:
+    node: dict[str, Any] = {"@id": _ref(subject, compact)}
+    types = [_ref(q.object, compact) for q in quads
+             if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)]
+    if types:
+        node["@type"] = types
+    for q in quads:
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            continue
+        node.setdefault(compact(q.predicate.value), []).append(_jsonld_value(q.object, compact))
+    return node
+
+
+def _jsonld_value(term: object, compact: Callable[[str], str]) -> Any:
+    if not isinstance(term, ox.Literal):
+        return {"@id": _ref(term, compact)}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return term.value
+    return {"@value": term.value, "@type": compact(term.datatype.value)}
+
+
+# --------------------------------------------------------------------------------------------
+# Turtle and TriG, written here so that the output is deterministic (sorted, prefixes in a
+# fixed order) and readable: a subject's statements together, `a` first, prefixed names only
+# where they need no escaping, and a prefix for each folder of IRIs under <base>/id/.
+# --------------------------------------------------------------------------------------------
+
+_PN_PREFIX = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def turtle(triples: Iterable[ox.Triple], known: dict[str, str], base: str,
+           presorted: bool = False) -> bytes:
+    """Sorted, prefixed Turtle of ``triples`` (only the prefixes used are declared)."""
+    if not presorted:
+        triples = sorted(triples, key=lambda t: (_key(t.subject), _key(t.predicate),
+                                                 _key(t.object)))
+    triples = list(triples)
+    writer = _TurtleWriter(known, base, triples)
+    body = writer.block(triples, indent="")
+    return (writer.header() + "\n" + body).encode()
+
+
+def trig(quads: Iterable[ox.Quad], known: dict[str, str], base: str,
+         presorted: bool = False) -> bytes:
+    """Sorted, prefixed TriG of ``quads``: one block per named graph."""
+    if not presorted:
+        quads = sorted(quads, key=lambda q: (_key(q.graph_name), _key(q.subject),
+                                             _key(q.predicate), _key(q.object)))
+    quads = list(quads)
+    writer = _TurtleWriter(known, base, quads)
+    parts = []
+    for graph, in_graph in groupby(quads, key=lambda q: q.graph_name):
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in in_graph]
+        if isinstance(graph, ox.DefaultGraph):
+            parts.append(writer.block(triples, indent=""))
+        else:
+            parts.append(f"{writer.term(graph)} {{\n{writer.block(triples, indent='    ')}}}\n")
+    return (writer.header() + "\n" + "\n".join(parts)).encode()
+
+
+class _TurtleWriter:
+    def __init__(self, known: dict[str, str], base: str, statements: list[Any]):
+        self.prefixes = dict(known)
+        self.prefixes.update(_folder_prefixes(statements, base, self.prefixes))
+        self.spaces = sorted(self.prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        self.used: set[str] = set()
+        self.names: dict[str, str] = {}
+
+    def header(self) -> str:
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()
+                       if p in self.used)
+
+    def iri(self, iri: str) -> str:
+        if iri not in self.names:
+            self.names[iri] = f"<{iri}>"
+            for prefix, ns in self.spaces:
+                if iri.startswith(ns) and _PN_LOCAL.fullmatch(iri[len(ns):]):
+                    self.used.add(prefix)
+                    self.names[iri] = f"{prefix}:{iri[len(ns):]}"
+                    break
+        return self.names[iri]
+
+    def term(self, term: object) -> str:
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, ox.Literal) and not term.language:
+            datatype = term.datatype.value
+            if datatype == XSD_INTEGER and _INTEGER.fullmatch(term.value):
+                return term.value
+            if datatype != "http://www.w3.org/2001/XMLSchema#string":
+                return f"{ox.Literal(term.value)}^^{self.iri(datatype)}"
+        return str(term)  # blank nodes, plain and language-tagged literals: N-Triples form
+
+    def block(self, triples: list[ox.Triple], indent: str) -> str:
+        out = []
+        for subject, about in groupby(triples, key=lambda t: t.subject):
+            # Input is sorted by predicate and object; the stable sort only puts `a` first.
+            about = sorted(about, key=lambda t: t.predicate.value != RDF_TYPE)
+            lines = []
+            for predicate, values in groupby(about, key=lambda t: t.predicate):
+                verb = "a" if predicate.value == RDF_TYPE else self.iri(predicate.value)
+                objects = [self.term(t.object) for t in values]
+                joiner = " , " if sum(len(o) for o in objects) < 60 else f" ,\n{indent}        "
+                lines.append(f"{verb} {joiner.join(objects)}")
+            out.append(f"{indent}{self.term(subject)} " + f" ;\n{indent}    ".join(lines) + " .\n")
+        return "".join(out)
+
+
+def _folder_prefixes(statements: list[Any], base: str, taken: dict[str, str]) -> dict[str, str]:
+    """``fact-1948-12-30-mao-to-stalin:`` for <base>/id/fact/1948-12-30-mao-to-stalin/ and
+    ``position:`` for <base>/id/position/: one prefix per folder of IRIs under <base>/id/."""
+    root = f"{base}/id/"
+    iris = {term.value for statement in statements
+            for term in (statement.subject, statement.object)
+            if isinstance(term, ox.NamedNode)}
+    folders: set[str] = set()
+    for iri in iris:
+        if iri.startswith(root):
+            segments = iri[len(root):].split("/")
+            for depth in (1, 2):
+                if len(segments) > depth:
+                    folders.add(root + "/".join(segments[:depth]) + "/")
+    spaces = set(taken.values())
+    out: dict[str, str] = {}
+    for folder in sorted(folders):
+        name = folder[len(root):-1].replace("/", "-")
+        if folder in spaces or name in taken or name in out or not _PN_PREFIX.fullmatch(name):
+            continue
+        out[name] = folder
+    return out

@@ -1,0 +1,391 @@
+"""Titles, and the dates written in headers, titles and signatures.
+
+A title says, in some order: the document type ("Ciphered Telegram"), its numbers ("No.
+54755", "Nos. 50450, 50470, and 50490", "Nº 3214"), who wrote to whom ("from X to Y", "X to
+Y", "by X"), who relayed it ("via X", "[via X]", "(via X)", "to X, for Z", "X transmitting a
+Message from A to B"), who talked ("between A and B") and sometimes a date, a quoted
+subtitle or "(excerpt)". :func:`parse_title` reads all of these; names are cleaned and
+codenames resolved by :mod:`kg.ingest.names`.
+
+Dates come as "May 17, 1949", "17 May 1949", "August 1949", "1949", and in the texts as
+"16.XII.1947", "21.XI.51", "10/14/50" (American month/day/year), "13/5-50" (Russian
+day/month-year) and "17.5" (day.month, the year taken from the page).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kg.ingest.names import (
+    Correspondent,
+    clean_name,
+    is_institution,
+    looks_like_name,
+    resolve_bracketed,
+)
+
+# --- data tables -----------------------------------------------------------------------
+
+#: Document types a title may start with, in their canonical spelling. Longest match wins.
+DOCUMENT_TYPES: tuple[str, ...] = (
+    "Cable",
+    "Telegram",
+    "Ciphered Telegram",
+    "Draft Telegram",
+    "Letter",
+    "Draft Letter",
+    "Record of Conversation",
+    "Memorandum of Conversation",
+    "Minutes of Conversation",
+    "Memorandum",
+    "Minutes",
+    "Report",
+    "Note",
+    "Directive",
+    "Resolution",
+    "Instruction",
+)
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, month in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"),
+        start=1,
+    )
+    for name in (month, month[:3], "sept" if month == "september" else month[:3])
+}
+ROMAN_MONTHS: dict[str, int] = {
+    roman: number for number, roman in enumerate(
+        ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"), start=1)
+}
+
+#: Verbs that introduce a relayed message: "X to Y transmitting a Message from A to B".
+TRANSMITTING_VERBS = ("transmitting", "forwarding", "relaying", "conveying")
+
+# --- dates ------------------------------------------------------------------------------
+
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$"),
+    re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$"),
+    re.compile(r"^(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})(?:-(?P<num_month>\d{2})(?:-(?P<day>\d{2}))?)?$"),
+    re.compile(r"^(?P<day>\d{1,2})\.\s?(?P<roman>[IVX]{1,4})\.\s?" + _YEAR + "$"),
+    re.compile(r"^(?P<day>\d{1,2})\.(?P<num_month>\d{1,2})(?:\." + _YEAR + ")?$"),
+    re.compile(r"^(?P<day>\d{1,2})/(?P<num_month>\d{1,2})-" + _YEAR + "$"),
+    re.compile(r"^(?P<us_month>\d{1,2})/(?P<us_day>\d{1,2})/" + _YEAR + "$"),
+)
+#: A date written at the start of a text: the one after the quoted title of a citation.
+_LEADING_DATE_RE = re.compile(
+    r"^\s*(?P<date>[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}"
+    r"|[A-Za-z]+\.?\s+\d{4}|\d{4})\b"
+)
+#: A date closing a title: ", December 16, 1949" or " on 16 December 1949".
+_TRAILING_DATE_RE = re.compile(
+    r"(?:,\s*|\s+(?:on|of|dated)\s+)(?P<date>\d{1,2}\s+[A-Za-z]+\.?,?\s+\d{4}"
+    r"|[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|[A-Za-z]+\s+\d{4})\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(text: str, year: str | int | None = None) -> str | None:
+    """ISO 8601 for a date as written, or None when ``text`` is not a date.
+
+    "May 17, 1949" -> "1949-05-17"; "August 1949" -> "1949-08"; "1949" -> "1949";
+    "16.XII.1947" -> "1947-12-16"; "21.XI.51" -> "1951-11-21"; "10/14/50" -> "1950-10-14";
+    "13/5-50" -> "1950-05-13"; "17.5" -> "<year>-05-17" when ``year`` is given, else None.
+    Two-digit years are 19xx. Slashed dates are month/day/year unless the first number
+    cannot be a month.
+    """
+    text = " ".join(text.split()).rstrip(".")
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _from_parts(match.groupdict(), year)
+    return None
+
+
+def _from_parts(parts: dict[str, str | None], default_year: str | int | None) -> str | None:
+    written_year = parts.get("year")
+    if written_year is None and default_year is None:
+        return None
+    y = int(written_year) if written_year else int(str(default_year)[:4])
+    y = y + 1900 if y < 100 else y
+    day = int(parts["day"]) if parts.get("day") else None
+    month: int | None = None
+    if parts.get("month"):
+        month = MONTHS.get(parts["month"].casefold())
+        if month is None:
+            return None
+    elif parts.get("num_month"):
+        month = int(parts["num_month"])
+    elif parts.get("roman"):
+        month = ROMAN_MONTHS.get(parts["roman"].upper())
+    elif parts.get("us_month"):
+        first, second = int(parts["us_month"]), int(parts["us_day"])
+        month, day = (first, second) if first <= 12 else (second, first)
+    return iso_date(y, month, day)
+
+
+def iso_date(year: int, month: int | None, day: int | None) -> str | None:
+    """"1949-05-17", "1949-05" or "1949"; None for an impossible date."""
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def leading_date(text: str) -> tuple[str, str] | None:
+    """``(iso, as written)`` for a date at the start of ``text`` ("September 3, 1949, ...")."""
+    match = _LEADING_DATE_RE.match(text)
+    if match and (iso := parse_date(match["date"])):
+        return iso, match["date"]
+    return None
+
+
+# --- titles -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Title:
+    """What a title such as "Ciphered Telegram No.54755 from Kovalev to Filippov" says."""
+
+    doc_type: str | None = None
+    incoming_numbers: tuple[str, ...] = ()
+    senders: tuple[Correspondent, ...] = ()
+    recipients: tuple[Correspondent, ...] = ()
+    intermediaries: tuple[Correspondent, ...] = ()
+    participants: tuple[Correspondent, ...] = ()
+    date: str | None = None
+    date_text: str | None = None
+    excerpt: bool = False
+    subtitle: str | None = None
+
+
+_NUMERO_RE = re.compile(r"(?<![\w])(?:Nº|N°|№|NO\b\.?|No\b\.?)\s*(?=\d)")
+_TYPE_RE = re.compile(
+    r"^(?P<type>" + "|".join(re.escape(t) for t in sorted(DOCUMENT_TYPES, key=len, reverse=True))
+    + r")\b[,:]?\s*",
+    re.IGNORECASE,
+)
+_NUMBER = r"\d[\w/-]*"
+_NUMBER_LIST = _NUMBER + r"(?:\s*(?:,\s*and|,|and|&)\s*" + _NUMBER + ")*"
+_NUMBERS_RE = re.compile(r"^Nos?\.\s*(?P<numbers>" + _NUMBER_LIST + r")[,:]?\s*", re.IGNORECASE)
+_TRAILING_NUMBERS_RE = re.compile(r",?\s+Nos?\.\s*(?P<numbers>" + _NUMBER_LIST + r")\s*$",
+                                  re.IGNORECASE)
+_NUMBER_SEPARATOR_RE = re.compile(r"\s*(?:,\s*and|,|and|&)\s*", re.IGNORECASE)
+_EXCERPT_RE = re.compile(r"\s*[(\[](?:excerpts?|extracts?)[)\]]\s*", re.IGNORECASE)
+_SUBTITLE_RE = re.compile(r",?\s+[“\"‘](?P<subtitle>[^“”\"‘’]+)[”\"’]\s*$")
+_SUBJECT_RE = re.compile(r"\s+(?:on|about|regarding|concerning)\s+(?:the\s+|an?\s+)?[A-Za-z].*$",
+                         re.IGNORECASE)
+_TRANSMITTING_RE = re.compile(
+    r",?\s+(?:" + "|".join(TRANSMITTING_VERBS) + r")\s+(?:an?\s+|the\s+)?"
+    r"(?:message|letter|telegram|cable|note|text)\s+(?P<inner>.+)$",
+    re.IGNORECASE,
+)
+_BETWEEN_RE = re.compile(r"^(?:of\s+)?(?:(?:a|the)\s+)?(?:conversation\s+)?between\s+(?P<who>.+)$",
+                         re.IGNORECASE)
+_WITH_RE = re.compile(r"^(?:of\s+|(?:(?:a|the)\s+)?conversation\s+(?:of\s+)?)"
+                      r"(?P<host>.+?)\s+with\s+(?P<guest>.+)$", re.IGNORECASE)
+_BY_RE = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
+_VIA_BRACKETED_RE = re.compile(r"\s*[\[(]via\s+(?P<via>[^\])]+)[\])]", re.IGNORECASE)
+_VIA_RE = re.compile(r",?\s*\bvia\s+(?P<via>.+?)(?=\s+to\s+|,|$)", re.IGNORECASE)
+_FOR_RE = re.compile(r",\s*for\s+(?:transmission\s+to\s+)?(?P<for>.+)$", re.IGNORECASE)
+_TO_RE = re.compile(r"\s+to\s+", re.IGNORECASE)
+_FROM_RE = re.compile(r"^from\s+", re.IGNORECASE)
+_LIST_SEPARATOR_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
+_GLOSSED_RE = re.compile(r"^(?P<outer>[^\[\]()]+?)\s*[\[(](?P<inside>[^\[\]()]+)[\])]$")
+
+
+def parse_title(title: str) -> Title:
+    """Type, numbers, correspondents, date, subtitle and excerpt mark of a title.
+
+    "Record of Conversation between A and B" gives participants and no senders or
+    recipients. "X to Y transmitting a Message from A to B" gives A as sender, B as
+    recipient, and X (and Y, unless Y is B under another name) as intermediaries.
+    """
+    return _read_title(title)[0]
+
+
+def looks_like_title(text: str) -> bool:
+    """Whether a line is a title ("Telegram from X to Y", "X to Y", "Record of Conversation
+    between A and B") rather than a sentence, a salutation or a summary."""
+    text = " ".join(text.split())
+    if not text or len(text) > 250 or text[-1] in ".!?:;":
+        return False
+    title, rest = _read_title(text)
+    people = (*title.senders, *title.recipients, *title.intermediaries, *title.participants)
+    if any(not looks_like_name(c.name) for c in people):
+        return False
+    if title.doc_type and not rest:
+        return True
+    return bool(title.senders and title.recipients or title.participants or
+                title.doc_type and people)
+
+
+def canonical_type(text: str | None) -> str | None:
+    """A document type in its canonical spelling ("CIPHERED TELEGRAM" -> "Ciphered
+    Telegram"); a type the table does not know is returned as written; None for None."""
+    if not text or not text.strip():
+        return None
+    wanted = " ".join(text.split()).casefold()
+    return next((t for t in DOCUMENT_TYPES if t.casefold() == wanted), " ".join(text.split()))
+
+
+def normalized_title(title: str) -> str:
+    """A title as compared across mirrors: no case, accents, brackets or punctuation, "Nº"
+    as "no" ("No.54755" and "NO. 54755" agree)."""
+    text = unicodedata.normalize("NFKD", title.replace("№", "No ").replace("Nº", "No "))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def _read_title(title: str) -> tuple[Title, str]:
+    """The parsed title and the route text that named the correspondents."""
+    rest = _NUMERO_RE.sub("No. ", " ".join(title.split()))
+    excerpt = bool(_EXCERPT_RE.search(rest))
+    rest = _EXCERPT_RE.sub(" ", rest).strip()
+    subtitle = None
+    if match := _SUBTITLE_RE.search(rest):
+        subtitle, rest = match["subtitle"], rest[:match.start()]
+    doc_type = None
+    if match := _TYPE_RE.match(rest):
+        doc_type = canonical_type(match["type"])
+        rest = rest[match.end():]
+    numbers: list[str] = []
+    if match := _NUMBERS_RE.match(rest):
+        numbers += _NUMBER_SEPARATOR_RE.split(match["numbers"])
+        rest = rest[match.end():]
+    if match := _TRAILING_NUMBERS_RE.search(rest):
+        numbers += _NUMBER_SEPARATOR_RE.split(match["numbers"])
+        rest = rest[:match.start()]
+    date = date_text = None
+    if (match := _TRAILING_DATE_RE.search(rest)) and (iso := parse_date(match["date"])):
+        date, date_text, rest = iso, match["date"], rest[:match.start()]
+    rest = _SUBJECT_RE.sub("", rest).strip(" ,:")
+    if match := _TRANSMITTING_RE.search(_masked(rest)):
+        senders, recipients, vias, participants = _relayed(rest[:match.start()],
+                                                           rest[match.start("inner"):])
+    else:
+        senders, recipients, vias, participants = _route(rest)
+    parsed = Title(
+        doc_type=doc_type,
+        incoming_numbers=tuple(numbers),
+        senders=senders,
+        recipients=recipients,
+        intermediaries=tuple(vias),
+        participants=participants,
+        date=date,
+        date_text=date_text,
+        excerpt=excerpt,
+        subtitle=subtitle,
+    )
+    return parsed, rest
+
+
+Route = tuple[tuple[Correspondent, ...], tuple[Correspondent, ...], tuple[Correspondent, ...],
+              tuple[Correspondent, ...]]
+
+
+def _route(text: str) -> Route:
+    """(senders, recipients, intermediaries, participants) named by the rest of a title."""
+    text = text.strip(" ,")
+    if not text:
+        return (), (), (), ()
+    if match := _BETWEEN_RE.match(text):
+        return (), (), (), _correspondents(match["who"])
+    if not _TO_RE.search(_masked(text)) and (match := _WITH_RE.match(text)):
+        who = (*_correspondents(match["host"]), *_correspondents(match["guest"]))
+        return (), (), (), who
+    vias: list[str] = []
+    for pattern in (_VIA_BRACKETED_RE, _VIA_RE):
+        vias += [match["via"] for match in pattern.finditer(text)]
+        text = pattern.sub("", text)
+    relay = None
+    if match := _FOR_RE.search(text):  # "to X, for Z": X relays the message to Z
+        relay, text = match["for"], text[:match.start()]
+    if match := _BY_RE.match(text):
+        return _correspondents(match["who"]), (), _via(vias), ()
+    sender_text, recipient_text = _split_once(text, _TO_RE)
+    senders: tuple[Correspondent, ...] = ()
+    if recipient_text or _FROM_RE.match(sender_text):
+        senders = _correspondents(_FROM_RE.sub("", sender_text))
+    recipients = _correspondents(recipient_text)
+    if relay:
+        vias.append(recipient_text)
+        recipients = _correspondents(relay)
+    return senders, recipients, _via(vias), ()
+
+
+def _relayed(outer_text: str, inner_text: str) -> Route:
+    """"X to Y transmitting a Message from A to B": A wrote to B; X relayed it, and so did Y
+    unless Y is B under another name ("Filippov [Stalin]" and "Stalin")."""
+    outer, inner = _route(outer_text), _route(inner_text)
+    relays = [*outer[0]] if inner[0] else []
+    relays += [c for c in outer[1] if inner[1] and not _same_person(c, inner[1])]
+    return inner[0] or outer[0], inner[1] or outer[1], (*relays, *outer[2], *inner[2]), ()
+
+
+def _via(texts: list[str]) -> tuple[Correspondent, ...]:
+    return tuple(c for text in texts for c in _correspondents(text))
+
+
+def _same_person(c: Correspondent, others: tuple[Correspondent, ...]) -> bool:
+    names = {c.name.casefold(), (c.identified_as or "").casefold()} - {""}
+    return any(names & ({o.name.casefold(), (o.identified_as or "").casefold()} - {""})
+               for o in others)
+
+
+def _masked(text: str) -> str:
+    """``text`` with everything inside brackets blanked, so splitting ignores it."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])" and depth:
+            depth -= 1
+            out.append(ch)
+            continue
+        out.append("_" if depth and ch != "\n" else ch)
+    return "".join(out)
+
+
+def _split_once(text: str, pattern: re.Pattern[str]) -> tuple[str, str]:
+    """"X to Y" -> ("X", "Y"), splitting outside brackets; without a match, ("X", "")."""
+    match = pattern.search(_masked(text))
+    if not match:
+        return text, ""
+    return text[:match.start()], text[match.end():]
+
+
+def _correspondents(text: str) -> tuple[Correspondent, ...]:
+    """"Mao Zedong and Zhou Enlai" -> two; "Filippov [Stalin]" -> Filippov identified as
+    Stalin (see :func:`kg.ingest.names.resolve_bracketed`)."""
+    masked = _masked(text)
+    pieces, pos = [], 0
+    for match in _LIST_SEPARATOR_RE.finditer(masked):
+        pieces.append(text[pos:match.start()])
+        pos = match.end()
+    pieces.append(text[pos:])
+    people = []
+    for piece in pieces:
+        piece = piece.strip(" ,;")
+        if not piece:
+            continue
+        match = _GLOSSED_RE.match(piece)
+        if match and match["inside"].strip()[:1].isupper():
+            person = resolve_bracketed(match["outer"], match["inside"])
+        else:
+            person = Correspondent(clean_name(piece))
+        if is_institution(person.name):
+            person = Correspondent(person.name, person.identified_as, person.aliases,
+                                   "organization")
+        people.append(person)
+    return tuple(people)

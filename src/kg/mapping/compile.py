@@ -1,0 +1,211 @@
+"""Compiling documents into their graphs: one document at a time, in parallel processes.
+
+A document compiles on its own: its parsed text, its mapping, the registry and the node
+ids of every mapping are all it needs. So the build spreads documents over worker
+processes (``build_processes``), and each worker writes every document graph straight to
+N-Quads for the store's bulk loader (:mod:`kg.mapping.nquads`). What comes back to the build is
+only what the later stages need:
+
+- the *domain* triples: everything but the provenance layer (fact nodes and evidence
+  annotations), which reasoning and the whole-graph SHACL checks run over;
+- the fact nodes stating each triple (explanations point at them);
+- the SHACL results of the provenance layer, checked here, per document: a fact or
+  annotation node belongs to the one document whose graph holds all its triples;
+- counts and review notes.
+
+With ``keep`` (tests, ``kg review``, small corpora) the whole graph comes back too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rdflib import RDF, Literal, URIRef
+from rdflib.term import Node
+
+from kg.gc_pause import gc_paused
+from kg.ingest.document import Document
+from kg.mapping import nquads
+from kg.mapping.curated import Mapping, Resolver, compile_mapping
+from kg.mapping.iris import Iris
+from kg.mapping.linking import Linker
+from kg.mapping.metadata import Review, compile_mentions, compile_metadata
+from kg.mapping.provenance import FactWriter
+from kg.mapping.registry import Registry
+
+Triple = tuple[Node, Node, Node]
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Below this many documents per process, forking costs more than it saves.
+MIN_PER_PROCESS = 8
+#: Documents per task handed to a worker.
+CHUNK = 32
+
+
+@dataclass
+class Context:
+    """What every document's compilation reads (shared, never written)."""
+
+    iris: Iris
+    registry: Registry
+    resolver: Resolver
+    linker: Linker
+    mappings: dict[str, Mapping]
+    copies: dict[str, str]  # merged copy id -> id of the copy kept
+    check: Callable[[Iterable[Triple]], list[str]] | None = None  # provenance SHACL check
+    keep: bool = False
+
+
+@dataclass
+class Compiled:
+    """One document's graph, as the later build stages need it."""
+
+    doc_id: str
+    facts: int = 0
+    mentions: int = 0
+    triples: int = 0
+    review: list[str] = field(default_factory=list)
+    domain: list[Triple] = field(default_factory=list)
+    fact_nodes: list[tuple[Triple, URIRef]] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    graph: set[Triple] | None = None
+
+
+def document_graph(doc: Document, ctx: Context, review: Review) -> tuple[set[Triple], int, int]:
+    """The triples of one document's graph, with its number of facts and of mentions."""
+    iris = ctx.iris
+    g: set[Triple] = set()
+    writer = FactWriter(iris, doc.id, doc.source, g)
+    mapping = ctx.mappings.get(doc.id)
+    if mapping is not None:
+        compile_mapping(mapping, writer, ctx.resolver)
+    compile_metadata(doc, writer, ctx.registry, ctx.resolver.ontology, review)
+    for copy, kept in sorted(ctx.copies.items()):
+        if kept == doc.id:
+            g.add((iris.document(doc.id), iris.kg.otherCopy, Literal(f"{copy}.txt")))
+    mentions = compile_mentions(doc, writer, ctx.linker, ctx.registry, review)
+    return g, writer.facts, mentions
+
+
+def compile_one(doc: Document, ctx: Context, out: Any | None) -> Compiled:
+    """Compile ``doc``; write its graph as N-Quads to ``out`` (a text file) if given."""
+    review = Review()
+    g, facts, mentions = document_graph(doc, ctx, review)
+    iris = ctx.iris
+    if out is not None:
+        nquads.write(out, g, str(iris.document_graph(doc.id)))
+    domain: list[Triple] = []
+    provenance: list[Triple] = []
+    fact_type = iris.kg.Fact
+    statement: dict[Node, dict[Node, Node]] = {}
+    facts_seen: list[Node] = []
+    subject, predicate, object_, rdf_type = RDF.subject, RDF.predicate, RDF.object, RDF.type
+    parts = {subject, predicate, object_}
+    provenance_prefixes = (iris.base + "/id/fact/", iris.base + "/id/annotation/")
+    for t in g:
+        s, p, o = t
+        if str.startswith(s, provenance_prefixes):  # (rdflib terms take no tuple here)
+            provenance.append(t)
+            if p in parts:
+                statement.setdefault(s, {})[p] = o
+            elif p == rdf_type and o == fact_type:
+                facts_seen.append(s)
+        else:
+            domain.append(t)
+    fact_nodes = []
+    for fact in facts_seen:
+        spo = statement.get(fact, {})
+        if len(spo) == 3:
+            fact_nodes.append(((spo[subject], spo[predicate], spo[object_]), fact))
+    return Compiled(
+        doc_id=doc.id, facts=facts, mentions=mentions, triples=len(g), review=review.items,
+        domain=domain, fact_nodes=fact_nodes,  # type: ignore[arg-type]
+        violations=ctx.check(provenance) if ctx.check else [],
+        graph=g if ctx.keep else None,
+    )
+
+
+# --- in parallel ---------------------------------------------------------------------------
+
+_SHARED: dict[str, Any] = {}  # set in the parent just before forking; read by the workers
+
+
+def _compile_chunk(task: tuple[list[int], str | None]) -> list[Compiled]:
+    indexes, shard_dir = task
+    ctx: Context = _SHARED["context"]
+    documents: list[Document] = _SHARED["documents"]
+    with gc_paused():
+        if shard_dir is None:
+            return [compile_one(documents[i], ctx, None) for i in indexes]
+        with open(shard_path(shard_dir, indexes[0]), "w", encoding="utf-8") as out:
+            return [compile_one(documents[i], ctx, out) for i in indexes]
+
+
+def shard_path(shard_dir: str | Path, first: int) -> Path:
+    """The N-Quads file of the chunk of documents starting at index ``first``."""
+    return Path(shard_dir) / f"documents-{first:07d}.nq"
+
+
+def compile_all(documents: list[Document], ctx: Context, shard_dir: Path | None,
+                processes: int,
+                on_shard: Callable[[Path, str], None] | None = None) -> list[Compiled]:
+    """Compile every document, in ``processes`` worker processes when that pays off.
+
+    With ``shard_dir``, document graphs go to N-Quads files there, one per chunk of
+    documents, each handed to ``on_shard(path, description)`` as soon as it is complete
+    (the build's store loader reads it while later chunks compile). Results come back in
+    document order, whatever the order the workers finished in.
+    """
+    shard = str(shard_dir) if shard_dir is not None else None
+    tasks = [(list(range(i, min(i + CHUNK, len(documents)))), shard)
+             for i in range(0, len(documents), CHUNK)]
+    results: list[Compiled] = []
+    for (indexes, _), chunk in zip(tasks, _map(_compile_chunk, tasks, processes, context=ctx,
+                                               documents=documents), strict=True):
+        results.extend(chunk)
+        if shard is not None and on_shard is not None:
+            first, last = documents[indexes[0]].id, documents[indexes[-1]].id
+            on_shard(shard_path(shard, indexes[0]), f"graphs of documents {first} to {last}")
+    return results
+
+
+def parallel_map(fn: Callable[[T], R], items: list[T], processes: int) -> list[R]:
+    """``[fn(x) for x in items]``, over worker processes when there are enough items.
+    ``fn`` must be a module-level function; results keep the order of ``items``."""
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    return [r for chunk in _map(_apply, [(fn, c) for c in chunks], processes) for r in chunk]
+
+
+def _apply(task: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
+    fn, chunk = task
+    return [fn(x) for x in chunk]
+
+
+def processes_for(setting: int, items: int) -> int:
+    """How many processes to use: the setting (0 = one per CPU), fewer for small inputs."""
+    wanted = setting or os.cpu_count() or 1
+    return max(1, min(wanted, items // MIN_PER_PROCESS))
+
+
+def _map(fn: Callable[[Any], list[Any]], tasks: list[Any], processes: int,
+         **shared: Any) -> Iterator[list[Any]]:
+    """``fn`` over ``tasks``, results in order, each as soon as it and those before it are
+    done."""
+    # With fork, the workers inherit the shared state (registry, mappings, documents)
+    # instead of receiving it pickled.
+    _SHARED.update(shared)
+    try:
+        if processes <= 1 or len(tasks) <= 1:
+            for t in tasks:
+                yield fn(t)
+            return
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(fn, tasks, chunksize=1)
+    finally:
+        _SHARED.clear()

@@ -1,0 +1,166 @@
+"""Entity linking: find the registry's persons, organizations, places and operations in a
+document's title, summary and body, by every name the registry knows (labels, spellings,
+codenames).
+
+Each mention becomes an annotation with character offsets. A name that fits several
+entities is resolved only when the document itself says who is meant (an editor's
+identification such as "Kuznetsov [Stalin]"); otherwise it stays ambiguous and is
+reported. A person introduced by a title or honorific ("Comrade Zhang Wentian") whom the
+registry does not know is minted as a provisional person for review, never dropped and
+never merged into someone else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from kg.ingest.document import Document, find_all_quotes
+from kg.mapping.registry import Entity, Registry, normalize_name
+
+#: Words that introduce a person's name: "Comrade X", "Cde. X", "General X".
+HONORIFICS = (
+    r"Comrades?", r"comrades?", r"Com\[rade\]", r"Cde\.", r"General", r"Marshal",
+    r"Ambassador", r"Premier", r"Minister", r"Chairman", r"Mr\.", r"Mrs\.",
+)
+#: Capitalised words after an honorific that are not names.
+NOT_PERSON_WORDS = frozenset({
+    "The", "A", "An", "In", "On", "At", "To", "From", "Of", "And", "But", "Stalin!",
+})
+_NAME_WORD = r"[A-Z][a-z'’-]+"
+_HONORIFIC_RE = re.compile(
+    r"(?<![\w\]])(?:" + "|".join(HONORIFICS) + r")\s+(" + _NAME_WORD + r"(?:[ \t]" +
+    _NAME_WORD + r"){0,2})"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in the document: resolved to one entity, ambiguous, or unknown."""
+
+    start: int
+    end: int
+    text: str
+    candidates: tuple[Entity, ...]
+    entity: Entity | None = None
+    provisional: str | None = None  # a person's name the registry does not know
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.entity is None and len(self.candidates) > 1
+
+
+class Linker:
+    """Finds mentions of registry entities in documents (one linker per registry)."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    @cached_property
+    def names(self) -> dict[str, tuple[Entity, ...]]:
+        """Every name as written in the registry -> the entities it may mean."""
+        found: dict[str, set[str]] = {}
+        for ent in self.registry.entities.values():
+            for name in ent.names:
+                if len(name) >= 2:
+                    found.setdefault(name, set()).add(ent.id)
+        # A name is as ambiguous as its normalised form: "Kuznetsov" and "KUZNETSOV".
+        by_norm: dict[str, set[str]] = {}
+        for name, ids in found.items():
+            by_norm.setdefault(normalize_name(name), set()).update(ids)
+        return {
+            name: tuple(self.registry[i] for i in sorted(by_norm[normalize_name(name)]))
+            for name in found
+        }
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Every name as a whole word; of the names that match at one place, the longest.
+
+        The names are grouped by their first character (``S(?:talin|hcherbakov)``): the
+        regex engine skips to the characters a name may start with, and tries there only the
+        names that start with it, instead of every name at every position (six times
+        slower). Only names with the same first character can match at the same place: the
+        grouping keeps the order in which they are tried.
+        """
+        groups: dict[str, list[str]] = {}
+        for name in sorted(self.names, key=lambda n: (-len(n), n)):
+            for first, rest in _alternatives(name):
+                groups.setdefault(first, []).append(rest)
+        # A name starts where a word does, checked once its first character is read (a
+        # look-behind in front of it would hide that character from the engine).
+        alternatives = "|".join(f"{first}(?<!\\w{first})(?:{'|'.join(rests)})"
+                                for first, rests in groups.items())
+        return re.compile(f"(?:{alternatives})(?!\\w)")
+
+    def regions(self, doc: Document) -> list[tuple[int, int]]:
+        """The spans of the source to read: title, summary and body paragraphs."""
+        spans = [(p.start, p.end) for p in doc.body]
+        for text in (doc.title, doc.summary):
+            hits = find_all_quotes(doc.source, text) if text else []
+            if hits:
+                spans.append(hits[0])
+        return sorted(set(spans))
+
+    def mentions(self, doc: Document) -> list[Mention]:
+        """All mentions in title, summary and body, in document order."""
+        overrides = self._identified_in(doc)
+        out: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+        for start, end in self.regions(doc):
+            for m in self.pattern.finditer(doc.source, start, end):
+                text = m.group(0)
+                plain = " ".join(text.replace("[", "").replace("]", "").split())
+                candidates = self.names.get(plain, ())
+                entity = candidates[0] if len(candidates) == 1 else None
+                if entity is None:
+                    entity = overrides.get(normalize_name(text))
+                out.append(Mention(m.start(), m.end(), text, candidates, entity))
+                taken.append((m.start(), m.end()))
+            out.extend(self._unknown_persons(doc, start, end, taken))
+        return sorted(out, key=lambda mention: (mention.start, mention.end))
+
+    def _identified_in(self, doc: Document) -> dict[str, Entity]:
+        """Ambiguous names this document itself resolves: "Kuznetsov [Stalin]"."""
+        resolved: dict[str, Entity] = {}
+        people = [*doc.senders, *doc.recipients, *doc.intermediaries]
+        pairs = [(c.name, c.identified_as) for c in people if c.identified_as]
+        pairs += [(b.before, b.inside) for b in doc.brackets
+                  if b.kind == "identification" and b.before]
+        for name, identified in pairs:
+            target = self.registry.resolve(identified) if identified else None
+            if target is not None and name:
+                resolved[normalize_name(name)] = target
+        return resolved
+
+    def _unknown_persons(self, doc: Document, start: int, end: int,
+                         taken: list[tuple[int, int]]) -> list[Mention]:
+        found = []
+        for m in _HONORIFIC_RE.finditer(doc.source, start, end):
+            s, e = m.span(1)
+            if any(a < e and s < b for a, b in taken):
+                continue
+            name = m.group(1).strip()
+            if name.split()[0] in NOT_PERSON_WORDS or self.registry.candidates(name):
+                continue
+            found.append(Mention(s, e, name, (), None, provisional=name))
+            taken.append((s, e))
+        return found
+
+
+def _alternatives(name: str) -> list[tuple[str, str]]:
+    """The regex for ``name``, split after its first character: (first, rest). A name's
+    words may sit in the editors' completion brackets ("[Li] Fuchun"): a name of several
+    words has a second regex, for when it opens with a bracket, tried first."""
+    if " " not in name:
+        return [_split(re.escape(name))]
+    first, *rest = (re.escape(word) for word in name.split())
+    tail = r"\]?" + "".join(r"\s+\[?" + word + r"\]?" for word in rest)
+    return [(r"\[", first + tail), _split(first + tail)]
+
+
+def _split(escaped: str) -> tuple[str, str]:
+    """A regex-escaped text split after its first character (two with its backslash)."""
+    size = 2 if escaped.startswith("\\") else 1
+    return escaped[:size], escaped[size:]

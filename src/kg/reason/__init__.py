@@ -1,0 +1,3 @@
+"""OWL 2 RL reasoning: the engines, the closure kept, and the explanations of what was
+inferred.
+"""

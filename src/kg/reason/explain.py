@@ -1,0 +1,369 @@
+"""Why does the graph say this? One derivation for every inferred statement.
+
+A reasoner says *what* follows from the documents and the ontology; the rules engine
+(:mod:`kg.reason.rules`) also says *why*: it derives in rounds, so every inferred triple has
+one derivation whose premises are asserted statements or statements derived in an earlier
+round (an explanation never goes in a circle). Whichever reasoner the build used, the
+explanations come from that engine. Rules: class membership up ``rdfs:subClassOf`` and
+across ``owl:equivalentClass``, ``rdfs:domain`` and ``rdfs:range``, ``rdfs:subPropertyOf``
+and ``owl:equivalentProperty``, ``owl:inverseOf``, ``owl:SymmetricProperty``,
+``owl:TransitiveProperty`` and ``owl:propertyChainAxiom``.
+
+Each derivation is written as RDF (see :func:`explanations`), so it can be stored beside
+the inferred graph, queried and served as linked data: an explanation node per inferred
+statement, carrying the statement and its premises, and one shared node per rule and
+axiom it applies.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from typing import TextIO
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.mapping.iris import Iris, short_hash
+from kg.reason import rules as chaining
+from kg.reason.rules import (
+    CHAIN,
+    DOMAIN,
+    EQUIVALENT_CLASS,
+    EQUIVALENT_PROPERTY,
+    INVERSE,
+    RANGE,
+    SUBCLASS,
+    SUBPROPERTY,
+    SYMMETRIC,
+    TRANSITIVE,
+    Derivation,
+)
+
+Triple = tuple[Node, Node, Node]
+
+#: Rule names as shown to readers, with the OWL 2 RL rule they implement.
+OWL2RL_RULE = {SUBCLASS: "cax-sco", EQUIVALENT_CLASS: "cax-eqc", DOMAIN: "prp-dom",
+               RANGE: "prp-rng", SUBPROPERTY: "prp-spo1", EQUIVALENT_PROPERTY: "prp-eqp",
+               INVERSE: "prp-inv", SYMMETRIC: "prp-symp", TRANSITIVE: "prp-trp",
+               CHAIN: "prp-spo2"}
+#: The rule of inferred statements no rule derives (none, for this ontology).
+UNEXPLAINED = "unexplained"
+# rdflib's RDF namespace makes a new term on every attribute access.
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+
+
+def statement_hash(s: object, p: object, o: object) -> str:
+    """The hash naming a statement's nodes (``/id/explanation/<h>``, and the
+    ``/id/inferred/<h>`` marks of data documents).
+
+    Terms are hashed in their N-Triples form, the same string pyoxigraph gives for its
+    terms, so :mod:`kg.read.describe` (pyoxigraph) and this module (rdflib) agree."""
+    return short_hash(*(_nt(t) for t in (s, p, o)))
+
+
+def _nt(term: object) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return str(ox.Literal(str(term), datatype=datatype))
+    return str(term)
+
+
+def derivations(asserted: Iterable[Triple], inferred: Iterable[Triple], ontology: Graph,
+                evidenced: Container[Triple] = ()) -> tuple[dict[Triple, Derivation], set[Triple]]:
+    """Derivations (:mod:`kg.reason.rules`, well-founded: premises are asserted or derived in an
+    earlier round) of the triples a reasoner inferred from ``asserted`` and ``ontology``;
+    and the inferred triples no rule derives (none, for this ontology)."""
+    engine = chaining.Closure(chaining.Rules.read(ontology), itertools.chain(asserted, ontology),
+                              evidenced)
+    found = engine.derivations
+    return found, {t for t in inferred if t not in found and t not in engine.known}
+
+
+def explain(asserted: Graph | Iterable[Graph], inferred: Graph, ontology: Graph,
+            iris: Iris) -> Graph:
+    """The explanations of ``inferred`` as an rdflib graph (see :func:`explanations`).
+
+    ``asserted`` is the data the reasoner ran on (a graph, or the build's graphs); fact
+    and annotation nodes in it are used to point at evidence, not as premises.
+    """
+    graphs = [asserted] if isinstance(asserted, Graph) else list(asserted)
+    kg = iris.kg
+    facts: dict[Triple, list[Node]] = defaultdict(list)
+    data: list[Triple] = []
+    for g in graphs:
+        for fact in g.subjects(RDF.type, kg.Fact):
+            key = (g.value(fact, RDF.subject), g.value(fact, RDF.predicate),
+                   g.value(fact, RDF.object))
+            facts[key].append(fact)
+        data.extend(t for t in g if not iris.is_provenance(t[0]))
+    out = Graph()
+    out.bind("kg", kg)
+    for t in explanations(data, facts, inferred, ontology, iris):
+        out.add(t)
+    return out
+
+
+def explanations(data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
+                 inferred: Iterable[Triple], ontology: Graph, iris: Iris,
+                 found: Mapping[Triple, Derivation] | None = None) -> Iterator[Triple]:
+    """The explanations of ``inferred`` as triples, one ``kg:Explanation`` per triple.
+
+    ``data`` is the asserted data the reasoner ran on, without the provenance layer;
+    ``facts`` gives the fact nodes stating a triple. For an inferred ``s p o`` with hash
+    ``h`` (:func:`statement_hash`), the explanation reifies the statement itself and
+    points at the rule that derived it::
+
+        <base>/id/explanation/h  a kg:Explanation ;
+            rdf:subject s ; rdf:predicate p ; rdf:object o ;
+            kg:derivedBy <base>/id/rule/prp-inv-<hash> ;
+            kg:premise <fact node> | <explanation> | <base>/id/asserted/h2 .
+
+        <base>/id/rule/prp-inv-<hash>  a kg:InferenceRule ;
+            kg:rule "inverse (owl:inverseOf)" ; kg:owlRlRule "prp-inv" ;
+            kg:ruleTerm kg:sent, kg:sender ;         # the ontology terms whose axiom fired
+            rdfs:label "inverse (owl:inverseOf) on sender, sent"@en .
+
+    A rule node stands for one rule and one set of terms, and is written once, however
+    many explanations use it (its hash is that of the rule's name and terms). A premise
+    stated in a document is its ``kg:Fact`` node (one per document stating it); one the
+    reasoner derived is its explanation; one asserted without a fact node (the registry,
+    the ontology) is a ``kg:AssertedStatement`` node. Inferred triples no rule explains
+    (none, for this ontology) are derived by the rule node ``<base>/id/rule/unexplained``.
+    A derived premise the inferred graph leaves out (a step through a triple about a
+    literal, say) is explained too. ``found`` passes the derivations when the reasoner
+    has them already (the rules engine).
+    """
+    return Explanations(data, facts, inferred, ontology, iris, found).triples()
+
+
+class Explanations:
+    """The explanations of inferred statements (see :func:`explanations`), as rdflib
+    triples or straight as N-Quads text.
+
+    A million inferred statements make some eight million lines: the text is made from the
+    N-Triples form of each term, computed once (the statement hashes need it anyway). The
+    explanations come in the order of ``inferred``, then of the derived premises met on
+    the way that the inferred graph leaves out. (Sorting them would make the same set of
+    lines in another order, for seconds at a million statements.)
+    """
+
+    def __init__(self, data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
+                 inferred: Iterable[Triple], ontology: Graph, iris: Iris,
+                 found: Mapping[Triple, Derivation] | None = None):
+        self.iris, self.facts = iris, facts
+        self._forms: dict[Node, str] = {}
+        self.inferred = list(inferred)
+        if found is None:
+            found, self.unexplained = derivations(data, self.inferred, ontology, facts)
+        else:
+            self.unexplained = {t for t in self.inferred if t not in found}
+        self.found = found
+        self.rules = _RuleNodes(iris)
+        self.asserted: dict[Triple, URIRef] = {}  # premises without a fact node
+        self._queue = list(self.inferred)  # what is to be explained: grows with premises
+        self._queued = set(self.inferred)
+
+    def triples(self) -> Iterator[Triple]:
+        """The explanations as triples."""
+        kg = self.iris.kg
+        for node, t, rule, premises in self._steps():
+            yield from _reified(node, kg.Explanation, t)
+            yield node, kg.derivedBy, rule
+            for p_node in premises:
+                yield node, kg.premise, p_node
+        yield from self.rules.triples()
+        for t, node in self.asserted.items():
+            yield from _reified(node, kg.AssertedStatement, t)
+        yield from self._comment()
+
+    def write(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
+        """Write the triples of :meth:`triples` into the named graph ``graph`` (an IRI) as
+        N-Quads; return how many. Those with a blank node go to ``blank`` instead, as
+        with :func:`kg.mapping.nquads.write`."""
+        kg = self.iris.kg
+        text = _Text(out, graph, self.nt, blank)
+        derived_by, premise = kg.derivedBy, kg.premise
+        for node, t, rule, premises in self._steps():
+            text.statement(node, kg.Explanation, t)
+            text.links(node, derived_by, (rule,))
+            text.links(node, premise, premises)
+        for s, p, o in self.rules.triples():
+            text.triple(s, p, o)
+        for t, node in self.asserted.items():
+            text.statement(node, kg.AssertedStatement, t)
+        for s, p, o in self._comment():
+            text.triple(s, p, o)
+        return text.close()
+
+    def write_inferred(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
+        """Write the inferred statements themselves into ``graph``, as :meth:`write`."""
+        text = _Text(out, graph, self.nt, blank)
+        for s, p, o in self.inferred:
+            text.triple(s, p, o)
+        return text.close()
+
+    def nt(self, term: Node) -> str:
+        """The N-Triples form of ``term`` (the one :func:`statement_hash` reads)."""
+        form = self._forms.get(term)
+        if form is None:
+            form = self._forms[term] = _nt(term)
+        return form
+
+    def _key(self, t: Triple) -> tuple[str, str, str]:
+        return self.nt(t[0]), self.nt(t[1]), self.nt(t[2])
+
+    def _node(self, kind: str, t: Triple) -> URIRef:
+        """``<base>/id/<kind>/<statement hash>``."""
+        return self.iris.id(kind, short_hash(*self._key(t)))
+
+    def _premise_nodes(self, t: Triple) -> Iterable[Node]:
+        if t in self.found:
+            if t not in self._queued:
+                self._queued.add(t)
+                self._queue.append(t)
+            return (self._node("explanation", t),)
+        stated = self.facts.get(t)
+        if stated:
+            return sorted(set(stated), key=self.nt)
+        node = self.asserted.get(t)
+        if node is None:
+            node = self.asserted[t] = self._node("asserted", t)
+        return (node,)
+
+    def _steps(self) -> Iterator[tuple[URIRef, Triple, URIRef, Iterable[Node]]]:
+        """(explanation node, statement, rule node, premise nodes) for each statement."""
+        found, rules = self.found, self.rules
+        for t in self._queue:  # grows while premises outside the inferred graph are met
+            node = self._node("explanation", t)
+            d = found.get(t)
+            if d is None:
+                yield node, t, rules.node(UNEXPLAINED, ()), ()
+                continue
+            premises = d.premises
+            nodes = (self._premise_nodes(premises[0]) if len(premises) == 1 else
+                     dict.fromkeys(n for p in premises for n in self._premise_nodes(p)))
+            yield node, t, rules.node(d.rule, d.terms), nodes
+
+    def _comment(self) -> Iterator[Triple]:
+        if self.unexplained:
+            yield (self.iris.graph("explanations"), RDFS.comment,
+                   Literal(f"{len(self.unexplained)} inferred statements without a derivation"))
+
+
+class _Text:
+    """N-Quads lines of one graph, made from the N-Triples forms of their terms; triples
+    with a blank node go to ``blank``."""
+
+    BATCH = 10_000  # strings (a line, or the four lines reifying a statement) held at most
+
+    def __init__(self, out: TextIO, graph: str, nt: Callable[[Node], str],
+                 blank: list[Triple]):
+        self.out, self.nt, self.blank = out, nt, blank
+        self.end = f" <{graph}> .\n"
+        self.reification = tuple(nt(x) for x in (_TYPE, _SUBJECT, _PREDICATE, _OBJECT))
+        self.lines: list[str] = []
+        self.written = 0
+
+    def triple(self, s: Node, p: Node, o: Node) -> None:
+        if _blank(s) or _blank(o):
+            self.blank.append((s, p, o))
+            return
+        self.lines.append(f"{self.nt(s)} {self.nt(p)} {self.nt(o)}{self.end}")
+        self.written += 1
+        if len(self.lines) >= self.BATCH:
+            self.flush()
+
+    def statement(self, node: URIRef, cls: URIRef, t: Triple) -> None:
+        """``node`` a ``cls``, reifying ``t``."""
+        s, p, o = t
+        if _blank(s) or _blank(o):
+            for x in _reified(node, cls, t):
+                self.triple(*x)
+            return
+        nt, end = self.nt, self.end
+        n = f"<{node}>"
+        a, subject, predicate, object_ = self.reification
+        self.lines.append(f"{n} {a} {nt(cls)}{end}{n} {subject} {nt(s)}{end}"
+                          f"{n} {predicate} {nt(p)}{end}{n} {object_} {nt(o)}{end}")
+        self.written += 4
+        if len(self.lines) >= self.BATCH:
+            self.flush()
+
+    def links(self, node: URIRef, p: URIRef, objects: Iterable[Node]) -> None:
+        """``node`` ``p`` each of ``objects``."""
+        head = f"<{node}> {self.nt(p)} "
+        for o in objects:
+            if type(o) is URIRef:  # rule and premise nodes: not worth a cached form each
+                self.lines.append(f"{head}<{o}>{self.end}")
+                self.written += 1
+            else:
+                self.triple(node, p, o)
+
+    def flush(self) -> None:
+        self.out.write("".join(self.lines))
+        self.lines.clear()
+
+    def close(self) -> int:
+        """Write what is left; return the number of lines written."""
+        self.flush()
+        return self.written
+
+
+class _RuleNodes:
+    """One ``kg:InferenceRule`` node per distinct rule and set of ontology terms."""
+
+    def __init__(self, iris: Iris):
+        self.iris = iris
+        self._by_derivation: dict[tuple[str, tuple[Node, ...]], URIRef] = {}
+        self._rules: dict[URIRef, tuple[str, tuple[URIRef, ...]]] = {}
+
+    def node(self, rule: str, terms: tuple[Node, ...]) -> URIRef:
+        """The node of ``rule`` applied to the axiom of ``terms`` (their order and any
+        blank node aside: explanations name the terms, not the axiom's shape)."""
+        key = (rule, terms)
+        found = self._by_derivation.get(key)
+        if found is None:
+            named = tuple(sorted({t for t in terms if isinstance(t, URIRef)}, key=_nt))
+            if rule == UNEXPLAINED:
+                found = self.iris.id("rule", UNEXPLAINED)
+            else:
+                digest = short_hash(rule, *(_nt(t) for t in named))
+                found = self.iris.id("rule", f"{OWL2RL_RULE.get(rule, 'rule')}-{digest}")
+            self._by_derivation[key] = found
+            self._rules[found] = (rule, named)
+        return found
+
+    def triples(self) -> Iterator[Triple]:
+        kg = self.iris.kg
+        for node, (rule, terms) in sorted(self._rules.items()):
+            yield node, RDF.type, kg.InferenceRule
+            yield node, kg.rule, Literal(rule)
+            if rule in OWL2RL_RULE:
+                yield node, kg.owlRlRule, Literal(OWL2RL_RULE[rule])
+            for term in terms:
+                yield node, kg.ruleTerm, term
+            names = ", ".join(_local_name(t) for t in terms)
+            yield node, RDFS.label, Literal(f"{rule} on {names}" if names else rule, lang="en")
+
+
+def _local_name(term: URIRef) -> str:
+    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _blank(term: Node) -> bool:
+    # isinstance() on rdflib's terms goes through ABCMeta in Python: IRIs and literals first.
+    return type(term) is not URIRef and type(term) is not Literal and isinstance(term, BNode)
+
+
+def _reified(node: URIRef, cls: URIRef, t: Triple) -> Iterator[Triple]:
+    yield node, _TYPE, cls
+    yield node, _SUBJECT, t[0]
+    yield node, _PREDICATE, t[1]
+    yield node, _OBJECT, t[2]

@@ -1,0 +1,2 @@
+"""SHACL validation of the asserted data against ontology/shapes.ttl.
+"""
