@@ -25,8 +25,16 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
     """Build the corpus under ``root`` in this process; return per-stage figures."""
     import tempfile
 
-    from kg.build import BuildReport, compile_graphs, reason, validate, write_graphs
+    from kg.build import (
+        BuildReport,
+        compile_graphs,
+        reason,
+        validate,
+        validator_for,
+        write_graphs,
+    )
     from kg.config import Config
+    from kg.mapping.compile import Shards
     from kg.store.builds import StoreWriter
 
     config = Config.load({"corpus_dir": str(root / "corpus"),
@@ -39,17 +47,19 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
     # while "map" runs and explanations while "explain" runs; "load" is what is left.
     with tempfile.TemporaryDirectory(dir=config.data_dir) as scratch, \
             StoreWriter(config.data_dir, compact=config.compact_store) as store:
+        validator = None if skip_validate else validator_for(config)
         compiled = compile_graphs(
-            config, report=report, keep=False, shard_dir=Path(scratch), shacl=not skip_validate,
-            on_shard=lambda path, name: store.load(path, name=name, remove=True))
+            config, report=report, validator=validator,
+            output=Shards(Path(scratch), lambda path, name: store.load(path, name=name,
+                                                                       remove=True)))
         out["stages"].update(report.seconds)
         out["peak_mb"]["map"] = round(peak_mb())
         out["documents"] = report.documents
         out["facts"] = report.facts
         out["processes"] = compiled.processes
-        if not skip_validate:
+        if validator is not None:
             t = time.perf_counter()
-            validate(compiled, config.validator)
+            validate(compiled, validator)
             out["stages"]["validate"] = round(time.perf_counter() - t, 3)
             out["peak_mb"]["validate"] = round(peak_mb())
         inference = first = None

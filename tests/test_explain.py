@@ -4,6 +4,7 @@ other explanations."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -12,10 +13,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from conftest import Built
 from kg.build import compile_graphs
+from kg.config import Config
 from kg.mapping.iris import Iris, short_hash
-from kg.read.why import explanation_triples, why_view
 from kg.reason.closure import closure
-from kg.reason.explain import explain, statement_hash
+from kg.reason.explain import Explanations, derivations, statement_hash
 
 
 @dataclass
@@ -26,13 +27,21 @@ class Explained:
     graph: Graph
 
 
+def stored_graph(config: Config, name: str) -> Graph:
+    """One named graph of a built store, as rdflib reads it."""
+    store = ox.Store.read_only(str(config.store_path.resolve()))
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES,
+                      from_graph=ox.NamedNode(f"{config.base_iri}/graph/{name}"))
+    return Graph().parse(data=data, format="nt")
+
+
 @pytest.fixture(scope="module")
 def explained(built: Built) -> Explained:
+    """The explanations graph the build wrote, beside the data it explains."""
     compiled = compile_graphs(built.config)
-    inference = closure(compiled.graphs.values(), compiled.iris)
     asserted = [g for iri, g in compiled.graphs.items() if iri != compiled.iris.ontology_graph]
-    graph = explain(asserted, inference.graph, compiled.ontology.graph, compiled.iris)
-    return Explained(compiled.iris, asserted, inference.graph, graph)
+    return Explained(compiled.iris, asserted, stored_graph(built.config, "inferred"),
+                     stored_graph(built.config, "explanations"))
 
 
 def _explanation(e: Explained, s: URIRef, p: URIRef, o: object) -> URIRef:
@@ -119,12 +128,51 @@ def test_premises_may_be_inferred_and_never_loop(explained: Explained) -> None:
     assert max(depth(n, frozenset()) for n in g.subjects(RDF.type, kg.Explanation)) >= 2
 
 
+def test_explanations_are_the_derivations_of_the_rules(explained: Explained,
+                                                       built: Built) -> None:
+    """Each explanation written is the derivation :func:`derivations` gives for its
+    statement: the same rule, the same axiom's terms, a premise node for each premise."""
+    compiled = compile_graphs(built.config)
+    data = [t for g in explained.asserted for t in g
+            if not compiled.iris.is_provenance(t[0])]
+    kg, g = explained.iris.kg, explained.graph
+    facts = {(a.value(f, RDF.subject), a.value(f, RDF.predicate), a.value(f, RDF.object))
+             for a in explained.asserted for f in a.subjects(RDF.type, kg.Fact)}
+    found = derivations(data, compiled.ontology.graph, facts)
+    for node in g.subjects(RDF.type, kg.Explanation):
+        t = tuple(g.value(node, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        d = found[t]
+        rule = g.value(node, kg.derivedBy)
+        assert str(g.value(rule, kg.rule)) == d.rule
+        assert set(g.objects(rule, kg.ruleTerm)) == {x for x in d.terms if isinstance(x, URIRef)}
+        premises = set(g.objects(node, kg.premise))
+        for premise in d.premises:
+            digest = statement_hash(*premise)
+            if premise in found:
+                assert explained.iris.id("explanation", digest) in premises
+            elif premise not in facts:
+                assert explained.iris.id("asserted", digest) in premises
+        assert premises
+
+
 def test_explanations_are_stable_and_match_describe_hashes(explained: Explained,
                                                            built: Built) -> None:
     compiled = compile_graphs(built.config)
-    inference = closure(compiled.graphs.values(), compiled.iris)
-    asserted = [g for iri, g in compiled.graphs.items() if iri != compiled.iris.ontology_graph]
-    again = explain(asserted, inference.graph, compiled.ontology.graph, compiled.iris)
+    data = [t for g in explained.asserted for t in g if not compiled.iris.is_provenance(t[0])]
+    facts: dict = {}
+    kg = compiled.iris.kg
+    for a in explained.asserted:
+        for f in a.subjects(RDF.type, kg.Fact):
+            key = (a.value(f, RDF.subject), a.value(f, RDF.predicate), a.value(f, RDF.object))
+            facts.setdefault(key, []).append(f)
+    inference = closure(compiled.graphs.values(), compiled.iris, evidenced=facts)
+    out = io.StringIO()
+    graph = str(compiled.iris.graph("explanations"))
+    Explanations(data, facts, inference.triples, compiled.ontology.graph, compiled.iris,
+                 inference.derivations).write(out, graph, [])
+    again = Graph()
+    for line in out.getvalue().splitlines():
+        again.parse(data=line.rsplit(" <", 1)[0] + " .", format="nt")
     assert set(again) == set(explained.graph)
     # The hash names the same statement as kg.read.describe's /id/inferred/<hash> nodes.
     s = ox.NamedNode(built.config.base_iri + "/id/person/li-lisan")
@@ -134,38 +182,3 @@ def test_explanations_are_stable_and_match_describe_hashes(explained: Explained,
                      "http://www.w3.org/2001/XMLSchema#integer")), Literal(5)),
                  (ox.Literal('say "a"\nb'), Literal('say "a"\nb'))):
         assert short_hash(s, p, o) == statement_hash(URIRef(s.value), URIRef(p.value), r)
-
-
-def test_why_still_reads_explanations_stored_before_they_were_compact() -> None:
-    """A store built before explanations carried their statement (kg:explains to a
-    kg:InferredStatement node, rule and terms on the explanation) still shows its Why?."""
-    base = "https://kg.test"
-    kg, rdf = f"{base}/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-    s, p, o = (ox.NamedNode(f"{base}/id/person/a"), ox.NamedNode(kg + "knows"),
-               ox.NamedNode(f"{base}/id/person/b"))
-    digest = short_hash(s, p, o)
-    node = ox.NamedNode(f"{base}/id/explanation/{digest}")
-    statement = ox.NamedNode(f"{base}/id/inferred/{digest}")
-    premise = ox.NamedNode(f"{base}/id/asserted/{short_hash(o, p, s)}")
-    graph = ox.NamedNode(f"{base}/graph/explanations")
-    store = ox.Store()
-    for t in ((node, ox.NamedNode(rdf + "type"), ox.NamedNode(kg + "Explanation")),
-              (node, ox.NamedNode(kg + "explains"), statement),
-              (node, ox.NamedNode(kg + "rule"), ox.Literal("symmetric (owl:SymmetricProperty)")),
-              (node, ox.NamedNode(kg + "ruleTerm"), p),
-              (node, ox.NamedNode(kg + "premise"), premise),
-              (statement, ox.NamedNode(rdf + "type"), ox.NamedNode(kg + "InferredStatement")),
-              (statement, ox.NamedNode(rdf + "subject"), s),
-              (statement, ox.NamedNode(rdf + "predicate"), p),
-              (statement, ox.NamedNode(rdf + "object"), o),
-              (premise, ox.NamedNode(rdf + "type"), ox.NamedNode(kg + "AssertedStatement")),
-              (premise, ox.NamedNode(rdf + "subject"), o),
-              (premise, ox.NamedNode(rdf + "predicate"), p),
-              (premise, ox.NamedNode(rdf + "object"), s)):
-        store.add(ox.Quad(*t, graph))
-    step = why_view(store, base, digest)
-    assert step is not None and step.subject.iri == s.value and step.object.iri == o.value
-    assert (step.rule, step.rule_id) == ("symmetric (owl:SymmetricProperty)", "prp-symp")
-    assert [t.iri for t in step.terms] == [p.value]
-    assert [x.subject.iri for x in step.premises] == [o.value]
-    assert len(explanation_triples(store, base, digest)) == 13

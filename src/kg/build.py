@@ -23,7 +23,7 @@ from kg.errors import DocumentError, MappingError
 from kg.gc_pause import gc_paused
 from kg.ingest.document import Document, parse_document
 from kg.ingest.duplicates import choose, group_copies
-from kg.mapping.compile import Context, compile_all, parallel_map, processes_for
+from kg.mapping.compile import Context, Output, Shards, compile_all, parallel_map, processes_for
 from kg.mapping.curated import (
     MAPPINGS_SUBDIR,
     Mapping,
@@ -39,7 +39,7 @@ from kg.mapping.registry import Registry
 from kg.reason.closure import Inference, closure
 from kg.reason.explain import Explanations
 from kg.store.builds import StoreWriter
-from kg.validate.validator import shacl_check
+from kg.validate.validator import Validator, validation_error
 
 Progress = Callable[[str], None]
 Triple = tuple[Node, Node, Node]
@@ -155,17 +155,15 @@ def merge_copies(documents: list[Document], curated: set[str],
 
 def compile_graphs(config: Config, progress: Progress = _quiet,
                    report: BuildReport | None = None, *, strict: bool = False,
-                   keep: bool = True, shard_dir: Path | None = None,
-                   on_shard: Callable[[Path, str], None] | None = None,
-                   shacl: bool = True) -> Compiled:
+                   output: Output = "keep", validator: Validator | None = None) -> Compiled:
     """Parse the corpus and compile ontology, registry, metadata and mappings into graphs.
 
-    With ``keep`` every document graph comes back whole in ``graphs`` (for small corpora:
-    tests, ``kg review``); with ``shard_dir`` they are written there as N-Quads, each file
-    handed to ``on_shard(path, description)`` as soon as it is complete. The
-    provenance layer of each document is SHACL-checked as it is compiled (``violations``)
-    unless the validator is pyshacl, which checks everything at once in :func:`validate`,
-    or ``shacl`` is False.
+    ``output`` says where the document graphs go: ``"keep"``, back whole in ``graphs`` (for
+    small corpora: tests, ``kg review``); :class:`~kg.mapping.compile.Shards`, written as
+    N-Quads files, each handed on as soon as it is complete (the build's store loader);
+    ``"drop"``, nowhere (``kg validate``). With a ``validator``, the provenance layer of each
+    document is SHACL-checked as it is compiled (``violations``); :func:`validate` checks the
+    rest.
     """
     report = report or BuildReport()
     stages = _Stages(progress, report)
@@ -208,14 +206,10 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
         iris.ontology_graph: ontology.graph,
         iris.registry_graph: registry.graph(ontology),
     }
-    checker = None
-    if shacl and config.validator != "pyshacl":
-        from kg.validate.validator import Validator
-
-        checker = Validator(ontology.shapes(), ontology.graph, config.validator).check
     ctx = Context(iris, registry, resolver, Linker(registry), mappings, copies,
-                  check=checker, keep=keep or (shacl and config.validator == "pyshacl"))
-    results = compile_all(documents, ctx, shard_dir, processes, on_shard)
+                  check=validator.check if validator else None, keep=output == "keep")
+    results = compile_all(documents, ctx, output if isinstance(output, Shards) else None,
+                          processes)
     compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review,
                         processes=processes)
     mentions = 0
@@ -257,27 +251,22 @@ def _load_mapping(args: tuple[Path, Ontology]) -> Mapping | MappingError:
         return exc
 
 
-def validate(compiled: Compiled, engine: str = "fast") -> None:
+def validator_for(config: Config) -> Validator:
+    """The SHACL validator the ``validator`` setting chooses, with the project's shapes."""
+    ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
+    return Validator(ontology.shapes(), ontology.graph, config.validator)
+
+
+def validate(compiled: Compiled, validator: Validator) -> None:
     """SHACL-check the asserted data (not the ontology) against ontology/shapes.ttl.
 
-    The fast engine has checked each document's provenance layer as it was compiled; what
-    is left is the domain data of all documents with the registry. pyshacl (the reference)
-    checks the union of every graph at once.
+    Each document's provenance layer (fact and annotation nodes) was checked as it was
+    compiled (``compiled.violations``); what is left is the domain data of all documents
+    with the registry, checked at once. Whichever engine ``validator`` runs, the data are
+    split the same way: no shape relates a fact or annotation node to another document's.
     """
-    shapes, ontology = compiled.ontology.shapes(), compiled.ontology.graph
-    if engine == "pyshacl":
-        data = Graph()
-        for iri, g in compiled.graphs.items():
-            if iri != compiled.iris.ontology_graph:
-                data += g
-        shacl_check(data, shapes, ontology)
-        return
-    from kg.validate.validator import Validator, validation_error
-
-    validator = Validator(shapes, ontology, engine)
-    data = list(compiled.registry_graph)
-    data.extend(compiled.domain)
-    problems = compiled.violations + validator.check(data)
+    problems = compiled.violations + validator.check(
+        itertools.chain(compiled.registry_graph, compiled.domain))
     if problems:
         raise validation_error(problems)
 
@@ -285,10 +274,12 @@ def validate(compiled: Compiled, engine: str = "fast") -> None:
 def check(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> Compiled:
     """Everything ``kg validate`` does: compile and SHACL-check, writing nothing."""
     report = BuildReport()
-    compiled = compile_graphs(config, progress, report, strict=strict, keep=False)
+    validator = validator_for(config)
+    compiled = compile_graphs(config, progress, report, strict=strict, output="drop",
+                              validator=validator)
     stages = _Stages(progress, report)
-    validate(compiled, config.validator)
-    stages.done("validate", "SHACL shapes conform")
+    validate(compiled, validator)
+    stages.done("validate", f"SHACL shapes conform ({validator.engine})")
     return compiled
 
 
@@ -359,18 +350,20 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
     data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store) as store:
+        validator = validator_for(config)
         compiled = compile_graphs(
-            config, progress, report, strict=strict, keep=False, shard_dir=Path(scratch),
-            on_shard=lambda path, name: store.load(path, name=name, remove=True))
+            config, progress, report, strict=strict, validator=validator,
+            output=Shards(Path(scratch), lambda path, name: store.load(path, name=name,
+                                                                       remove=True)))
         stages = _Stages(progress, report)
-        validate(compiled, config.validator)
-        stages.done("validate", "SHACL shapes conform")
+        validate(compiled, validator)
+        stages.done("validate", f"SHACL shapes conform ({validator.engine})")
 
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
         graphs = write_graphs(compiled, inference, report, store.writer)
-        stages.done("reason", f"{len(inference.triples)} triples inferred: "
-                              f"{inference.summary()}")
+        stages.done("reason", f"{len(inference.triples)} triples inferred by "
+                              f"{config.reasoner}: {inference.summary()}")
 
         meta = {
             "version": __version__,
@@ -380,6 +373,8 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
             "facts": compiled.facts,
             "triples": report.triples,
             "inferred": report.inferred,
+            "validator": validator.engine,
+            "reasoner": config.reasoner,
         }
         report.store = str(store.commit(graphs, meta))
     total = sum(report.triples.values())

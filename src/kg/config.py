@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -201,9 +201,6 @@ class Config:
     def store_path(self) -> Path:
         """The store directory to serve or query."""
         return Path(self.store) if self.store else Path(self.data_dir) / "store"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
 
 
 def _read_file(path: Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,26 +153,36 @@ def shard_path(shard_dir: str | Path, first: int) -> Path:
     return Path(shard_dir) / f"documents-{first:07d}.nq"
 
 
-def compile_all(documents: list[Document], ctx: Context, shard_dir: Path | None,
-                processes: int,
-                on_shard: Callable[[Path, str], None] | None = None) -> list[Compiled]:
-    """Compile every document, in ``processes`` worker processes when that pays off.
+@dataclass(frozen=True)
+class Shards:
+    """Document graphs written as N-Quads files in ``dir``, one per chunk of documents, each
+    handed to ``ready(path, description)`` as soon as it is complete (the build's store
+    loader reads it while later chunks compile)."""
 
-    With ``shard_dir``, document graphs go to N-Quads files there, one per chunk of
-    documents, each handed to ``on_shard(path, description)`` as soon as it is complete
-    (the build's store loader reads it while later chunks compile). Results come back in
-    document order, whatever the order the workers finished in.
+    dir: Path
+    ready: Callable[[Path, str], None]
+
+
+#: Where compiled document graphs go: kept in memory, written as shards, or dropped.
+Output = typing.Literal["keep", "drop"] | Shards
+
+
+def compile_all(documents: list[Document], ctx: Context, shards: Shards | None,
+                processes: int) -> list[Compiled]:
+    """Compile every document, in ``processes`` worker processes when that pays off, the
+    graphs written to ``shards`` if given. Results come back in document order, whatever
+    the order the workers finished in.
     """
-    shard = str(shard_dir) if shard_dir is not None else None
+    shard = str(shards.dir) if shards is not None else None
     tasks = [(list(range(i, min(i + CHUNK, len(documents)))), shard)
              for i in range(0, len(documents), CHUNK)]
     results: list[Compiled] = []
     for (indexes, _), chunk in zip(tasks, _map(_compile_chunk, tasks, processes, context=ctx,
                                                documents=documents), strict=True):
         results.extend(chunk)
-        if shard is not None and on_shard is not None:
+        if shards is not None:
             first, last = documents[indexes[0]].id, documents[indexes[-1]].id
-            on_shard(shard_path(shard, indexes[0]), f"graphs of documents {first} to {last}")
+            shards.ready(shard_path(shard, indexes[0]), f"graphs of documents {first} to {last}")
     return results
 
 

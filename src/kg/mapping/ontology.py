@@ -12,7 +12,6 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import NamespaceManager
 
 from kg.errors import OntologyError
 from kg.mapping.iris import DCTERMS, OA, PROV, SKOS, Iris
@@ -69,15 +68,6 @@ def canonical(graph: Graph) -> Graph:
     for triple in to_canonical_graph(graph):
         out.add(triple)
     return out
-
-
-def bind_prefixes(graph: Graph, iris: Iris) -> Graph:
-    manager = NamespaceManager(graph, bind_namespaces="none")
-    graph.namespace_manager = manager
-    graph.bind("kg", iris.kg)
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    return graph
 
 
 @dataclass

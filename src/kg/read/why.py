@@ -6,7 +6,7 @@ carrying the statement and its premises, and a shared node for the rule and the 
 terms that derived it. The web's Why? pages read
 one explanation at a time: each step is a few look-ups by subject in that graph, so a
 page costs the same whether the graph holds a thousand triples or millions, and nothing
-is loaded up front. A store built before explanations were stored has no such graph:
+is loaded up front. A store that another tool built may have no such graph:
 :func:`has_explanations` tells, and the pages say that no explanation is stored.
 """
 
@@ -18,7 +18,6 @@ import pyoxigraph as ox
 
 from kg.mapping.iris import Iris, short_hash
 from kg.read.view import Evidence  # a quote with its document, as entity pages show it
-from kg.reason.explain import OWL2RL_RULE
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -96,7 +95,8 @@ class _Explanations:
 
 
 def has_explanations(store: ox.Store, base: str) -> bool:
-    """Whether the store holds an explanations graph (builds before it did not)."""
+    """Whether the store holds an explanations graph (a store ``kg build`` did not make
+    may have none)."""
     graph = Iris(base).graph("explanations")
     return bool(store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
 
@@ -114,16 +114,14 @@ def _step(ex: _Explanations, node: Any_, depth: int) -> Step:
     if isinstance(node, ox.Literal):
         return Step("", Term(None, node.value), Term(None, ""), Term(None, ""), inferred=False)
     if ex.is_a(node, "Explanation"):
-        # Stores built before explanations were compact kept the statement on a node the
-        # explanation kg:explains, and the rule on the explanation itself.
-        t = ex.statement(node) or ex.statement(ex.value(node, ex.term("explains")))
+        t = ex.statement(node)
         if t is not None:
-            rule = ex.value(node, ex.term("derivedBy")) or node
-            name = getattr(ex.value(rule, ex.term("rule")), "value", "")
-            rule_id = getattr(ex.value(rule, ex.term("owlRlRule")), "value", "")
-            step = Step(short_hash(*t), *(_term(ex.store, x) for x in t), inferred=True,
-                        rule=name, rule_id=rule_id or OWL2RL_RULE.get(name, ""),
-                        terms=[_term(ex.store, x) for x in ex.objects(rule, ex.term("ruleTerm"))])
+            step = Step(short_hash(*t), *(_term(ex.store, x) for x in t), inferred=True)
+            rule = ex.value(node, ex.term("derivedBy"))
+            if rule is not None:
+                step.rule = getattr(ex.value(rule, ex.term("rule")), "value", "")
+                step.rule_id = getattr(ex.value(rule, ex.term("owlRlRule")), "value", "")
+                step.terms = [_term(ex.store, x) for x in ex.objects(rule, ex.term("ruleTerm"))]
             if depth > 0:
                 step.premises = _premises(ex, node, depth - 1)
             return step
@@ -222,8 +220,7 @@ def explanation_triples(store: ox.Store, base: str, digest: str) -> list[ox.Trip
     premises were derived by, and its premises' nodes, recursively (the whole derivation
     down to stated facts), as stored in the explanations graph; empty if there is none."""
     ex = _Explanations(store, base)
-    # kg:explains: stores built before explanations carried their statement themselves.
-    follow = {ex.term("derivedBy"), ex.term("premise"), ex.term("explains")}
+    follow = {ex.term("derivedBy"), ex.term("premise")}
     out: list[ox.Triple] = []
     todo: list[Any_] = [ex.node("explanation", digest)]
     seen: set[Any_] = set()

@@ -31,12 +31,12 @@ from collections.abc import Container, Iterable, Iterator
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.config import REASONERS
 from kg.errors import ConfigError, InconsistencyError
 from kg.reason.rules import Closure, closure
 
 Triple = tuple[Node, Node, Node]
 
-REASONERS = ("rules", "reasonable", "owlrl")
 _LITERAL = "urn:x-kg-literal:"
 _MAX_ROUNDS = 50
 

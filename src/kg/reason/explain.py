@@ -1,16 +1,16 @@
 """Why does the graph say this? One derivation for every inferred statement.
 
-A reasoner says *what* follows from the documents and the ontology; the rules engine
-(:mod:`kg.reason.rules`) also says *why*: it derives in rounds, so every inferred triple has
+A reasoner says *what* follows from the documents and the ontology; the rules of
+:mod:`kg.reason.rules` also say *why*: they derive in rounds, so every inferred triple has
 one derivation whose premises are asserted statements or statements derived in an earlier
-round (an explanation never goes in a circle). Whichever reasoner the build used, the
-explanations come from that engine. Rules: class membership up ``rdfs:subClassOf`` and
-across ``owl:equivalentClass``, ``rdfs:domain`` and ``rdfs:range``, ``rdfs:subPropertyOf``
-and ``owl:equivalentProperty``, ``owl:inverseOf``, ``owl:SymmetricProperty``,
-``owl:TransitiveProperty`` and ``owl:propertyChainAxiom``.
+round (an explanation never goes in a circle). Whichever engine inferred, the explanations
+are made the same way, by :func:`derivations`. Rules: class membership up
+``rdfs:subClassOf`` and across ``owl:equivalentClass``, ``rdfs:domain`` and ``rdfs:range``,
+``rdfs:subPropertyOf`` and ``owl:equivalentProperty``, ``owl:inverseOf``,
+``owl:SymmetricProperty``, ``owl:TransitiveProperty`` and ``owl:propertyChainAxiom``.
 
-Each derivation is written as RDF (see :func:`explanations`), so it can be stored beside
-the inferred graph, queried and served as linked data: an explanation node per inferred
+Each derivation is written as RDF by :class:`Explanations`, so it can be stored beside the
+inferred graph, queried and served as linked data: an explanation node per inferred
 statement, carrying the statement and its premises, and one shared node per rule and
 axiom it applies.
 """
@@ -18,7 +18,6 @@ axiom it applies.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import TextIO
 
@@ -27,7 +26,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.mapping.iris import Iris, short_hash
-from kg.reason import rules as chaining
+from kg.reason import rules
 from kg.reason.rules import (
     CHAIN,
     DOMAIN,
@@ -75,50 +74,30 @@ def _nt(term: object) -> str:
     return str(term)
 
 
-def derivations(asserted: Iterable[Triple], inferred: Iterable[Triple], ontology: Graph,
-                evidenced: Container[Triple] = ()) -> tuple[dict[Triple, Derivation], set[Triple]]:
-    """Derivations (:mod:`kg.reason.rules`, well-founded: premises are asserted or derived in an
-    earlier round) of the triples a reasoner inferred from ``asserted`` and ``ontology``;
-    and the inferred triples no rule derives (none, for this ontology)."""
-    engine = chaining.Closure(chaining.Rules.read(ontology), itertools.chain(asserted, ontology),
-                              evidenced)
-    found = engine.derivations
-    return found, {t for t in inferred if t not in found and t not in engine.known}
+def derivations(data: Iterable[Triple], ontology: Iterable[Triple],
+                evidenced: Container[Triple] = ()) -> dict[Triple, Derivation]:
+    """One derivation for each statement the rules derive from ``data`` and ``ontology``,
+    well-founded (premises are asserted, or derived in an earlier round), preferring
+    premises in ``evidenced`` (statements quoted from a document).
 
-
-def explain(asserted: Graph | Iterable[Graph], inferred: Graph, ontology: Graph,
-            iris: Iris) -> Graph:
-    """The explanations of ``inferred`` as an rdflib graph (see :func:`explanations`).
-
-    ``asserted`` is the data the reasoner ran on (a graph, or the build's graphs); fact
-    and annotation nodes in it are used to point at evidence, not as premises.
+    This is how every explanation is made, whichever engine inferred: the ``rules`` engine
+    reasons by the very same call (:func:`kg.reason.engines.rules_closure`, strict), so the
+    build reuses its result; after another engine, the call is made here, not strict, and
+    what the rules cannot derive (an axiom outside them) is marked unexplained instead of
+    failing the build.
     """
-    graphs = [asserted] if isinstance(asserted, Graph) else list(asserted)
-    kg = iris.kg
-    facts: dict[Triple, list[Node]] = defaultdict(list)
-    data: list[Triple] = []
-    for g in graphs:
-        for fact in g.subjects(RDF.type, kg.Fact):
-            key = (g.value(fact, RDF.subject), g.value(fact, RDF.predicate),
-                   g.value(fact, RDF.object))
-            facts[key].append(fact)
-        data.extend(t for t in g if not iris.is_provenance(t[0]))
-    out = Graph()
-    out.bind("kg", kg)
-    for t in explanations(data, facts, inferred, ontology, iris):
-        out.add(t)
-    return out
+    return rules.closure(itertools.chain(ontology, data), evidenced, strict=False).derivations
 
 
-def explanations(data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
-                 inferred: Iterable[Triple], ontology: Graph, iris: Iris,
-                 found: Mapping[Triple, Derivation] | None = None) -> Iterator[Triple]:
-    """The explanations of ``inferred`` as triples, one ``kg:Explanation`` per triple.
+class Explanations:
+    """The explanations of inferred statements, written as N-Quads (:meth:`write`): the
+    one writer of the explanations graph.
 
     ``data`` is the asserted data the reasoner ran on, without the provenance layer;
-    ``facts`` gives the fact nodes stating a triple. For an inferred ``s p o`` with hash
-    ``h`` (:func:`statement_hash`), the explanation reifies the statement itself and
-    points at the rule that derived it::
+    ``facts`` gives the fact nodes stating a triple; ``found`` the derivations when the
+    reasoner made them already (the ``rules`` engine), else :func:`derivations` makes them.
+    For an inferred ``s p o`` with hash ``h`` (:func:`statement_hash`), the explanation
+    reifies the statement itself and points at the rule that derived it::
 
         <base>/id/explanation/h  a kg:Explanation ;
             rdf:subject s ; rdf:predicate p ; rdf:object o ;
@@ -135,23 +114,14 @@ def explanations(data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
     stated in a document is its ``kg:Fact`` node (one per document stating it); one the
     reasoner derived is its explanation; one asserted without a fact node (the registry,
     the ontology) is a ``kg:AssertedStatement`` node. Inferred triples no rule explains
-    (none, for this ontology) are derived by the rule node ``<base>/id/rule/unexplained``.
-    A derived premise the inferred graph leaves out (a step through a triple about a
-    literal, say) is explained too. ``found`` passes the derivations when the reasoner
-    has them already (the rules engine).
-    """
-    return Explanations(data, facts, inferred, ontology, iris, found).triples()
-
-
-class Explanations:
-    """The explanations of inferred statements (see :func:`explanations`), as rdflib
-    triples or straight as N-Quads text.
+    (an engine other than ``rules`` with an axiom the rules leave out) are derived by the
+    rule node ``<base>/id/rule/unexplained``. A derived premise the inferred graph leaves
+    out (a step through a triple about a literal, say) is explained too.
 
     A million inferred statements make some eight million lines: the text is made from the
     N-Triples form of each term, computed once (the statement hashes need it anyway). The
     explanations come in the order of ``inferred``, then of the derived premises met on
-    the way that the inferred graph leaves out. (Sorting them would make the same set of
-    lines in another order, for seconds at a million statements.)
+    the way that the inferred graph leaves out.
     """
 
     def __init__(self, data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
@@ -161,32 +131,18 @@ class Explanations:
         self._forms: dict[Node, str] = {}
         self.inferred = list(inferred)
         if found is None:
-            found, self.unexplained = derivations(data, self.inferred, ontology, facts)
-        else:
-            self.unexplained = {t for t in self.inferred if t not in found}
+            found = derivations(data, ontology, facts)
+        self.unexplained = {t for t in self.inferred if t not in found}
         self.found = found
         self.rules = _RuleNodes(iris)
         self.asserted: dict[Triple, URIRef] = {}  # premises without a fact node
         self._queue = list(self.inferred)  # what is to be explained: grows with premises
         self._queued = set(self.inferred)
 
-    def triples(self) -> Iterator[Triple]:
-        """The explanations as triples."""
-        kg = self.iris.kg
-        for node, t, rule, premises in self._steps():
-            yield from _reified(node, kg.Explanation, t)
-            yield node, kg.derivedBy, rule
-            for p_node in premises:
-                yield node, kg.premise, p_node
-        yield from self.rules.triples()
-        for t, node in self.asserted.items():
-            yield from _reified(node, kg.AssertedStatement, t)
-        yield from self._comment()
-
     def write(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
-        """Write the triples of :meth:`triples` into the named graph ``graph`` (an IRI) as
-        N-Quads; return how many. Those with a blank node go to ``blank`` instead, as
-        with :func:`kg.mapping.nquads.write`."""
+        """Write the explanations into the named graph ``graph`` (an IRI) as N-Quads;
+        return how many triples. Those with a blank node go to ``blank`` instead, as with
+        :func:`kg.mapping.nquads.write`."""
         kg = self.iris.kg
         text = _Text(out, graph, self.nt, blank)
         derived_by, premise = kg.derivedBy, kg.premise

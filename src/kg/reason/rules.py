@@ -115,8 +115,12 @@ class Rules:
     disjoint: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
-    def read(cls, ontology: Graph) -> Rules:
-        for term in UNSUPPORTED:
+    def read(cls, ontology: Graph, *, strict: bool = True) -> Rules:
+        """The rules of ``ontology``'s axioms. ``strict`` refuses an ontology that uses
+        vocabulary of OWL 2 RL these rules leave out (:data:`UNSUPPORTED`): reasoning with
+        them would be incomplete. Explaining what another engine inferred is not strict:
+        the rules explain what they can, and the rest is marked as unexplained."""
+        for term in UNSUPPORTED if strict else ():
             if (None, term, None) in ontology or (None, None, term) in ontology:
                 raise ConfigError(
                     f"the ontology uses {term.n3(ontology.namespace_manager)}, which the "
@@ -292,12 +296,14 @@ class Closure:
                 yield (*rest, (w, p, x))
 
 
-def closure(triples: Iterable[Triple], evidenced: Container[Triple] = ()) -> Closure:
+def closure(triples: Iterable[Triple], evidenced: Container[Triple] = (), *,
+            strict: bool = True) -> Closure:
     """The closure of ``triples`` under the rules their own axioms (the ontology's triples,
     given among them) state. Among derivations of a triple in one round, the one with the
-    fewest premises outside ``evidenced`` (statements with a quoted passage) is kept."""
+    fewest premises outside ``evidenced`` (statements with a quoted passage) is kept.
+    ``strict``: see :meth:`Rules.read`."""
     work = list(triples)
-    return Closure(Rules.read(schema(work)), work, evidenced)
+    return Closure(Rules.read(schema(work), strict=strict), work, evidenced)
 
 
 _SCHEMA = {RDFS.subClassOf, OWL.equivalentClass, RDFS.domain, RDFS.range, RDFS.subPropertyOf,
