@@ -22,10 +22,20 @@ from kg.config import Config
 from kg.errors import ConfigError, ValidationError
 from kg.mapping.iris import Iris
 from kg.mapping.ontology import Ontology
-from kg.validate.shacl import Result, Shapes, at_least, less_than, path_text
-from kg.validate.validator import Validator, shacl_check, validation_error
+from kg.validate.paths import path_text
+from kg.validate.shacl import Result, Shapes
+from kg.validate.validator import Validator, validation_error
+from kg.validate.values import at_least, less_than
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+def shacl_check(data: Graph, shapes: Graph, ontology: Graph, engine: str) -> None:
+    """Raise :class:`ValidationError` listing the first violations of ``data``, if any."""
+    problems = Validator(shapes, ontology, engine).check(data)
+    if problems:
+        raise validation_error(problems)
+
 EX = "http://example.org/sample/"
 KG = Namespace("https://coldwar-kg.example.org/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,10 +23,8 @@ from kg.export.wikidata import (
     Value,
     collect,
     load_alignment,
-    parse_quickstatement,
     published_alignment,
     quickstatements,
-    unquote,
     wikibase_triples,
 )
 from kg.store.query import execute
@@ -33,6 +32,36 @@ from kg.store.query import execute
 ONTOLOGY = PROJECT_ROOT / "ontology"
 DOC = PROJECT_ROOT / "docs" / "wikidata.md"
 OWL = "http://www.w3.org/2002/07/owl#"
+
+
+@dataclass(frozen=True)
+class QuickStatement:
+    """One parsed QuickStatements V1 line."""
+
+    subject: str
+    property: str
+    value: str
+    qualifiers: tuple[tuple[str, str], ...]
+    references: tuple[tuple[str, str], ...]
+
+
+def parse_quickstatement(line: str) -> QuickStatement:
+    """Split a V1 line into its statement, qualifiers (P..) and reference snaks (S..)."""
+    fields = line.rstrip("\n").split("\t")
+    if len(fields) < 3 or len(fields) % 2 == 0:
+        raise ValueError(f"not a V1 statement line: {line!r}")
+    pairs = list(zip(fields[3::2], fields[4::2], strict=True))
+    return QuickStatement(fields[0], fields[1], fields[2],
+                          tuple(p for p in pairs if p[0].startswith("P")),
+                          tuple(p for p in pairs if p[0].startswith("S")))
+
+
+def unquote(value: str) -> str:
+    """The text of a V1 string or monolingual value: ``en:"text"`` -> ``text``."""
+    match = re.fullmatch(r'(?:[a-z-]+:)?"(.*)"', value)
+    if not match:
+        raise ValueError(f"not a quoted value: {value!r}")
+    return match.group(1)
 
 
 @pytest.fixture(scope="module")

@@ -1,43 +1,42 @@
 """A fast SHACL Core engine: the shapes compiled once into Python checks over a dict index.
 
 pyshacl (the reference engine, also run by :mod:`kg.validate.validator`) re-reads the
-shapes graph and walks an rdflib graph for every focus node: 20 to 60 seconds for 190k triples. Here
-:meth:`Shapes.compile` turns every shape into a list of small constraint objects, once;
-:meth:`Shapes.validate` indexes the triples in plain dicts (predicate -> subject -> objects,
-for the predicates the shapes look at) and runs each constraint over all the focus nodes of
-its shape at once: about 2.5 microseconds of CPU per triple, plus 2 more to read the triples
-out of an rdflib Graph.
+shapes graph and walks an rdflib graph for every focus node: 20 to 60 seconds for 190k triples.
+Here :meth:`Shapes.compile` turns every shape into a list of small constraint objects
+(:mod:`kg.validate.constraints`), once; :meth:`Shapes.validate` indexes the triples in plain
+dicts (:mod:`kg.validate.index`: predicate -> subject -> objects, for the predicates the shapes
+look at) and runs each constraint over all the focus nodes of its shape at once: about 2.5
+microseconds of CPU per triple, plus 2 more to read the triples out of an rdflib Graph.
 
 Only the SHACL Core features that ontology/shapes.ttl uses are supported (:data:`SUPPORTED`).
-Any other ``sh:`` term on a shape, or any other kind of property path, raises
-:class:`~kg.errors.ConfigError` naming the shape, so that a new shape is never silently ignored.
+Any other ``sh:`` term on a shape, or any other kind of property path
+(:mod:`kg.validate.paths`), raises :class:`~kg.errors.ConfigError` naming the shape, so that a
+new shape is never silently ignored.
 
 The results are pyshacl's as :mod:`kg.validate.validator` calls it: the ontology mixed into
-the data graph (SHACL class semantics: an instance of a subclass is an instance), no inference, warnings
-allowed. Where pyshacl makes a choice the specification leaves open, the constraint below says
-so and does the same.
+the data graph (SHACL class semantics: an instance of a subclass is an instance), no
+inference, warnings allowed. Where pyshacl makes a choice the specification leaves open, the
+constraint class says so and does the same; the literal comparisons are in
+:mod:`kg.validate.values`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from itertools import chain
-from typing import Protocol
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import ConfigError
 from kg.gc_pause import gc_paused
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
-Triple = tuple[Node, Node, Node]
+from kg.validate import constraints as c
+from kg.validate.index import NONE, Batch, Index, Triple, Walk, distinct, walker
+from kg.validate.paths import PATH_PREDICATES, Path, path_text, read_path
 
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 CONSTRAINTS = (SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"], SH["or"],
@@ -49,9 +48,6 @@ SUPPORTED = frozenset((*TARGETS, *CONSTRAINTS, SH.path, SH.property, SH.severity
 SINGLE = (SH.path, SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH.minLength, SH.flags,
           SH.severity, SH.deactivated)
 PROPERTY_ONLY = (SH.minCount, SH.maxCount, SH.lessThan)
-# Predicates of the blank nodes that make up complex paths: those nodes are not shapes.
-PATH_PREDICATES = (SH.alternativePath, SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath,
-                   SH.zeroOrOnePath)
 NODE_KINDS = {
     SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,),
     SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
@@ -59,41 +55,6 @@ NODE_KINDS = {
 }
 # Warnings and infos do not make a shape non-conforming inside sh:or (pyshacl, allow_warnings).
 SOFT_SEVERITIES = (SH.Warning, SH.Info)
-# The Python type rdflib must have parsed a literal into for it to count as of that datatype.
-PYTHON_TYPES = {str(iri): kinds for iri, kinds in {
-    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: (int,),
-    XSD.float: (float,), XSD.decimal: (Decimal,), XSD.boolean: (bool,), XSD.date: (date,),
-    XSD.time: (time,), XSD.dateTime: (datetime,),
-}.items()}
-STRING, LANG_STRING, LITERAL, DATATYPE = (
-    str(iri) for iri in (XSD.string, RDF.langString, RDFS.Literal, RDFS.Datatype))
-# The datatypes whose literals rdflib compares by their Python values.
-NUMERIC_DATATYPES = frozenset(str(XSD[name]) for name in (
-    "integer", "decimal", "float", "double", "int", "long", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
-    "unsignedShort", "unsignedByte"))
-NONE: tuple = ()
-
-
-# ---------------------------------------------------------------------------------------------
-# Results and paths
-# ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SequencePath:
-    """``( p1 p2 )``: the nodes reached by following each step in turn."""
-
-    steps: tuple[Path, ...]
-
-
-@dataclass(frozen=True)
-class AlternativePath:
-    """``[ sh:alternativePath ( p1 p2 ) ]``: the nodes reached by any of the options."""
-
-    options: tuple[Path, ...]
-
-
-Path = URIRef | SequencePath | AlternativePath
 
 
 @dataclass(frozen=True)
@@ -113,506 +74,7 @@ class Result:
         return (self.focus, self.path, self.severity, self.component, self.value)
 
 
-def read_path(graph: Graph, node: Node) -> Path:
-    """The SHACL property path at ``node`` (in a shapes graph or in a validation report)."""
-    if isinstance(node, URIRef):
-        return node
-    if isinstance(node, BNode):
-        if (node, RDF.first, None) in graph:
-            steps = tuple(read_path(graph, step) for step in Collection(graph, node))
-            if len(steps) >= 2:
-                return SequencePath(steps)
-            raise ConfigError("a sequence path needs at least two steps")
-        options = list(graph.objects(node, SH.alternativePath))
-        if len(options) == 1:
-            items = tuple(read_path(graph, item) for item in Collection(graph, options[0]))
-            if len(items) >= 2:
-                return AlternativePath(items)
-            raise ConfigError("sh:alternativePath needs at least two options")
-        kinds = sorted(p.n3(graph.namespace_manager) for p in graph.predicates(node)
-                       if p in PATH_PREDICATES)
-        if kinds:
-            raise ConfigError(f"{', '.join(kinds)} paths are not supported by kg.validate.shacl "
-                              "(only predicates, sequences and sh:alternativePath)")
-    raise ConfigError(f"{node.n3()} is not a property path")
-
-
-def path_text(path: Path, namespaces: NamespaceManager) -> str:
-    """A path in SPARQL property path syntax: ``kg:a``, ``oa:hasSelector/oa:exact``,
-    ``kg:reproduces|kg:recordOf``."""
-    if isinstance(path, SequencePath):
-        return "/".join(_step_text(step, namespaces) for step in path.steps)
-    if isinstance(path, AlternativePath):
-        return "|".join(_step_text(option, namespaces) for option in path.options)
-    return path.n3(namespaces)
-
-
-def _step_text(path: Path, namespaces: NamespaceManager) -> str:
-    text = path_text(path, namespaces)
-    return text if isinstance(path, URIRef) else f"({text})"
-
-
-# ---------------------------------------------------------------------------------------------
-# The index of the triples under validation
-# ---------------------------------------------------------------------------------------------
-
-class _Index:
-    """The triples the shapes look at, in plain dicts and lists: predicate -> subject ->
-    objects for the predicates of paths and targets, class -> instances for rdf:type and
-    class -> subclasses for rdfs:subClassOf.
-
-    An index may start from a ``base`` (the ontology's triples, indexed once per set of
-    shapes): its dicts are copied, its value lists shared as tuples and copied into lists only
-    when a triple adds to them, so the base is never changed."""
-
-    def __init__(self, triples: Iterable[Triple], predicates: Iterable[URIRef],
-                 base: _Index | None = None):
-        if base is None:
-            self.by_predicate: dict[Node, dict[Node, Sequence[Node]]] = {
-                p: {} for p in predicates}
-            self.by_class: dict[Node, Sequence[Node]] = {}
-            self.subclasses: dict[Node, Sequence[Node]] = {}
-        else:
-            self.by_predicate = {p: dict(objects) for p, objects in base.by_predicate.items()}
-            self.by_class = dict(base.by_class)
-            self.subclasses = dict(base.subclasses)
-        # Where each predicate goes: (subject -> objects, object -> subjects), either None.
-        # Found by the predicate's text: rdflib compares two equal terms in Python (slow)
-        # unless they are the same object, plain strings compare in C. Then kept by the
-        # predicate's term: a graph's triples share a few predicate objects, found again by
-        # identity, without making their text.
-        sinks: dict[str, tuple[dict | None, dict | None]] = {
-            str(p): (objects, None) for p, objects in self.by_predicate.items()}
-        for p, by_object in ((RDF.type, self.by_class), (RDFS.subClassOf, self.subclasses)):
-            sinks[str(p)] = (sinks.get(str(p), (None, None))[0], by_object)
-        sink = sinks.get
-        seen: dict[Node, tuple[dict | None, dict | None] | None] = {}
-        for s, p, o in triples:
-            try:
-                found = seen[p]
-            except KeyError:
-                found = seen[p] = sink(str(p))
-            if found is None:
-                continue
-            by_subject, by_object = found
-            if by_subject is not None:
-                values = by_subject.get(s)
-                if values is None:
-                    by_subject[s] = [o]
-                elif o not in values:  # a list of triples may repeat one
-                    if type(values) is tuple:  # the base's
-                        by_subject[s] = [*values, o]
-                    else:
-                        values.append(o)
-            if by_object is not None:
-                values = by_object.get(o)
-                if values is None:
-                    by_object[o] = [s]
-                elif type(values) is tuple:
-                    by_object[o] = [*values, s]
-                else:
-                    values.append(s)
-        self._closures: dict[Node, frozenset[Node]] = {}
-        self._members: dict[Node, set[Node]] = {}
-        self._batches: dict[tuple[Node, int], tuple[Sequence[Node], Batch]] = {}
-
-    def frozen(self) -> _Index:
-        """This index with its value lists made tuples: a base for other indexes."""
-        for by_key in (*self.by_predicate.values(), self.by_class, self.subclasses):
-            for key, values in by_key.items():
-                by_key[key] = tuple(values)
-        return self
-
-    def batch(self, predicate: Node, nodes: Sequence[Node]) -> Batch:
-        """Each node with its objects for ``predicate``, kept for the next property shape that
-        asks for the same predicate of the same list of nodes (``oa:hasSelector`` is asked
-        three times of every oa:SpecificResource)."""
-        key = (predicate, id(nodes))
-        kept = self._batches.get(key)
-        if kept is not None and kept[0] is nodes:
-            return kept[1]
-        get = self.by_predicate[predicate].get
-        found = [(node, get(node, NONE)) for node in nodes]
-        self._batches[key] = (nodes, found)  # holding ``nodes`` keeps its id from being reused
-        return found
-
-    def forget_batches(self) -> None:
-        self._batches.clear()
-
-    def closure(self, cls: Node) -> frozenset[Node]:
-        """``cls`` and every class under it through rdfs:subClassOf."""
-        found = self._closures.get(cls)
-        if found is None:
-            found = {cls}
-            todo = [cls]
-            while todo:
-                for sub in self.subclasses.get(todo.pop(), NONE):
-                    if sub not in found:
-                        found.add(sub)
-                        todo.append(sub)
-            found = self._closures[cls] = frozenset(found)
-        return found
-
-    def instances(self, cls: Node) -> Iterable[Node]:
-        """The SHACL instances of ``cls``: ``?node rdf:type/rdfs:subClassOf* cls``."""
-        return chain.from_iterable(self.by_class.get(c, NONE) for c in self.closure(cls))
-
-    def members(self, cls: Node) -> set[Node]:
-        """:meth:`instances` as a set, kept for the next sh:class check."""
-        found = self._members.get(cls)
-        if found is None:
-            found = self._members[cls] = set(self.instances(cls))
-        return found
-
-
-Batch = list[tuple[Node, Sequence[Node]]]  # nodes, each with its value nodes
-
-
-class Walk(Protocol):
-    """A compiled path. (Objects rather than closures: compiled shapes must pickle, to be
-    sent to the build's worker processes.)"""
-
-    repeats: bool  # whether a node may reach the same value twice
-
-    def batch(self, index: _Index, nodes: Sequence[Node]) -> Batch:
-        """Each node with the nodes the path reaches from it."""
-
-
-def _walker(path: Path, predicate: Callable[[URIRef], URIRef]) -> Walk:
-    """The walk of ``path``; ``predicate`` registers each predicate with the index and gives
-    the term to look it up by."""
-    if isinstance(path, SequencePath):
-        return _Sequence([_walker(step, predicate) for step in path.steps])
-    if isinstance(path, AlternativePath):
-        return _Alternatives([_walker(option, predicate) for option in path.options])
-    return _Predicate(predicate(path))
-
-
-class _Predicate:
-    repeats = False
-
-    def __init__(self, predicate: URIRef):
-        self.predicate = predicate
-
-    def batch(self, index: _Index, nodes: Sequence[Node]) -> Batch:
-        return index.batch(self.predicate, nodes)
-
-
-class _Sequence:
-    repeats = True
-
-    def __init__(self, steps: list[Walk]):
-        self.steps = steps
-
-    def batch(self, index: _Index, nodes: Sequence[Node]) -> Batch:
-        found = self.steps[0].batch(index, nodes)
-        for step in self.steps[1:]:
-            # One walk of the step for all the nodes reached so far, then regrouped: each
-            # reached node takes the next entry of ``after``, in order.
-            after = iter(step.batch(index, [n for _, reached in found for n in reached]))
-            found = [(node, [v for _ in reached for v in next(after)[1]])
-                     for node, reached in found]
-        return found
-
-
-class _Alternatives:
-    repeats = True
-
-    def __init__(self, options: list[Walk]):
-        self.options = options
-
-    def batch(self, index: _Index, nodes: Sequence[Node]) -> Batch:
-        each = [option.batch(index, nodes) for option in self.options]
-        return [(node, [v for _, vs in found for v in vs])
-                for node, *found in zip(nodes, *each, strict=True)]
-
-
-# ---------------------------------------------------------------------------------------------
-# Literal comparisons, the way pyshacl makes them
-# ---------------------------------------------------------------------------------------------
-
-def has_datatype(node: Node, datatype: URIRef) -> bool:
-    """Whether ``node`` is a well-typed literal of ``datatype`` (sh:datatype).
-
-    A literal rdflib could not parse ("abc"^^xsd:integer, "1949-02-30"^^xsd:date) never
-    matches, and for the datatypes of :data:`PYTHON_TYPES` rdflib's value must be of that
-    Python type. A plain literal ("abc") is an xsd:string; "abc"@en is an rdf:langString only.
-    Any literal is an rdfs:Literal, any typed literal an rdfs:Datatype.
-    """
-    if type(node) is not Literal and not isinstance(node, Literal):
-        return False
-    # str.__eq__ compares two IRIs as rdflib does, without its Python-level overhead.
-    kind = node.datatype
-    if kind is not None:
-        if not str.__eq__(kind, datatype):
-            return str.__eq__(datatype, LITERAL) or str.__eq__(datatype, DATATYPE)
-        if getattr(node, "ill_typed", None) is True:
-            return False
-    elif not str.__eq__(datatype, STRING if node.language is None else LANG_STRING):
-        return str.__eq__(datatype, LITERAL)
-    expected = PYTHON_TYPES.get(str(datatype))
-    return expected is None or isinstance(node.value, expected)
-
-
-def _is_text(node: Literal) -> bool:
-    return isinstance(node.value, str)
-
-
-def _number(node: Node) -> object | None:
-    """The value of a well-typed numeric literal (None for anything else): rdflib compares
-    two of those by their values, which the fast paths below do directly."""
-    if (type(node) is Literal or isinstance(node, Literal)) and (
-            str(node.datatype) in NUMERIC_DATATYPES and not node.ill_typed):
-        return node.value
-    return None
-
-
-def at_least(node: Node, bound: Literal) -> bool:
-    """``bound <= node`` for sh:minInclusive.
-
-    Only literals compare, a string only with a string; otherwise rdflib's value comparison
-    decides (``Literal.eq``, then ``>``), except that datetimes and times compare their Python
-    values. Two values that cannot be compared (an error) make a failure.
-    """
-    if not isinstance(node, Literal):
-        return False
-    try:
-        value, least = _number(node), _number(bound)
-        if value is not None and least is not None:
-            return value == least or value > least
-        if _is_text(node) != _is_text(bound):
-            return False
-        if node.eq(bound):
-            return True
-        if type(node.value) in (datetime, time):
-            return node.value == bound.value or node.value > bound.value
-        return bool(node > bound)
-    except (TypeError, NotImplementedError, ArithmeticError):  # NaN against a decimal, ...
-        return False
-
-
-def less_than(node: Node, other: Node) -> bool:
-    """``node < other`` for sh:lessThan.
-
-    IRIs and string literals compare as Python strings, and only with one another; other
-    literals by rdflib's ``<``. A blank node, or values that cannot be compared (NaN and a
-    decimal), make a failure where pyshacl stops with an error.
-    """
-    if isinstance(node, BNode) or isinstance(other, BNode):
-        return False
-    try:
-        value, limit = _number(node), _number(other)
-        if value is not None and limit is not None:
-            return not (value > limit or value == limit)  # rdflib's Literal.__lt__
-        node_text, node_key = _ordering_key(node)
-        other_text, other_key = _ordering_key(other)
-        return node_text == other_text and bool(node_key < other_key)
-    except (TypeError, ArithmeticError):
-        return False
-
-
-def _ordering_key(node: Node) -> tuple[bool, object]:
-    if isinstance(node, URIRef):
-        return True, str(node)
-    if isinstance(node, Literal) and _is_text(node):
-        return True, node.value
-    return False, node
-
-
-# ---------------------------------------------------------------------------------------------
-# Constraints. Each checks a batch at once (all the focus nodes of a shape, each with its value
-# nodes) and gives the failures as (focus node, value node), the value None for a count.
-# ---------------------------------------------------------------------------------------------
-
-Failure = tuple[Node, Node | None]
-
-
-class _Constraint:
-    component: URIRef
-    message: str  # when the shape has no sh:message
-
-    def failures(self, index: _Index, batch: Batch) -> list[Failure]:
-        """The (focus, value) pairs of ``batch`` that fail: each subclass checks its own."""
-        raise NotImplementedError
-
-
-class _MinCount(_Constraint):
-    component = SH.MinCountConstraintComponent
-
-    def __init__(self, count: int):
-        self.count = count
-        self.message = f"Less than {count} values"
-
-    def failures(self, index, batch):
-        count = self.count
-        return [(f, None) for f, vs in batch if len(vs) < count]
-
-
-class _MaxCount(_Constraint):
-    component = SH.MaxCountConstraintComponent
-
-    def __init__(self, count: int):
-        self.count = count
-        self.message = f"More than {count} values"
-
-    def failures(self, index, batch):
-        count = self.count
-        return [(f, None) for f, vs in batch if len(vs) > count]
-
-
-class _Datatype(_Constraint):
-    component = SH.DatatypeConstraintComponent
-
-    def __init__(self, datatype: URIRef, shown: str):
-        self.datatype = datatype
-        self.message = f"Value is not a literal of datatype {shown}"
-
-    def failures(self, index, batch):
-        datatype = self.datatype
-        return [(f, v) for f, vs in batch for v in vs if not has_datatype(v, datatype)]
-
-
-class _NodeKind(_Constraint):
-    component = SH.NodeKindConstraintComponent
-
-    def __init__(self, kinds: tuple[type, ...], shown: str):
-        self.kinds = kinds
-        self.exact = frozenset(kinds)  # isinstance on rdflib terms is slow: try type() first
-        self.message = f"Value is not of node kind {shown}"
-
-    def failures(self, index, batch):
-        exact, kinds = self.exact, self.kinds
-        return [(f, v) for f, vs in batch for v in vs
-                if type(v) not in exact and not isinstance(v, kinds)]
-
-
-class _In(_Constraint):
-    component = SH.InConstraintComponent
-
-    def __init__(self, members: frozenset[Node]):
-        self.members = members
-        self.message = "Value is not one of the allowed values (sh:in)"
-
-    def failures(self, index, batch):
-        members = self.members
-        return [(f, v) for f, vs in batch for v in vs if v not in members]
-
-
-class _Class(_Constraint):
-    component = SH.ClassConstraintComponent
-
-    def __init__(self, cls: Node, shown: str):
-        self.cls = cls
-        self.message = f"Value is not an instance of {shown}"
-
-    def failures(self, index, batch):
-        members = index.members(self.cls)
-        return [(f, v) for f, vs in batch for v in vs if isinstance(v, Literal) or v not in members]
-
-
-class _Node(_Constraint):
-    """sh:node: a value fails if validating it against the shape gives any result at all,
-    warnings included (pyshacl)."""
-
-    component = SH.NodeConstraintComponent
-
-    def __init__(self, shape: _Shape):
-        self.shape = shape
-        self.message = f"Value does not conform to shape {shape.name}"
-
-    def failures(self, index, batch):
-        nested: list[Result] = []
-        self.shape.validate(index, _distinct(v for _, vs in batch for v in vs), nested)
-        failing = {r.focus for r in nested}
-        return [(f, v) for f, vs in batch for v in vs if v in failing]
-
-
-class _Or(_Constraint):
-    """sh:or: a value fails if it conforms to none of the shapes; a shape whose severity is
-    sh:Warning or sh:Info always conforms (pyshacl with warnings allowed)."""
-
-    component = SH.OrConstraintComponent
-
-    def __init__(self, shapes: list[_Shape]):
-        self.shapes = shapes
-        self.message = "Value does not conform to any shape of sh:or"
-
-    def failures(self, index, batch):
-        failing = _distinct(v for _, vs in batch for v in vs)
-        for shape in self.shapes:
-            if not failing:
-                break
-            left = shape.nonconforming(index, failing)
-            failing = [v for v in failing if v in left]
-        failed = set(failing)
-        return [(f, v) for f, vs in batch for v in vs if v in failed]
-
-
-class _Pattern(_Constraint):
-    """sh:pattern, searched anywhere in the lexical form or IRI; blank nodes fail."""
-
-    component = SH.PatternConstraintComponent
-
-    def __init__(self, regex: re.Pattern):
-        self.regex = regex
-        self.message = f"Value does not match pattern {regex.pattern!r}"
-
-    def failures(self, index, batch):
-        search = self.regex.search
-        return [(f, v) for f, vs in batch for v in vs if isinstance(v, BNode) or not search(str(v))]
-
-
-class _MinLength(_Constraint):
-    component = SH.MinLengthConstraintComponent
-
-    def __init__(self, length: int):
-        self.length = length
-        self.message = f"String length is less than {length}"
-
-    def failures(self, index, batch):
-        length = self.length
-        if length == 0:
-            return []
-        return [(f, v) for f, vs in batch for v in vs
-                if isinstance(v, BNode) or len(str(v)) < length]
-
-
-class _MinInclusive(_Constraint):
-    component = SH.MinInclusiveConstraintComponent
-
-    def __init__(self, bound: Literal):
-        self.bound = bound
-        self.message = f"Value is not >= {bound}"
-
-    def failures(self, index, batch):
-        bound = self.bound
-        return [(f, v) for f, vs in batch for v in vs if not at_least(v, bound)]
-
-
-class _LessThan(_Constraint):
-    """sh:lessThan: one failure per (value, other value) pair that is not in order."""
-
-    component = SH.LessThanConstraintComponent
-
-    def __init__(self, predicate: URIRef, shown: str):
-        self.predicate = predicate
-        self.message = f"Value is not less than the value of {shown}"
-
-    def failures(self, index, batch):
-        get = index.by_predicate[self.predicate].get
-        return [(f, v) for f, vs in batch for v in vs for other in get(f, NONE)
-                if not less_than(v, other)]
-
-
-def _distinct(nodes: Iterable[Node]) -> list[Node]:
-    return list(dict.fromkeys(nodes))
-
-
-# ---------------------------------------------------------------------------------------------
-# Shapes
-# ---------------------------------------------------------------------------------------------
-
-class _Shape:
+class Shape:
     """A compiled node shape (``walk`` is None) or property shape."""
 
     def __init__(self, node: Node, name: str):
@@ -624,8 +86,8 @@ class _Shape:
         self.soft = False  # severity sh:Warning or sh:Info
         self.message: str | None = None
         self.deactivated = False
-        self.constraints: list[_Constraint] = []
-        self.properties: list[_Shape] = []
+        self.constraints: list[c.Constraint] = []
+        self.properties: list[Shape] = []
         self.target_classes: list[Node] = []
         self.target_subjects_of: list[URIRef] = []
         self.target_objects_of: list[URIRef] = []
@@ -636,8 +98,8 @@ class _Shape:
         return bool(self.target_classes or self.target_subjects_of or self.target_objects_of
                     or self.target_nodes)
 
-    def focus_nodes(self, index: _Index) -> list[Node]:
-        return _distinct(chain(
+    def focus_nodes(self, index: Index) -> list[Node]:
+        return distinct(chain(
             self.target_nodes,
             chain.from_iterable(index.instances(c) for c in self.target_classes),
             chain.from_iterable(index.by_predicate[p] for p in self.target_subjects_of),
@@ -645,16 +107,16 @@ class _Shape:
              for objects in index.by_predicate[p].values() for o in objects),
         ))
 
-    def batch(self, index: _Index, focus_nodes: Sequence[Node]) -> Batch:
+    def batch(self, index: Index, focus_nodes: Sequence[Node]) -> Batch:
         """Each focus node with its value nodes, without repeats."""
         if self.walk is None:
             return [(f, (f,)) for f in focus_nodes]
         found = self.walk.batch(index, focus_nodes)
         if self.walk.repeats:
-            return [(f, vs if len(vs) < 2 else _distinct(vs)) for f, vs in found]
+            return [(f, vs if len(vs) < 2 else distinct(vs)) for f, vs in found]
         return found
 
-    def validate(self, index: _Index, focus_nodes: Sequence[Node],
+    def validate(self, index: Index, focus_nodes: Sequence[Node],
                  results: list[Result]) -> None:
         """Append the results of the focus nodes against this shape (none if they conform)."""
         if self.deactivated or not focus_nodes:
@@ -669,14 +131,14 @@ class _Shape:
         for prop in self.properties:
             prop.validate(index, focus_nodes, results)
 
-    def nonconforming(self, index: _Index, focus_nodes: Sequence[Node]) -> set[Node]:
+    def nonconforming(self, index: Index, focus_nodes: Sequence[Node]) -> set[Node]:
         """The focus nodes that do not conform, as pyshacl decides it with warnings allowed:
         a warning or info shape always conforms, whatever its constraints or property shapes
         say (inside sh:or only: sh:node counts any result)."""
         if self.deactivated or self.soft or not focus_nodes:
             return set()
         batch = self.batch(index, focus_nodes)
-        failing = {f for c in self.constraints for f, _ in c.failures(index, batch)}
+        failing = {f for check in self.constraints for f, _ in check.failures(index, batch)}
         for prop in self.properties:
             failing |= prop.nonconforming(index, focus_nodes)
         return failing
@@ -685,12 +147,12 @@ class _Shape:
 class Shapes:
     """A shapes graph compiled for validation. Compile once, validate many triple sets."""
 
-    def __init__(self, targeted: list[_Shape], predicates: frozenset[URIRef],
+    def __init__(self, targeted: list[Shape], predicates: frozenset[URIRef],
                  ontology_triples: list[Triple]):
         self._targeted = targeted
         self._predicates = predicates
         # The ontology's part of every index, made once: documents are validated one by one.
-        self._base = _Index(ontology_triples, predicates).frozen()
+        self._base = Index(ontology_triples, predicates).frozen()
 
     @classmethod
     def compile(cls, shapes: Graph, ontology: Graph) -> Shapes:
@@ -710,7 +172,7 @@ class Shapes:
     def validate(self, triples: Iterable[Triple]) -> list[Result]:
         """Every validation result for ``triples`` (a list of rdflib-term triples, a Graph)."""
         with gc_paused():
-            index = _Index(triples, self._predicates, self._base)
+            index = Index(triples, self._predicates, self._base)
             results: list[Result] = []
             for shape in self._targeted:
                 shape.validate(index, shape.focus_nodes(index), results)
@@ -719,17 +181,17 @@ class Shapes:
 
 
 class _Compiler:
-    """Reads the shapes graph into :class:`_Shape` objects, refusing what it cannot run."""
+    """Reads the shapes graph into :class:`Shape` objects, refusing what it cannot run."""
 
     def __init__(self, graph: Graph):
         self.graph = graph
         self.names = graph.namespace_manager
-        self.compiled: dict[Node, _Shape] = {}
+        self.compiled: dict[Node, Shape] = {}
         self.in_progress: set[Node] = set()
         self.predicates: dict[str, URIRef] = {}
 
     def predicate(self, p: URIRef) -> URIRef:
-        """One term per predicate IRI, the key of the index (see :class:`_Index`)."""
+        """One term per predicate IRI, the key of the index (see :class:`Index`)."""
         return self.predicates.setdefault(str(p), p)
 
     def shape_nodes(self) -> list[Node]:
@@ -741,7 +203,7 @@ class _Compiler:
             found.update(self.graph.subjects(RDF.type, kind))
         return sorted(found, key=lambda n: (isinstance(n, BNode), str(n)))
 
-    def shape(self, node: Node) -> _Shape:
+    def shape(self, node: Node) -> Shape:
         done = self.compiled.get(node)
         if done is not None:
             return done
@@ -761,7 +223,7 @@ class _Compiler:
         self.compiled[node] = shape
         return shape
 
-    def _build(self, node: Node, name: str) -> _Shape:
+    def _build(self, node: Node, name: str) -> Shape:
         params: dict[Node, list[Node]] = {}
         for p, o in self.graph.predicate_objects(node):
             if str(p).startswith(str(SH)):
@@ -775,10 +237,10 @@ class _Compiler:
         for p in SINGLE:
             if len(params.get(p, NONE)) > 1:
                 raise ConfigError(f"more than one {self.show(p)}")
-        shape = _Shape(node, name)
+        shape = Shape(node, name)
         if SH.path in params:
             shape.path = read_path(self.graph, params[SH.path][0])
-            shape.walk = _walker(shape.path, self.predicate)
+            shape.walk = walker(shape.path, self.predicate)
         else:
             for p in PROPERTY_ONLY:
                 if p in params:
@@ -801,7 +263,7 @@ class _Compiler:
             shape.properties.append(prop)
         return shape
 
-    def _read_targets(self, node: Node, shape: _Shape, params: dict[Node, list[Node]]) -> None:
+    def _read_targets(self, node: Node, shape: Shape, params: dict[Node, list[Node]]) -> None:
         shape.target_classes = list(params.get(SH.targetClass, NONE))
         shape.target_nodes = list(params.get(SH.targetNode, NONE))
         shape.target_subjects_of = [self.predicate(self.iri(p, SH.targetSubjectsOf))
@@ -815,40 +277,40 @@ class _Compiler:
             shape.target_classes.append(node)
 
     def _constraint(self, p: Node, value: Node,
-                    params: dict[Node, list[Node]]) -> list[_Constraint]:
+                    params: dict[Node, list[Node]]) -> list[c.Constraint]:
         if p == SH.minCount:
-            return [_MinCount(self.count(value, p))]
+            return [c.MinCount(self.count(value, p))]
         if p == SH.maxCount:
-            return [_MaxCount(self.count(value, p))]
+            return [c.MaxCount(self.count(value, p))]
         if p == SH.minLength:
-            return [_MinLength(self.count(value, p))]
+            return [c.MinLength(self.count(value, p))]
         if p == SH.datatype:
-            return [_Datatype(self.iri(value, p), self.show(value))]
+            return [c.Datatype(self.iri(value, p), self.show(value))]
         if p == SH.nodeKind:
             if value not in NODE_KINDS:
                 raise ConfigError(f"sh:nodeKind {self.show(value)} is not a SHACL node kind")
-            return [_NodeKind(NODE_KINDS[value], self.show(value))]
+            return [c.NodeKind(NODE_KINDS[value], self.show(value))]
         if p == SH["in"]:
-            return [_In(frozenset(self.items(value, p)))]
+            return [c.In(frozenset(self.items(value, p)))]
         if p == SH["or"]:
-            return [_Or([self.shape(member) for member in self.items(value, p)])]
+            return [c.Or([self.shape(member) for member in self.items(value, p)])]
         if p == SH["class"]:
             if isinstance(value, Literal):
                 raise ConfigError(f"sh:class {self.show(value)} is not a class")
-            return [_Class(value, self.show(value))]
+            return [c.Class(value, self.show(value))]
         if p == SH.node:
             shape = self.shape(value)
             if shape.walk is not None:
                 raise ConfigError(f"sh:node {self.show(value)} is a property shape")
-            return [_Node(shape)]
+            return [c.Conforms(shape)]
         if p == SH.lessThan:
-            return [_LessThan(self.predicate(self.iri(value, p)), self.show(value))]
+            return [c.LessThan(self.predicate(self.iri(value, p)), self.show(value))]
         if p == SH.minInclusive:
             if not isinstance(value, Literal):
                 raise ConfigError(f"sh:minInclusive {self.show(value)} is not a literal")
-            return [_MinInclusive(value)]
+            return [c.MinInclusive(value)]
         if p == SH.pattern:
-            return [_Pattern(self.regex(value, params.get(SH.flags, NONE)))]
+            return [c.Pattern(self.regex(value, params.get(SH.flags, NONE)))]
         return []  # sh:flags: read with sh:pattern
 
     def regex(self, pattern: Node, flags: Sequence[Node]) -> re.Pattern:

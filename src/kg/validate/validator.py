@@ -1,11 +1,10 @@
 """SHACL validation of the asserted data (ontology/shapes.ttl).
 
-Two engines give the same results: "fast" (:mod:`kg.validate.shacl`, the shapes compiled into Python
-checks, the default) and "pyshacl" (the reference, 25 to 50 times slower). A
+Two engines give the same results: "fast" (:mod:`kg.validate.shacl`, the shapes compiled into
+Python checks, the default) and "pyshacl" (the reference, 25 to 50 times slower). A
 :class:`Validator` compiles the shapes once and checks any number of triple sets: a Graph, or
 any iterable of triples, such as ``itertools.chain.from_iterable(graphs)``, which spares the
-union graph (building it costs five times the validation). :func:`shacl_check` does it all
-for one graph.
+union graph (building it costs five times the validation).
 """
 
 from __future__ import annotations
@@ -13,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import suppress
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import NamespaceManager
+from rdflib import Graph
+from rdflib.namespace import SH, NamespaceManager
 
+from kg.config import VALIDATORS
 from kg.errors import ConfigError, ValidationError
-from kg.validate.shacl import Result, Shapes, Triple, path_text, read_path
+from kg.validate.index import Triple
+from kg.validate.paths import path_text, read_path
+from kg.validate.shacl import Result, Shapes
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 MAX_SHOWN = 5
-ENGINES = ("fast", "pyshacl")
 
 
 class Validator:
@@ -29,8 +29,9 @@ class Validator:
     pyshacl. ``ontology`` is mixed into every triple set checked, as pyshacl's ont_graph."""
 
     def __init__(self, shapes: Graph, ontology: Graph, engine: str = "fast"):
-        if engine not in ENGINES:
-            raise ConfigError(f"SHACL engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        if engine not in VALIDATORS:
+            raise ConfigError(f"SHACL engine must be one of {', '.join(VALIDATORS)}, "
+                              f"got {engine!r}")
         self.engine = engine
         self.shapes = shapes
         self.ontology = ontology
@@ -70,13 +71,6 @@ def validation_error(problems: Iterable[str]) -> ValidationError:
     shown = "; ".join(problems[:MAX_SHOWN])
     more = f" (and {len(problems) - MAX_SHOWN} more)" if len(problems) > MAX_SHOWN else ""
     return ValidationError(f"{len(problems)} SHACL violation(s): {shown}{more}")
-
-
-def shacl_check(data: Graph, shapes: Graph, ontology: Graph, engine: str = "fast") -> None:
-    """Raise :class:`ValidationError` listing the first violations, if any."""
-    problems = Validator(shapes, ontology, engine).check(data)
-    if problems:
-        raise validation_error(problems)
 
 
 def pyshacl_results(data: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
