@@ -17,7 +17,7 @@ SERVER = PROJECT_ROOT / "server"
 STAGES = {"ingest": 1, "mapping": 2, "validate": 3, "curate": 3, "reason": 4, "store": 5,
           "read": 6, "export": 7}
 #: Modules of the package root every stage may use.
-SHARED = {"kg", "kg.errors", "kg.config", "kg.gc_pause"}
+SHARED = {"kg", "kg.errors", "kg.config", "kg.speedups"}
 MAX_LINES = 500
 
 

@@ -20,7 +20,6 @@ from rdflib.term import Node
 from kg import __version__
 from kg.config import Config
 from kg.errors import DocumentError, MappingError
-from kg.gc_pause import gc_paused
 from kg.ingest.document import Document, parse_document
 from kg.ingest.duplicates import choose, group_copies
 from kg.mapping.compile import Context, Output, Shards, compile_all, parallel_map, processes_for
@@ -38,6 +37,7 @@ from kg.mapping.ontology import Ontology
 from kg.mapping.registry import Registry
 from kg.reason.closure import Inference, closure
 from kg.reason.explain import Explanations
+from kg.speedups import Interner, gc_paused
 from kg.store.builds import StoreWriter
 from kg.validate.validator import Validator, validation_error
 
@@ -213,22 +213,15 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
     compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review,
                         processes=processes)
     mentions = 0
-    # One object per term across documents: less memory, and the later stages' set and dict
-    # look-ups find the very same object instead of comparing rdflib terms in Python.
-    terms: dict[Node, Node] = {}
-    for t in itertools.chain(ontology.graph, graphs[iris.registry_graph]):
-        for x in t:
-            terms.setdefault(x, x)
+    # One object per term across documents (kg.speedups).
+    intern = Interner(itertools.chain(ontology.graph, graphs[iris.registry_graph])).triple
     for doc, r in zip(documents, results, strict=True):
         compiled.facts += r.facts
         mentions += r.mentions
         review.extend(r.review)
-        compiled.domain.extend(
-            (terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
-            for s, p, o in r.domain)
-        for (s, p, o), fact in r.fact_nodes:
-            t = (terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
-            compiled.fact_nodes.setdefault(t, []).append(fact)
+        compiled.domain.extend(map(intern, r.domain))
+        for t, fact in r.fact_nodes:
+            compiled.fact_nodes.setdefault(intern(t), []).append(fact)
         compiled.violations.extend(r.violations)
         compiled.counts[str(iris.document_graph(doc.id))] = r.triples
         if r.graph is not None:

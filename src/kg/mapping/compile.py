@@ -29,7 +29,6 @@ from typing import Any, TypeVar
 from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
 
-from kg.gc_pause import gc_paused
 from kg.ingest.document import Document
 from kg.mapping import nquads
 from kg.mapping.curated import Mapping, Resolver, compile_mapping
@@ -38,6 +37,7 @@ from kg.mapping.linking import Linker
 from kg.mapping.metadata import Review, compile_mentions, compile_metadata
 from kg.mapping.provenance import FactWriter
 from kg.mapping.registry import Registry
+from kg.speedups import gc_paused
 
 Triple = tuple[Node, Node, Node]
 T = TypeVar("T")

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from kg.gc_pause import gc_paused
 from kg.mapping.iris import Iris
 from kg.reason.engines import default_reasoner, materialize, rules_closure
 from kg.reason.rules import Derivation
+from kg.speedups import gc_paused
 
 NOISE_TYPES = {RDFS.Resource, OWL.Thing, RDFS.Class, OWL.Class, RDF.Property}
 

@@ -40,6 +40,7 @@ from rdflib.term import Node
 
 from kg.errors import ConfigError
 from kg.mapping import nquads
+from kg.speedups import Interner
 
 Triple = tuple[Node, Node, Node]
 
@@ -171,13 +172,11 @@ class Closure:
                 self._in_chains[link].append((prop, links, i))
         self._forward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
         self._backward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-        # One object per term: rdflib compares terms in Python, set and dict look-ups of the
-        # very same object skip that, and equal terms from thousands of documents share memory.
-        terms: dict[Node, Node] = {_TYPE: _TYPE}
+        # rdf:type is then told by identity (``p is a``) in :meth:`_fire`.
+        intern = Interner([(_TYPE, _TYPE, _TYPE)]).triple
         self._type = _TYPE
         delta = []
-        for s, p, o in triples:
-            t = (terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
+        for t in map(intern, triples):
             if t not in self.known:
                 self._add(t)
                 delta.append(t)

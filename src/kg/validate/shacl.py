@@ -33,7 +33,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import ConfigError
-from kg.gc_pause import gc_paused
+from kg.speedups import gc_paused
 from kg.validate import constraints as c
 from kg.validate.index import NONE, Batch, Index, Triple, Walk, distinct, walker
 from kg.validate.paths import PATH_PREDICATES, Path, path_text, read_path
