@@ -1,13 +1,20 @@
 """The HTTP layer: a Flask app over the built store (SPARQL endpoint, linked data).
 
 One blueprint module per kind of thing served: ``sparql`` (the SPARQL 1.1 Protocol
-endpoint), ``resources`` (dereferenceable entity IRIs and the ontology), ``pages`` (home
-page and query editor), ``dumps`` (whole-graph files and the VoID description).
-``errors`` renders every error in one shape; ``executor`` runs queries in worker processes;
-``answers`` keeps SPARQL answers and ``replay`` whole responses to repeated requests.
+endpoint: one request path, with its WSGI front), ``resources`` (dereferenceable entity
+IRIs and the ontology), ``linked_data`` (the store and build as the web side sees them),
+``pages`` and ``search`` (home page, query editor, timeline, network, Why? pages, search),
+``dumps`` (whole-graph files and the VoID description).
+Around the endpoint: ``query_text`` reads a query's form, prologue and shape without
+parsing it; ``formats`` negotiates result formats; ``service_description`` describes the
+endpoint; ``executor`` keeps the pool of query processes (starting, growing, retiring,
+timeouts); ``worker`` is what runs inside a query process (answering one query within its
+limits, serializing); ``answers`` keeps SPARQL answers and ``replay`` whole responses to
+repeated requests; ``errors`` renders every error in one shape; ``wsgi`` is the entry point
+gunicorn serves.
 
-Flask is imported inside :func:`create_app`, not here: every query worker process imports
-this package (for ``server.executor``) and should start without paying for Flask.
+Flask is imported inside :func:`create_app`, not here: every query process imports this
+package (for ``server.worker``) and should start without paying for Flask.
 
 Served by gunicorn (:func:`gunicorn_argv`, what ``kg serve`` runs): a few worker processes
 with ``threads`` threads each (a setting), and up to as many query processes per worker, so

@@ -92,16 +92,14 @@ def error_response(
 def wsgi_error(app: Flask, environ: dict[str, Any], exc: KGError
                ) -> tuple[str, list[tuple[str, str]], bytes]:
     """The status, headers and body of ``exc`` for a WSGI response made outside Flask
-    (:class:`server.sparql.Endpoint`): the same error shape, open to every origin."""
+    (:func:`server.sparql.respond`, which adds its protocol headers): the same error shape."""
     if exc.status >= 500:
         app.logger.warning("%s %s: %s", exc.status, exc.title, exc)
     accept = parse_accept_header(environ.get("HTTP_ACCEPT"), MIMEAccept)
     content_type, text = error_body(accept, exc.title, exc.status, str(exc))
     body = text.encode("utf-8")
     headers = [("Content-Type", content_type), ("Content-Length", str(len(body))),
-               *(getattr(exc, "headers", None) or {}).items(),
-               ("X-Content-Type-Options", "nosniff"), ("Vary", "Accept"),
-               ("Access-Control-Allow-Origin", "*")]
+               *(getattr(exc, "headers", None) or {}).items()]
     return status_line(exc.status), headers, body
 
 

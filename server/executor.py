@@ -1,4 +1,4 @@
-"""Run SPARQL queries in a pool of worker processes, so that a runaway query can be stopped.
+"""The pool of query processes and its lifecycle, so that a runaway query can be stopped.
 
 pyoxigraph has no query timeout and a running query cannot be interrupted from Python.
 So queries run in separate processes: each worker opens the store read-only once and
@@ -20,27 +20,25 @@ read-only handle the pool opens in its own process: their work is bounded by one
 statements, so they need no stopping, and the round trip to a query process would cost
 more than the query (pyoxigraph releases the GIL while it evaluates and serializes, so
 other threads go on meanwhile). One still writing results after ``slow_after`` seconds is
-dropped and run again in a query process. Both ways run :func:`_answer`: the same answers.
+dropped and run again in a query process. Both ways run :func:`server.worker.answer`
+(what a query process runs, with its limits and serialization): the same answers.
 
 Workers are fresh interpreters (``python -c``, not ``fork``: no inherited locks, threads
 or open stores; and unlike multiprocessing's ``spawn`` they do not re-import the parent's
 ``__main__``), talking over a socket pair. They start on the first query of the process
 that owns the pool, so a pool created before a fork (gunicorn ``--preload``) is started
-again in each child.
-A worker runs queries in a thread with a large stack: Oxigraph's parser and optimizer
-recurse, and a long ``a || b || ...`` or ``UNION`` chain would overflow a default 8 MiB
-stack and crash the process. It also exits on its own when the process that started it dies.
+again in each child (:func:`server.worker.main` is their entry point).
 
-This module does not import Flask: it is imported by every worker.
+This module holds the pool (:class:`Executor`: starting, growing, retiring, replacing and
+stopping query processes, timeouts and priorities) and the errors it raises; it does not
+import Flask, nor does :mod:`server.worker`: query processes start without the web stack.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import io
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -56,7 +54,8 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, StoreError
 from server import query_text
-from server.formats import BY_KEY, NotAcceptable, offered
+from server.formats import BY_KEY, NotAcceptable
+from server.worker import Overrun, answer
 
 #: Most worker processes per pool when the caller does not say.
 DEFAULT_PROCESSES = 2
@@ -73,9 +72,6 @@ SLOW_HEADROOM = 3
 RETIRE_AFTER = 60.0
 #: Seconds a new worker may take to start and open the store.
 BOOT_TIMEOUT = 30.0
-#: Stack of the thread that parses and runs queries in a worker (virtual memory, mostly
-#: untouched): enough for any query of a few hundred kilobytes.
-STACK_BYTES = 256 * 1024 * 1024
 
 
 class QueryTimeout(KGError):
@@ -186,16 +182,17 @@ class Executor:
         return self.lookups_here and text.lookup
 
     def answer_here(self, request: tuple[Any, ...]) -> tuple[str, str, Any] | None:
-        """:func:`_answer` in this thread, or None if it was still writing results after
-        :attr:`slow_after` seconds (then it is a job for a query process)."""
+        """:func:`server.worker.answer` in this thread, or None if it was still writing
+        results after :attr:`slow_after` seconds (then it is a job for a query process)."""
         store = self._handle()
         try:
-            return _answer(store, *request, deadline=time.monotonic() + self.slow_after)
-        except _Overrun:
+            return answer(store, *request, deadline=time.monotonic() + self.slow_after)
+        except Overrun:
             return None
 
     def answer_in_process(self, request: tuple[Any, ...]) -> tuple[str, str, Any]:
-        """:func:`_answer` in a query process, stopped after :attr:`timeout` seconds."""
+        """:func:`server.worker.answer` in a query process, stopped after :attr:`timeout`
+        seconds."""
         self._check_store()
         worker = self._acquire()
         healthy = slow = False
@@ -354,8 +351,8 @@ class Executor:
         with parent_end, child_end:
             fd = child_end.fileno()
             code = (
-                "import sys; from server.executor import _worker_main; "
-                "_worker_main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))"
+                "import sys; from server.worker import main; "
+                "main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))"
             )
             process = subprocess.Popen(
                 [sys.executable, "-c", code, str(fd), str(self.store_path), str(os.getpid())],
@@ -432,175 +429,3 @@ class _Idle:
                 n += 1
             taken, self._workers[:n] = self._workers[:n], []
         return [worker for worker, _ in taken]
-
-
-# --- the worker process ----------------------------------------------------------------
-
-
-def _worker_main(fd: int, store_path: str, parent_pid: int) -> None:
-    """Entry point of a worker process: serve requests until the socket closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, not for us
-    threading.stack_size(STACK_BYTES)
-    conn = Connection(fd)
-    server = threading.Thread(target=_serve, args=(conn, store_path), name="kg-query")
-    server.start()
-    # Watch for the parent's death: a killed server must not leave a query running.
-    while server.is_alive():
-        server.join(1.0)
-        if os.getppid() != parent_pid:
-            os._exit(0)
-
-
-def _serve(conn: Connection, store_path: str) -> None:
-    try:
-        try:
-            store = ox.Store.read_only(store_path)
-        except OSError as exc:
-            conn.send(("error", "StoreError", f"cannot open the store at {store_path}: {exc}"))
-            return
-        conn.send(("ready", threading.get_native_id()))
-        while True:
-            request = conn.recv()
-            conn.send(_answer(store, *request))
-    except (EOFError, OSError):  # the executor closed the socket: it is done with us
-        return
-
-
-def _answer(
-    store: ox.Store,
-    query: str,
-    default_graphs: list[str],
-    named_graphs: list[str],
-    result_format: str | None,
-    max_results: int,
-    union: bool,
-    prefixes: dict[str, str],
-    deadline: float | None = None,
-) -> tuple[str, str, Any]:
-    """Run one query; return ("ok", format key, bytes) or ("error", error class, message).
-
-    With a ``deadline`` (``time.monotonic()``; a look-up, in a request's thread), raise
-    :class:`_Overrun` if results are still being written then; and write them straight in
-    the requested format when it needs no prefixes: every solution or triple takes at
-    least a byte, so an answer of at most ``max_results`` bytes is within the limit
-    (a longer one is written again, counted as a query process does)."""
-
-    def run() -> Any:
-        if default_graphs or named_graphs:
-            return store.query(
-                query,
-                default_graph=[ox.NamedNode(g) for g in default_graphs],
-                named_graphs=[ox.NamedNode(g) for g in named_graphs],
-            )
-        return store.query(query, use_default_graph_as_union=union)
-
-    try:
-        result = run()
-        graph = isinstance(result, ox.QueryTriples)
-        fmt = BY_KEY[result_format] if result_format else offered(graph)[0]
-        if fmt.graph != graph:
-            kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
-            return ("error", "NotAcceptable",
-                    f"a {kind} query cannot be returned as {fmt.key}; choose one of "
-                    + ", ".join(f.key for f in offered(graph)))
-        if isinstance(result, ox.QueryBoolean):
-            return ("ok", fmt.key, result.serialize(format=fmt.writer))
-        if deadline is not None and (not graph or fmt.writer == ox.RdfFormat.N_TRIPLES):
-            buffer = _Limit(max_results, deadline, lines=False)
-            if _write(result, fmt.writer, buffer):
-                return ("ok", fmt.key, buffer.getvalue())
-            result = run()
-        body = _serialize(result, fmt.writer, max_results, prefixes, deadline)
-        if body is None:
-            what = "triples" if graph else "rows"
-            return ("error", "ResultTooLarge",
-                    f"the query returns more than {max_results} {what}, the most this "
-                    "endpoint sends; add a LIMIT (and OFFSET to page through them)")
-        return ("ok", fmt.key, body)
-    except SyntaxError as exc:
-        return ("error", "QueryError", str(exc))
-    except _Overrun:
-        raise
-    except Exception as exc:  # evaluation errors: a failing SERVICE, an unbound service...
-        return ("error", "QueryError", f"the query failed: {exc}")
-
-
-class _Overrun(Exception):
-    """A look-up answered in a request's thread took longer than it should."""
-
-
-class _Limit(io.RawIOBase):
-    """Collects a serialization; refuses to grow past ``limit`` lines (one item a line) or
-    bytes, or past ``deadline`` (``time.monotonic()``)."""
-
-    def __init__(self, limit: int, deadline: float | None = None, lines: bool = True):
-        super().__init__()
-        self.limit = limit
-        self.deadline = deadline
-        self.count_lines = lines
-        self.count = 0
-        self.exceeded = False
-        self.overran = False
-        self._chunks: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        self.count += chunk.count(b"\n") if self.count_lines else len(chunk)
-        if self.count > self.limit:
-            self.exceeded = True
-            raise OverflowError("result limit reached")  # stops the query there
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            self.overran = True
-            raise OverflowError("deadline passed")
-        self._chunks.append(chunk)
-        return len(chunk)
-
-    def getvalue(self) -> bytes:
-        return b"".join(self._chunks)
-
-
-def _write(result: Any, writer: Any, buffer: _Limit) -> bool:
-    """Serialize ``result`` into ``buffer``; False if it went past its limit. Raise
-    :class:`_Overrun` if it went past its deadline."""
-    try:
-        result.serialize(buffer, format=writer)
-    except Exception:
-        if buffer.exceeded:
-            return False
-        if buffer.overran:
-            raise _Overrun() from None
-        raise
-    return True
-
-
-def _serialize(result: Any, writer: Any, max_results: int,
-               prefixes: dict[str, str], deadline: float | None = None) -> bytes | None:
-    """Serialize solutions or triples, or return None past ``max_results`` of them; raise
-    :class:`_Overrun` if still writing at ``deadline``.
-
-    Counting happens on a line-based serialization that pyoxigraph writes natively (TSV
-    results: a header line, then one line per solution; N-Triples: one line per triple,
-    newlines in literals escaped), stopping the query as soon as the limit is passed. That
-    text is then the answer, or parsed back and written in the requested format: TSV and
-    N-Triples keep every term exactly (blank node labels included).
-    """
-    graph = isinstance(result, ox.QueryTriples)
-    counted = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.TSV
-    buffer = _Limit(max_results if graph else max_results + 1, deadline)
-    if not _write(result, counted, buffer):
-        return None
-    text = buffer.getvalue()
-    if writer == counted:
-        return text
-    if not graph:
-        return ox.parse_query_results(text, counted).serialize(format=writer)
-    triples = ox.parse(text, counted)
-    if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        # The query's own prefixes make Turtle and RDF/XML readable.
-        with contextlib.suppress(ValueError):  # a prefix the format cannot declare
-            return ox.serialize(triples, format=writer, prefixes=prefixes)
-        triples = ox.parse(text, counted)
-    return ox.serialize(triples, format=writer)

@@ -103,11 +103,6 @@ class QueryText:
         return self.form in GRAPH_FORMS
 
 
-def tokens(text: str) -> list[tuple[str, str]]:
-    """The significant (kind, text) tokens of ``text``: no spaces, no comments."""
-    return _lex(text)[0]
-
-
 def _lex(text: str) -> tuple[list[tuple[str, str]], str]:
     found = []
     parts = []

@@ -5,12 +5,18 @@ Queries come as ``GET ?query=``, as a form ``POST`` (``query=``) or as an
 ``named-graph-uri`` (repeatable). Without them the default graph is the union of all
 named graphs. Results follow the ``Accept`` header, or a ``format`` parameter.
 ``GET /sparql`` without a query returns the service description (RDF clients) or a
-query form (browsers). Updates and (unless allowed) ``SERVICE`` are refused.
+query form (browsers). Updates and (unless allowed) ``SERVICE`` are refused; ``OPTIONS``
+answers a CORS preflight, other methods than ``GET``, ``HEAD`` and ``POST`` get 405.
 
-Query requests are answered by :class:`Endpoint`, a WSGI layer in front of Flask that
-reads the request from the WSGI environment and writes the response itself (Flask's
-request context, routing and response objects cost more than a look-up); the Flask route
-serves the rest. Both go through :func:`respond`.
+Every request to ``/sparql`` goes through one function, :func:`respond`: it reads the
+request from the WSGI environment, answers it (or renders its error in the app's one
+shape) as a status, headers and body, and sets the protocol headers
+(:data:`PROTOCOL_HEADERS`) in one place. :class:`Endpoint`, a WSGI layer in front of Flask,
+calls it for every ``/sparql`` request and writes the response itself: Flask's request
+context, routing and response objects cost more than a look-up (the "WSGI front" figures
+in docs/benchmarks.md). Only the query form's HTML is rendered by Flask (a template), in a
+request context pushed for it. The Flask route calls :func:`respond` too, for a request that
+reaches the app without the front (``app.wsgi_app`` inside it).
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
-from werkzeug.http import http_date
-from werkzeug.wsgi import get_input_stream
+from werkzeug.http import http_date, parse_accept_header
+from werkzeug.wsgi import get_current_url, get_input_stream
 
 from kg.config import Config
 from kg.errors import KGError, QueryError
@@ -39,6 +46,7 @@ from server.errors import (
     ServiceRefused,
     TooLarge,
     UnsupportedMediaType,
+    status_line,
     wsgi_error,
 )
 from server.executor import Executor
@@ -50,13 +58,19 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 _HTML = ("text/html", "application/xhtml+xml")
+#: The methods ``/sparql`` answers; any other gets 405.
+METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+#: Set on every ``/sparql`` response, answers and errors alike, by :func:`respond` alone:
+#: readable from any origin, never content-sniffed, negotiated by ``Accept``.
+PROTOCOL_HEADERS = (("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff"),
+                    ("Vary", "Accept"))
 
 bp = Blueprint("sparql", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the endpoint and its query executor on ``app``, and put :class:`Endpoint`
-    in front of the app for query requests."""
+    in front of the app for ``/sparql`` requests."""
     config: Config = app.config["KG"]
     app.wsgi_app = Endpoint(app, app.wsgi_app)  # type: ignore[method-assign]
     if is_remote(config.store):
@@ -106,25 +120,21 @@ class RemoteExecutor:
         """Nothing to stop: a remote store runs no query processes of ours."""
 
 
-def executor() -> Executor:
-    return current_app.extensions["kg.executor"]
-
-
-def _config() -> Config:
-    return current_app.config["KG"]
-
-
 #: A response made without Flask: status line, headers, body.
 Answer = tuple[str, list[tuple[str, str]], bytes]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+class MethodNotAllowed(KGError):
+    title = "Method Not Allowed"
+    status = 405
+    headers = {"Allow": ", ".join(METHODS)}
+
+
 class Endpoint:
-    """The WSGI front of ``/sparql``: GET and POST query requests are answered here, with
-    no Flask request, routing, context or response objects (they cost more than a look-up
-    does); everything else (the service description, the query form, CORS preflight,
-    other methods) goes on to the Flask app. Errors keep the app's one shape
-    (:func:`server.errors.wsgi_error`)."""
+    """The WSGI front of ``/sparql``: every request to it is answered by :func:`respond`,
+    with no Flask request, routing, context or response objects (they cost more than a
+    look-up does); other paths go on to the Flask app."""
 
     def __init__(self, app: Flask, inner: WSGIApp):
         self.app = app
@@ -132,57 +142,56 @@ class Endpoint:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != "/sparql" or \
-                environ.get("REQUEST_METHOD") not in ("GET", "POST"):
+        if environ.get("PATH_INFO") != "/sparql":
             return self.inner(environ, start_response)
-        try:
-            answer = respond(self.app, environ)
-        except KGError as exc:
-            answer = wsgi_error(self.app, environ, exc)
-        except Exception:
-            if self.app.testing or self.app.config.get("PROPAGATE_EXCEPTIONS"):
-                raise
-            self.app.logger.exception("Exception on /sparql [%s]", environ["REQUEST_METHOD"])
-            answer = wsgi_error(self.app, environ,
-                                InternalError(InternalServerError.description or ""))
-        if answer is None:
-            return self.inner(environ, start_response)
-        status, headers, body = answer
+        status, headers, body = respond(self.app, environ)
         start_response(status, headers)
         return [body]
 
 
-@bp.after_request
-def _headers(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.vary.add("Accept")
-    return response
-
-
-@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql", methods=[*METHODS, "PUT", "DELETE", "PATCH"])
 def sparql() -> Response:
-    """What :class:`Endpoint` leaves to Flask: preflight, the service description, and
-    query requests it did not see (``HEAD``)."""
-    if request.method == "OPTIONS":
-        return _preflight()
-    answer = respond(current_app, request.environ)
-    if answer is None:
-        return _describe_service(_parse_params(request.query_string, "URL query string"))
+    """``/sparql`` reached through Flask without :class:`Endpoint` in front: the same
+    :func:`respond`. (An iterable body: Flask keeps the given ``Content-Length``.)"""
+    status, headers, body = respond(current_app, request.environ)
+    return Response([body], status=status, headers=headers)
+
+
+def respond(app: Flask, environ: dict[str, Any]) -> Answer:
+    """Answer one request to ``/sparql`` (a WSGI ``environ``): the path of every such
+    request. Errors take the app's one shape (:func:`server.errors.wsgi_error`); the
+    protocol headers are added here; a ``HEAD`` gets the headers of its ``GET``."""
+    method = environ["REQUEST_METHOD"]
+    try:
+        if method == "OPTIONS":
+            answer = _preflight(environ)
+        elif method not in METHODS:
+            raise MethodNotAllowed(f"/sparql does not answer {method}: send a query with GET "
+                                   "or POST (SPARQL 1.1 Protocol)")
+        else:
+            answer = _answer(app, environ)
+    except KGError as exc:
+        answer = wsgi_error(app, environ, exc)
+    except Exception:
+        if app.testing or app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise
+        app.logger.exception("Exception on /sparql [%s]", method)
+        answer = wsgi_error(app, environ, InternalError(InternalServerError.description or ""))
     status, headers, body = answer
-    return Response(body, status=status, headers=headers)
+    headers.extend(PROTOCOL_HEADERS)
+    return status, headers, b"" if method == "HEAD" else body
 
 
-def respond(app: Flask, environ: dict[str, Any]) -> Answer | None:
-    """Answer a SPARQL protocol request (a WSGI ``environ``); None for a GET without a
-    query (the service description's, which Flask renders). Raises :class:`KGError`."""
+def _answer(app: Flask, environ: dict[str, Any]) -> Answer:
+    """A query's results; without a query, the service description or the query form
+    (a ``GET``) or an error (a ``POST``). Raises :class:`KGError`."""
     params, body_query = _read_request(environ, app.config["KG"].max_query_bytes)
     if "update" in params:
         raise ReadOnly("this endpoint is read-only: SPARQL updates are not accepted")
     queries = params.get("query", []) + ([body_query] if body_query is not None else [])
     if not queries:
         if environ["REQUEST_METHOD"] != "POST":
-            return None
+            return _describe_service(app, environ, params)
         raise ProtocolError(
             "no query: send query=... in the form body, or the query itself as an "
             f"{DIRECT} body"
@@ -229,8 +238,7 @@ def _run(app: Flask, environ: dict[str, Any], query: str,
     # client's copy that is still current is confirmed without running the query again.
     headers = [("ETag", f'"{build.etag}-{digest[:16]}"'),
                ("Last-Modified", http_date(build.modified)),
-               ("Cache-Control", f"public, max-age={MAX_AGE}"), ("Vary", "Accept"),
-               ("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff")]
+               ("Cache-Control", f"public, max-age={MAX_AGE}")]
     if any(h in environ for h in _CONDITIONAL):
         response = Response(status=200, headers=headers, content_type=formats.BY_KEY[
             result_format].content_type if result_format else None)
@@ -244,8 +252,12 @@ def _run(app: Flask, environ: dict[str, Any], query: str,
     else:
         answers: AnswerCache = app.extensions["kg.answers"]
         content_type, body = answers.answer(digest, run, wait=config.query_timeout)
-    headers[:0] = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-    return "200 OK", headers, body
+    return _ok(content_type, body, headers)
+
+
+def _ok(content_type: str, body: bytes, headers: Iterable[tuple[str, str]] = ()) -> Answer:
+    return "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                      *headers], body
 
 
 #: Seconds a client or proxy may reuse an answer without asking again.
@@ -348,36 +360,39 @@ def _iris(params: dict[str, list[str]], name: str) -> list[str]:
     return params.get(name, [])
 
 
-def _preflight() -> Response:
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-        "Access-Control-Request-Headers", "Accept, Content-Type"
-    )
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return response
+def _preflight(environ: dict[str, Any]) -> Answer:
+    return status_line(204), [
+        ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+        ("Access-Control-Allow-Headers",
+         environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "Accept, Content-Type")),
+        ("Access-Control-Max-Age", "86400"),
+    ], b""
 
 
-def _describe_service(params: dict[str, list[str]]) -> Response:
+def _describe_service(app: Flask, environ: dict[str, Any], params: dict[str, list[str]]
+                      ) -> Answer:
     """The service description for RDF clients, the query form for browsers."""
     fmt = formats.from_param(params.get("format", []), graph=True)
     if fmt is None:
-        accept = request.accept_mimetypes
+        accept = parse_accept_header(environ.get("HTTP_ACCEPT"), MIMEAccept)
         best = accept.best_match(formats.media_types(True) + list(_HTML)) if accept else None
         if best in _HTML:
-            return Response(_form_page(), content_type="text/html; charset=utf-8")
+            return _ok("text/html; charset=utf-8", _form_page(app, environ).encode("utf-8"))
         fmt = formats.negotiate(accept, graph=True)
-    _, body = executor().execute(service_description.NAMED_GRAPHS_QUERY, result_format="json")
+    engine: Executor | RemoteExecutor = app.extensions["kg.executor"]
+    _, body = engine.execute(service_description.NAMED_GRAPHS_QUERY, result_format="json")
     bindings = json.loads(body)["results"]["bindings"]
     names = [b["g"]["value"] for b in bindings if b["g"]["type"] == "uri"]
     triples = service_description.describe(
-        request.base_url, names, allow_service=_config().allow_service
+        get_current_url(environ, strip_querystring=True), names,
+        allow_service=app.config["KG"].allow_service,
     )
-    return Response(service_description.serialize(triples, fmt), content_type=fmt.content_type)
+    return _ok(fmt.content_type, service_description.serialize(triples, fmt))
 
 
-def _form_page() -> str:
-    """The query editor for browsers (server/pages.py)."""
+def _form_page(app: Flask, environ: dict[str, Any]) -> str:
+    """The query editor for browsers (server/pages.py), rendered by Flask (a template)."""
     from server.pages import editor_page
 
-    return editor_page()
+    with app.request_context(environ):
+        return editor_page()

@@ -1,12 +1,12 @@
 """A remote SPARQL store, for serving from an external triple store (``KG_STORE=http...``).
 
-:class:`RemoteStore` answers the two things the server needs: SPARQL queries (the text is
-forwarded with the project's prefixes added, the store's response passed through) and the
-triples about one resource for dereferencing. The remote store must treat its default
-graph as the union of the named graphs, as the embedded one does: ``oxigraph serve
---union-default-graph`` or, per request, oxigraph's ``union-default-graph`` parameter
-(sent when ``union_param`` is set); Fuseki's ``tdb2:unionDefaultGraph true``; GraphDB
-and Virtuoso do so by default.
+:class:`RemoteStore` answers SPARQL queries (the text is forwarded with the project's
+prefixes added, the store's response passed through); :class:`RemoteGraph` puts it behind
+the few calls the web side makes of a pyoxigraph ``Store``. The remote store must treat
+its default graph as the union of the named graphs, as the embedded one does: ``oxigraph
+serve --union-default-graph`` or, per request, oxigraph's ``union-default-graph``
+parameter (sent when ``union_param`` is set); Fuseki's ``tdb2:unionDefaultGraph true``;
+GraphDB and Virtuoso do so by default.
 """
 
 from __future__ import annotations
@@ -71,12 +71,6 @@ class RemoteStore:
         except OSError as exc:
             raise StoreError(f"cannot reach the remote store at {self.query_url}: {exc}") \
                 from None
-
-    def triples_about(self, iri: str) -> list[ox.Triple]:
-        """What dereferencing ``iri`` shows: every triple with it as subject."""
-        answer = self.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}",
-                            accept="application/n-triples")
-        return list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
 
     def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
         """A SELECT's solutions as {variable: term}."""
