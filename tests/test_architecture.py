@@ -78,3 +78,14 @@ def test_every_stage_is_a_folder_and_no_module_is_over_500_lines() -> None:
     long = [f"{p}: {n} lines" for p in sorted([*SRC.rglob("*.py"), *SERVER.rglob("*.py")])
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
     assert not long, "\n".join(long)
+
+
+def test_docs_architecture_names_every_module() -> None:
+    text = (PROJECT_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [str(p) for p in sorted([*SRC.rglob("*.py"), *SERVER.rglob("*.py")])
+               if not (p.name == "__init__.py" and p.parent.name in STAGES)
+               and f"`{p.name}`" not in text]
+    assert not missing, "docs/architecture.md does not say where these live: " + ", ".join(
+        missing)
+    for name in STAGES:
+        assert name in text.split("## Where each concern lives")[0], f"{name} not in the picture"

@@ -48,10 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reasoner", "rules",
             "OWL 2 RL engine: rules (the ontology's own rules, forward-chained with their "
             "derivations; the default), reasonable (Rust) or owlrl (the reference); all "
-            "give the same inferred graph."),
+            "give the same inferred graph and the same explanations."),
     Setting("validator", "fast",
-            "SHACL engine: fast (kg.validate.shacl, the shapes' constraint components compiled to "
-            "Python, the default) or pyshacl (the reference); both report the same results."),
+            "SHACL engine: fast (kg.validate.shacl, the shapes' constraint components "
+            "compiled to Python, the default) or pyshacl (the reference, much slower); both "
+            "report the same results."),
     Setting("build_processes", 0,
             "Processes that compile documents in parallel during a build (0: one per CPU)."),
     Setting("compact_store", True,

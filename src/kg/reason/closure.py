@@ -1,7 +1,8 @@
 """OWL 2 RL reasoning: the closure of the ontology plus all asserted data.
 
-The engine is pluggable (:mod:`kg.reason.engines`): owlrl is the reference, ``reasonable``
-the fast default; both give the same inferred graph.
+The engine is chosen by the ``reasoner`` setting (:mod:`kg.reason.engines`): ``rules`` (the
+default, which also keeps the derivations), ``reasonable`` or owlrl (the reference); all
+give the same inferred graph.
 
 Only what reasoning adds about the graph's own resources is kept (in the inferred graph);
 the noise owlrl emits is dropped: reflexive owl:sameAs, axiomatic triples about the
