@@ -3,6 +3,7 @@
     python -m bench generate N DIR            # a synthetic corpus of N documents
     python -m bench build --sizes 10,100,1000 # build stages, time and peak memory per size
     python -m bench endpoint --size 100       # loopback load test: ours, oxigraph, rdflib
+    python -m bench engines --size 100        # SHACL and N-Quads: hand-written vs libraries
     python -m bench                           # build at 10,100,1000, then endpoint at 100
 """
 
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("--clients", default="1,8,32")
     e.add_argument("--seconds", type=int, default=10)
     e.add_argument("--servers", default="ours,oxigraph,rdflib")
+    en = sub.add_parser("engines", help="hand-written SHACL/N-Quads code against libraries")
+    en.add_argument("--size", type=int, default=100)
+    en.add_argument("--reps", type=int, default=3)
     args = parser.parse_args(argv)
     WORK.mkdir(exist_ok=True)
 
@@ -57,6 +61,10 @@ def main(argv: list[str] | None = None) -> None:
 
         bench_endpoint(args.size, [int(c) for c in args.clients.split(",")], args.seconds,
                        args.servers.split(","), WORK)
+    elif args.command == "engines":
+        from bench.engines import bench_engines
+
+        bench_engines(args.size, WORK, args.reps)
     else:
         from bench.build import bench_build
         from bench.endpoint import bench_endpoint
