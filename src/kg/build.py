@@ -214,14 +214,14 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
                         processes=processes)
     mentions = 0
     # One object per term across documents (kg.speedups).
-    intern = Interner(itertools.chain(ontology.graph, graphs[iris.registry_graph])).triple
+    interner = Interner(itertools.chain(ontology.graph, graphs[iris.registry_graph]))
     for doc, r in zip(documents, results, strict=True):
         compiled.facts += r.facts
         mentions += r.mentions
         review.extend(r.review)
-        compiled.domain.extend(map(intern, r.domain))
+        compiled.domain.extend(interner.triples(r.domain))
         for t, fact in r.fact_nodes:
-            compiled.fact_nodes.setdefault(intern(t), []).append(fact)
+            compiled.fact_nodes.setdefault(interner.triple(t), []).append(fact)
         compiled.violations.extend(r.violations)
         compiled.counts[str(iris.document_graph(doc.id))] = r.triples
         if r.graph is not None:

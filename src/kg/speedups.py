@@ -38,10 +38,18 @@ def gc_paused() -> Iterator[None]:
 class Interner:
     """Hands out one object for all equal terms it has seen."""
 
-    def __init__(self, seen: Iterable[tuple[Any, ...]] = ()):
+    def __init__(self, seen: Iterable[tuple[Any, Any, Any]] = ()):
         self.terms: dict[Any, Any] = {}
-        for t in seen:
-            self.triple(t)
+        for _ in self.triples(seen):
+            pass
+
+    def triples(self, triples: Iterable[tuple[Any, Any, Any]]
+                ) -> Iterator[tuple[Any, Any, Any]]:
+        """Each of ``triples`` made of the terms seen first (a loop here, not a call per
+        triple: this runs over millions)."""
+        setdefault = self.terms.setdefault
+        for s, p, o in triples:
+            yield setdefault(s, s), setdefault(p, p), setdefault(o, o)
 
     def triple(self, t: tuple[Any, Any, Any]) -> tuple[Any, Any, Any]:
         """``t`` made of the terms seen first."""

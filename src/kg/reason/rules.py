@@ -173,10 +173,10 @@ class Closure:
         self._forward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
         self._backward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
         # rdf:type is then told by identity (``p is a``) in :meth:`_fire`.
-        intern = Interner([(_TYPE, _TYPE, _TYPE)]).triple
+        interner = Interner([(_TYPE, _TYPE, _TYPE)])
         self._type = _TYPE
         delta = []
-        for t in map(intern, triples):
+        for t in interner.triples(triples):
             if t not in self.known:
                 self._add(t)
                 delta.append(t)
