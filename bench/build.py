@@ -30,7 +30,6 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
         compile_graphs,
         reason,
         validate,
-        validator_for,
         write_graphs,
     )
     from kg.config import Config
@@ -47,9 +46,8 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
     # while "map" runs and explanations while "explain" runs; "load" is what is left.
     with tempfile.TemporaryDirectory(dir=config.data_dir) as scratch, \
             StoreWriter(config.data_dir, compact=config.compact_store) as store:
-        validator = None if skip_validate else validator_for(config)
         compiled = compile_graphs(
-            config, report=report, validator=validator,
+            config, report=report, validator=None if skip_validate else config.validator,
             output=Shards(Path(scratch), lambda path, name: store.load(path, name=name,
                                                                        remove=True)))
         out["stages"].update(report.seconds)
@@ -57,9 +55,9 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
         out["documents"] = report.documents
         out["facts"] = report.facts
         out["processes"] = compiled.processes
-        if validator is not None:
+        if not skip_validate:
             t = time.perf_counter()
-            validate(compiled, validator)
+            validate(compiled)
             out["stages"]["validate"] = round(time.perf_counter() - t, 3)
             out["peak_mb"]["validate"] = round(peak_mb())
         inference = first = None

@@ -12,7 +12,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from conftest import Built
-from kg.build import compile_graphs
+from kg.build import Compiled, compile_graphs
 from kg.config import Config
 from kg.mapping.iris import Iris, short_hash
 from kg.reason.closure import closure
@@ -25,6 +25,7 @@ class Explained:
     asserted: list[Graph]
     inferred: Graph
     graph: Graph
+    compiled: Compiled
 
 
 def stored_graph(config: Config, name: str) -> Graph:
@@ -41,7 +42,7 @@ def explained(built: Built) -> Explained:
     compiled = compile_graphs(built.config)
     asserted = [g for iri, g in compiled.graphs.items() if iri != compiled.iris.ontology_graph]
     return Explained(compiled.iris, asserted, stored_graph(built.config, "inferred"),
-                     stored_graph(built.config, "explanations"))
+                     stored_graph(built.config, "explanations"), compiled)
 
 
 def _explanation(e: Explained, s: URIRef, p: URIRef, o: object) -> URIRef:
@@ -132,7 +133,7 @@ def test_explanations_are_the_derivations_of_the_rules(explained: Explained,
                                                        built: Built) -> None:
     """Each explanation written is the derivation :func:`derivations` gives for its
     statement: the same rule, the same axiom's terms, a premise node for each premise."""
-    compiled = compile_graphs(built.config)
+    compiled = explained.compiled
     data = [t for g in explained.asserted for t in g
             if not compiled.iris.is_provenance(t[0])]
     kg, g = explained.iris.kg, explained.graph
@@ -157,7 +158,7 @@ def test_explanations_are_the_derivations_of_the_rules(explained: Explained,
 
 def test_explanations_are_stable_and_match_describe_hashes(explained: Explained,
                                                            built: Built) -> None:
-    compiled = compile_graphs(built.config)
+    compiled = explained.compiled
     data = [t for g in explained.asserted for t in g if not compiled.iris.is_provenance(t[0])]
     facts: dict = {}
     kg = compiled.iris.kg

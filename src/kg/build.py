@@ -71,6 +71,7 @@ class Compiled:
     violations: list[str] = field(default_factory=list)
     processes: int = 1  # compile worker processes used
     counts: dict[str, int] = field(default_factory=dict)  # triples per document graph
+    validator: Validator | None = None  # the SHACL engine chosen, ready to check
 
     @property
     def registry_graph(self) -> Graph:
@@ -155,15 +156,15 @@ def merge_copies(documents: list[Document], curated: set[str],
 
 def compile_graphs(config: Config, progress: Progress = _quiet,
                    report: BuildReport | None = None, *, strict: bool = False,
-                   output: Output = "keep", validator: Validator | None = None) -> Compiled:
+                   output: Output = "keep", validator: str | None = None) -> Compiled:
     """Parse the corpus and compile ontology, registry, metadata and mappings into graphs.
 
     ``output`` says where the document graphs go: ``"keep"``, back whole in ``graphs`` (for
     small corpora: tests, ``kg review``); :class:`~kg.mapping.compile.Shards`, written as
     N-Quads files, each handed on as soon as it is complete (the build's store loader);
-    ``"drop"``, nowhere (``kg validate``). With a ``validator``, the provenance layer of each
-    document is SHACL-checked as it is compiled (``violations``); :func:`validate` checks the
-    rest.
+    ``"drop"``, nowhere (``kg validate``). With a ``validator`` (a SHACL engine's name),
+    the provenance layer of each document is SHACL-checked as it is compiled
+    (``violations``), and :func:`validate` checks the rest with the same engine.
     """
     report = report or BuildReport()
     stages = _Stages(progress, report)
@@ -206,12 +207,13 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
         iris.ontology_graph: ontology.graph,
         iris.registry_graph: registry.graph(ontology),
     }
+    checker = Validator(ontology.shapes(), ontology.graph, validator) if validator else None
     ctx = Context(iris, registry, resolver, Linker(registry), mappings, copies,
-                  check=validator.check if validator else None, keep=output == "keep")
+                  check=checker.check if checker else None, keep=output == "keep")
     results = compile_all(documents, ctx, output if isinstance(output, Shards) else None,
                           processes)
     compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review,
-                        processes=processes)
+                        processes=processes, validator=checker)
     mentions = 0
     # One object per term across documents (kg.speedups).
     interner = Interner(itertools.chain(ontology.graph, graphs[iris.registry_graph]))
@@ -244,21 +246,17 @@ def _load_mapping(args: tuple[Path, Ontology]) -> Mapping | MappingError:
         return exc
 
 
-def validator_for(config: Config) -> Validator:
-    """The SHACL validator the ``validator`` setting chooses, with the project's shapes."""
-    ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
-    return Validator(ontology.shapes(), ontology.graph, config.validator)
-
-
-def validate(compiled: Compiled, validator: Validator) -> None:
+def validate(compiled: Compiled) -> None:
     """SHACL-check the asserted data (not the ontology) against ontology/shapes.ttl.
 
     Each document's provenance layer (fact and annotation nodes) was checked as it was
     compiled (``compiled.violations``); what is left is the domain data of all documents
-    with the registry, checked at once. Whichever engine ``validator`` runs, the data are
+    with the registry, checked at once. Whichever engine validates, the data are
     split the same way: no shape relates a fact or annotation node to another document's.
     """
-    problems = compiled.violations + validator.check(
+    if compiled.validator is None:
+        raise ValueError("compiled without a validator: nothing to validate with")
+    problems = compiled.violations + compiled.validator.check(
         itertools.chain(compiled.registry_graph, compiled.domain))
     if problems:
         raise validation_error(problems)
@@ -267,12 +265,11 @@ def validate(compiled: Compiled, validator: Validator) -> None:
 def check(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> Compiled:
     """Everything ``kg validate`` does: compile and SHACL-check, writing nothing."""
     report = BuildReport()
-    validator = validator_for(config)
     compiled = compile_graphs(config, progress, report, strict=strict, output="drop",
-                              validator=validator)
+                              validator=config.validator)
     stages = _Stages(progress, report)
-    validate(compiled, validator)
-    stages.done("validate", f"SHACL shapes conform ({validator.engine})")
+    validate(compiled)
+    stages.done("validate", f"SHACL shapes conform ({config.validator})")
     return compiled
 
 
@@ -343,14 +340,13 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
     data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store) as store:
-        validator = validator_for(config)
         compiled = compile_graphs(
-            config, progress, report, strict=strict, validator=validator,
+            config, progress, report, strict=strict, validator=config.validator,
             output=Shards(Path(scratch), lambda path, name: store.load(path, name=name,
                                                                        remove=True)))
         stages = _Stages(progress, report)
-        validate(compiled, validator)
-        stages.done("validate", f"SHACL shapes conform ({validator.engine})")
+        validate(compiled)
+        stages.done("validate", f"SHACL shapes conform ({config.validator})")
 
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
@@ -366,7 +362,7 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
             "facts": compiled.facts,
             "triples": report.triples,
             "inferred": report.inferred,
-            "validator": validator.engine,
+            "validator": config.validator,
             "reasoner": config.reasoner,
         }
         report.store = str(store.commit(graphs, meta))
