@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Built
-from kg.build import build
+from kg.build import build, check
 from kg.config import PROJECT_ROOT, Config
 from kg.errors import ConfigError
 
@@ -65,6 +65,13 @@ def test_each_engine_runs_when_chosen_and_builds_the_same_graphs(
     assert calls[engine] >= 1, f"{setting} did not run {engine}"
     assert not any(calls[name] for name in others), dict(calls)
     assert quads(config) == quads(built.config)
+
+
+@pytest.mark.parametrize(("engine", "other"), [("pyshacl", "fast"), ("fast", "pyshacl")])
+def test_kg_validate_runs_the_chosen_shacl_engine(calls: Counter[str], engine: str,
+                                                  other: str) -> None:
+    check(Config.load({"validator": engine}, env={}))
+    assert calls[engine] >= 1 and not calls[other], dict(calls)
 
 
 def test_the_default_engines_run_by_default(built: Built, calls: Counter[str],
