@@ -163,14 +163,24 @@ def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
 @click.argument("folder", default="tests/archive", type=click.Path(exists=True, file_okay=False))
 @click.option("--registry", "registry_dir", type=click.Path(exists=True, file_okay=False),
               help="Also score entity linking against the registry.yaml in this folder.")
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False),
+              help="Score the built graph of FOLDER's pages against these hand-read facts "
+                   "(a dev set's gold.yaml) instead of *.expected.json.")
 @click.pass_context
-def evaluate(ctx: click.Context, folder: str, registry_dir: str | None) -> None:
-    """Score the automatic layer against hand-written expectations (*.expected.json)."""
+def evaluate(ctx: click.Context, folder: str, registry_dir: str | None,
+             gold: str | None) -> None:
+    """Score the automatic layer against hand-read facts: *.expected.json beside the pages,
+    or with --gold, a dev set's gold.yaml (the pages built as kg add and kg build would)."""
     from kg.curate.evaluate import evaluate as run_evaluate
     from kg.mapping.iris import Iris
     from kg.mapping.ontology import Ontology
     from kg.mapping.registry import Registry
 
+    if gold:
+        from kg.gold import evaluate_gold
+
+        click.echo(evaluate_gold(folder, gold, _config(ctx)).markdown(), nl=False)
+        return
     registry = None
     if registry_dir:
         config = _config(ctx)
