@@ -1,6 +1,6 @@
 """Entity linking: find the registry's persons, organizations, places and operations in a
 document's title, summary and body, by every name the registry knows (labels, spellings,
-codenames).
+codenames), as written or in capitals.
 
 Each mention becomes an annotation with character offsets. A name that fits several
 entities is resolved only when the document itself says who is meant (an editor's
@@ -65,6 +65,10 @@ class Linker:
             for name in ent.names:
                 if len(name) >= 2:
                     found.setdefault(name, set()).add(ent.id)
+                    # Signatures, address lines and cipher clerks write names in capitals:
+                    # "MAO ZEDONG", "KIM IL SUNG", "I. STALIN".
+                    if sum(c.isalpha() for c in name) >= 3 and not name.isupper():
+                        found.setdefault(name.upper(), set()).add(ent.id)
         # A name is as ambiguous as its normalised form: "Kuznetsov" and "KUZNETSOV".
         by_norm: dict[str, set[str]] = {}
         for name, ids in found.items():
