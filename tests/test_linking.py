@@ -115,3 +115,16 @@ def test_mention_offsets_point_at_the_name(built: Built) -> None:
     for name, start, end in table.rows:
         assert source[int(start):int(end)] == name
 
+
+
+def test_names_in_capitals_link_and_posts_are_not_persons(linker: Linker) -> None:
+    text = page("Ciphered Telegram from Filippov [Stalin] to Kovalev",
+                "Visit Cde. MAO ZEDONG and tell him that the General Staff agrees. "
+                "The General Assembly met; the Minister Counselor came. Pass it to "
+                "cde. Liu Yaolou and to Cde. CHEN GENG, and to General Mark W. Clark.\n\n"
+                "J. STALIN")
+    found = linked(linker, text)
+    assert ("MAO ZEDONG", "mao-zedong") in found
+    assert ("STALIN", "joseph-stalin") in found
+    people = [what for _, what in found if what.startswith("new:")]
+    assert people == ["new:Liu Yaolou", "new:Chen Geng", "new:Mark W. Clark"]

@@ -21,17 +21,28 @@ from kg.mapping.registry import Entity, Registry, normalize_name
 
 #: Words that introduce a person's name: "Comrade X", "Cde. X", "General X".
 HONORIFICS = (
-    r"Comrades?", r"comrades?", r"Com\[rade\]", r"Cde\.", r"General", r"Marshal",
+    r"Comrades?", r"comrades?", r"Com\[rade\]", r"Cdes?\.", r"cdes?\.", r"General", r"Marshal",
     r"Ambassador", r"Premier", r"Minister", r"Chairman", r"Mr\.", r"Mrs\.",
 )
 #: Capitalised words after an honorific that are not names.
 NOT_PERSON_WORDS = frozenset({
     "The", "A", "An", "In", "On", "At", "To", "From", "Of", "And", "But", "Stalin!",
 })
-_NAME_WORD = r"[A-Z][a-z'’-]+"
+#: Words that make what follows an honorific a post or a body, not a person: "General
+#: Staff", "General Assembly", "Minister Counselor", "Ambassador Extraordinary".
+INSTITUTION_WORDS = frozenset({
+    "Staff", "Staffs", "Assembly", "Secretary", "Secretariat", "Headquarters", "Command",
+    "Council", "Committee", "Department", "Directorate", "Ministry", "Government", "Office",
+    "Counselor", "Counsellor", "Consul", "Attache", "Attaché", "Affairs", "Plenipotentiary",
+    "Extraordinary", "Administration", "Bureau", "Section", "Army", "Front", "Fleet",
+    "Embassy", "Mission", "Delegation", "Commission", "Presidium", "Politburo", "Party",
+})
+#: A word of a name: "Zhang", "PENG" (in capitals), or an initial inside it ("Mark W. Clark").
+_NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z][A-Z'’-]+(?![a-z]))"
+_INITIAL = r"[A-Z]\."
 _HONORIFIC_RE = re.compile(
-    r"(?<![\w\]])(?:" + "|".join(HONORIFICS) + r")\s+(" + _NAME_WORD + r"(?:[ \t]" +
-    _NAME_WORD + r"){0,2})"
+    r"(?<![\w\]])(?:" + "|".join(HONORIFICS) + r")\s+(" + _NAME_WORD + r"(?:[ \t](?:" +
+    _INITIAL + r"[ \t])?" + _NAME_WORD + r"){0,2})"
 )
 
 
@@ -146,8 +157,14 @@ class Linker:
             if any(a < e and s < b for a, b in taken):
                 continue
             name = m.group(1).strip()
-            if name.split()[0] in NOT_PERSON_WORDS or self.registry.candidates(name):
+            words = name.split()
+            if words[0] in NOT_PERSON_WORDS or INSTITUTION_WORDS.intersection(
+                    w.capitalize() for w in words) or self.registry.candidates(name):
                 continue
+            if name.isupper():  # "Cde. PENG DEHUAI": the person is Peng Dehuai
+                name = " ".join(w.capitalize() for w in words)
+                if self.registry.candidates(name):
+                    continue
             found.append(Mention(s, e, name, (), None, provisional=name))
             taken.append((s, e))
         return found
