@@ -160,7 +160,7 @@ def collect_nodes(mappings: list[Mapping], registry: Registry) -> dict[str, Node
         for ident, node in m.nodes.items():
             if ident in registry:
                 raise MappingError(
-                    f"node id {ident!r} is already a registry id ({registry.file}:"
+                    f"node id {ident!r} is already a registry id ({registry[ident].file}:"
                     f"{registry[ident].line}); rename the node or use the registry entry",
                     file=m.file, line=node.line)
             if ident in nodes:

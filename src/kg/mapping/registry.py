@@ -1,17 +1,19 @@
 """The entity registry: every person, organization, place and operation, with the names
-the documents use for them and, where verified, their Wikidata item.
+the documents use for them, the posts persons held and, where verified, their Wikidata item.
 
-Read from ``mappings/registry.yaml``; compiled into the registry graph.
+Read from ``mappings/registry.yaml`` and every ``mappings/registry/*.yaml`` (the same format,
+merged; an id may be defined once only); compiled into the registry graph.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.errors import MappingError
 from kg.mapping import yamlfile
@@ -19,6 +21,8 @@ from kg.mapping.iris import KIND_OF_CLASS, SKOS, WD
 from kg.mapping.ontology import Ontology
 
 REGISTRY_FILE = "registry.yaml"
+#: The folder of further registry files (``registry/*.yaml``), one per country or group.
+REGISTRY_DIR = "registry"
 
 #: Registry sections and the class every entry of a section must be (or specialise).
 SECTIONS: dict[str, str] = {
@@ -31,11 +35,40 @@ SECTIONS: dict[str, str] = {
 SECTION_DEFAULT_TYPE: dict[str, str] = {"operations": "MilitaryOperation"}
 
 ENTRY_KEYS = {
-    "label", "type", "aliases", "codenames", "description", "wikidata", "wikidata_evidence",
-    "note",
+    "label", "type", "aliases", "codenames", "posts", "description", "wikidata",
+    "wikidata_evidence", "note",
 }
+POST_KEYS = {"post", "from", "to", "note"}
+CODENAME_KEYS = {"name", "from", "to", "channel", "note"}
+_DATE_SHAPES = (
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), XSD.date),
+    (re.compile(r"^\d{4}-\d{2}$"), XSD.gYearMonth),
+    (re.compile(r"^\d{4}$"), XSD.gYear),
+)
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post a person held: its title as the archive's documents give it, and its years
+    (or ISO dates) where known."""
+
+    post: str
+    start: str | None
+    end: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Codename:
+    """A cover name, with the period and channel it was used in where known."""
+
+    name: str
+    start: str | None
+    end: str | None
+    channel: str | None
+    line: int
 
 
 @dataclass(frozen=True)
@@ -52,6 +85,9 @@ class Entity:
     wikidata_evidence: str | None
     line: int
     iri: URIRef
+    file: str = ""
+    posts: tuple[Post, ...] = ()
+    codename_periods: tuple[Codename, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -75,9 +111,11 @@ def kind_of(ontology: Ontology, cls: URIRef) -> str:
 class Registry:
     """Entities by id, and a name index for resolving names as the documents write them."""
 
-    def __init__(self, entities: dict[str, Entity], file: str):
+    def __init__(self, entities: dict[str, Entity], file: str,
+                 files: tuple[str, ...] = ()):
         self.entities = entities
-        self.file = file
+        self.file = file  # mappings/registry.yaml; each entity knows its own file
+        self.files = files or (file,)
         self._by_name: dict[str, set[str]] = defaultdict(set)
         self._by_surname: dict[str, set[str]] = defaultdict(set)
         for ent in entities.values():
@@ -124,31 +162,20 @@ class Registry:
 
     @classmethod
     def load(cls, mappings_dir: str | Path, ontology: Ontology) -> Registry:
-        path = Path(mappings_dir) / REGISTRY_FILE
-        file = str(path)
-        data = yamlfile.load(path)
-        if not isinstance(data, dict):
-            raise MappingError("the registry must be a mapping of sections", file=file, line=1)
+        """``registry.yaml`` and every ``registry/*.yaml`` (in name order), merged."""
+        main = Path(mappings_dir) / REGISTRY_FILE
+        paths = [main, *sorted((Path(mappings_dir) / REGISTRY_DIR).glob("*.yaml"))]
         entities: dict[str, Entity] = {}
-        for section, entries in data.items():
-            line = data.lines[section]
-            if section not in SECTIONS:
-                allowed = ", ".join(SECTIONS)
-                raise MappingError(
-                    f"unknown section {section!r}; use one of: {allowed}", file=file, line=line
-                )
-            if entries is None:
-                continue
-            if not isinstance(entries, dict):
-                raise MappingError(f"section {section!r} must map ids to entries",
-                                   file=file, line=line)
-            for ident, entry in entries.items():
-                ent = _entity(section, ident, entry, entries.lines[ident], ontology, file)
+        for path in paths:
+            for ent in _read_file(path, ontology):
                 if ent.id in entities:
-                    raise MappingError(f"id {ident!r} is defined twice (also line "
-                                       f"{entities[ident].line})", file=file, line=ent.line)
+                    first = entities[ent.id]
+                    raise MappingError(
+                        f"id {ent.id!r} is defined twice: here and at {first.file}:{first.line}; "
+                        "keep one entry and merge the other into it",
+                        file=ent.file, line=ent.line)
                 entities[ent.id] = ent
-        return cls(entities, file)
+        return cls(entities, str(main), tuple(str(p) for p in paths))
 
     def graph(self, ontology: Ontology) -> Graph:
         """The registry graph: types, labels, aliases, codenames, descriptions, Wikidata."""
@@ -168,7 +195,151 @@ class Registry:
                 g.add((ent.iri, SKOS.exactMatch, WD[ent.wikidata]))
                 if ent.wikidata_evidence:
                     g.add((ent.iri, kg.wikidataEvidence, Literal(ent.wikidata_evidence)))
+            for post in ent.posts:
+                node = ontology.iris.id("position", ent.id, _post_slug(post))
+                g.add((ent.iri, kg.holds, node))
+                g.add((node, RDF.type, kg.PositionHolding))
+                g.add((node, RDFS.label, Literal(f"{ent.label}, {post.post}", lang="en")))
+                g.add((node, kg.post, Literal(post.post)))
+                if post.start:
+                    g.add((node, kg.startDate, _date_literal(post.start)))
+                if post.end:
+                    g.add((node, kg.endDate, _date_literal(post.end)))
         return g
+
+
+def _read_file(path: Path, ontology: Ontology) -> list[Entity]:
+    """The entities of one registry file, in file order."""
+    file = str(path)
+    data = yamlfile.load(path)
+    if not isinstance(data, dict):
+        raise MappingError("the registry must be a mapping of sections", file=file, line=1)
+    out: list[Entity] = []
+    for section, entries in data.items():
+        line = data.lines[section]
+        if section not in SECTIONS:
+            allowed = ", ".join(SECTIONS)
+            raise MappingError(
+                f"unknown section {section!r}; use one of: {allowed}", file=file, line=line
+            )
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            raise MappingError(f"section {section!r} must map ids to entries",
+                               file=file, line=line)
+        for ident, entry in entries.items():
+            out.append(_entity(section, ident, entry, entries.lines[ident], ontology, file))
+    return out
+
+
+def _post_slug(post: Post) -> str:
+    """The last segment of a post's IRI: its title and start, as lowercase words."""
+    words = re.findall(r"[a-z0-9]+", post.post.casefold())
+    return "-".join([*words[:12], *([post.start[:4]] if post.start else [])])
+
+
+def _date_literal(value: str) -> Literal:
+    for shape, datatype in _DATE_SHAPES:
+        if shape.match(value):
+            return Literal(value, datatype=datatype)
+    raise ValueError(value)  # _date checked the shape when the registry was read
+
+
+def _date(value: object, what: str, file: str, line: int) -> str | None:
+    """A year (1953) or an ISO date ("1953-05", "1953-05-12") as text, checked."""
+    if value is None:
+        return None
+    plain = isinstance(value, int | str) and not isinstance(value, bool)
+    text = str(value).strip() if plain else ""
+    shape = next((dt for rx, dt in _DATE_SHAPES if rx.match(text)), None)
+    ok = shape is not None and 1800 <= int(text[:4]) <= 2100
+    if ok and shape is not XSD.gYear:
+        try:
+            datetime.date.fromisoformat(text if shape is XSD.date else text + "-01")
+        except ValueError:
+            ok = False
+    if not ok:
+        raise MappingError(
+            f"{what} must be a year (1953) or an ISO date (1953-05, 1953-05-12), got {value!r}",
+            file=file, line=line)
+    return text
+
+
+def _period(item: dict, keys: set[str], what: str, file: str) -> tuple[str | None, str | None]:
+    """The checked ``from``/``to`` of a post or codename entry (keys checked as well)."""
+    lines = item.lines
+    unknown = sorted(set(item) - keys)
+    if unknown:
+        raise MappingError(
+            f"unknown field {unknown[0]!r} in {what}; allowed: {', '.join(sorted(keys))}",
+            file=file, line=lines[unknown[0]])
+    start = _date(item.get("from"), f"'from' of {what}", file, lines.get("from", item.line))
+    end = _date(item.get("to"), f"'to' of {what}", file, lines.get("to", item.line))
+    if start and end and end[:len(start)] < start[:len(end)]:
+        raise MappingError(f"{what} ends ({end}) before it starts ({start})",
+                           file=file, line=lines.get("to", item.line))
+    return start, end
+
+
+def _posts(value: object, ident: str, file: str, line: int) -> tuple[Post, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise MappingError(
+            f"posts of {ident!r} must be a list of {{post: ..., from: ..., to: ...}}",
+            file=file, line=line)
+    posts: list[Post] = []
+    slugs: set[str] = set()
+    for item, item_line in zip(value, value.lines, strict=True):
+        if not isinstance(item, dict):
+            raise MappingError(f"a post of {ident!r} must be a mapping like "
+                               "{post: Soviet Ambassador to the DPRK, from: 1953, to: 1957}",
+                               file=file, line=item_line)
+        title = item.get("post")
+        if not isinstance(title, str) or not title.strip():
+            raise MappingError(f"a post of {ident!r} needs its title in 'post'",
+                               file=file, line=item_line)
+        start, end = _period(item, POST_KEYS, f"post {title.strip()!r} of {ident!r}", file)
+        post = Post(" ".join(title.split()), start, end, item_line)
+        if _post_slug(post) in slugs:
+            raise MappingError(f"post {post.post!r} of {ident!r} is given twice",
+                               file=file, line=item_line)
+        slugs.add(_post_slug(post))
+        posts.append(post)
+    return tuple(posts)
+
+
+def _codenames(value: object, ident: str, file: str, line: int) -> tuple[Codename, ...]:
+    """Cover names, each a plain name or {name, from, to, channel}."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise MappingError(f"codenames of {ident!r} must be a list of names", file=file, line=line)
+    lines = getattr(value, "lines", [line] * len(value))
+    out: list[Codename] = []
+    for item, item_line in zip(value, lines, strict=True):
+        if isinstance(item, str) and item.strip():
+            out.append(Codename(item.strip(), None, None, None, item_line))
+            continue
+        if not isinstance(item, dict):
+            raise MappingError(f"a codename of {ident!r} must be a name or a mapping like "
+                               "{name: Filippov, from: 1945, to: 1953, channel: ...}",
+                               file=file, line=item_line)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise MappingError(f"a codename of {ident!r} needs its 'name'",
+                               file=file, line=item_line)
+        start, end = _period(item, CODENAME_KEYS, f"codename {name.strip()!r} of {ident!r}",
+                             file)
+        channel = item.get("channel")
+        if channel is not None and (not isinstance(channel, str) or not channel.strip()):
+            raise MappingError(f"channel of codename {name.strip()!r} of {ident!r} must be text",
+                               file=file, line=item.lines.get("channel", item_line))
+        out.append(Codename(name.strip(), start, end, channel.strip() if channel else None,
+                            item_line))
+    return tuple(out)
 
 
 def _texts(value: object, what: str, file: str, line: int) -> tuple[str, ...]:
@@ -224,6 +395,11 @@ def _entity(section: str, ident: object, entry: object, line: int, ontology: Ont
         )
     kind = kind_of(ontology, cls)
     description = entry.get("description")
+    posts = _posts(entry.get("posts"), ident, file, lines.get("posts", line))
+    if posts and section != "persons":
+        raise MappingError(f"posts are for persons; {ident!r} is in {section!r}",
+                           file=file, line=lines["posts"])
+    codenames = _codenames(entry.get("codenames"), ident, file, lines.get("codenames", line))
     return Entity(
         id=ident,
         section=section,
@@ -231,10 +407,13 @@ def _entity(section: str, ident: object, entry: object, line: int, ontology: Ont
         kind=kind,
         label=label.strip(),
         aliases=_texts(entry.get("aliases"), "aliases", file, lines.get("aliases", line)),
-        codenames=_texts(entry.get("codenames"), "codenames", file, lines.get("codenames", line)),
+        codenames=tuple(c.name for c in codenames),
         description=str(description).strip() if description else None,
         wikidata=qid,
         wikidata_evidence=entry.get("wikidata_evidence"),
         line=line,
         iri=ontology.iris.entity(kind, ident),
+        file=file,
+        posts=posts,
+        codename_periods=tuple(c for c in codenames if c.start or c.end or c.channel),
     )
