@@ -208,10 +208,11 @@ def names(people) -> list[str]:
      ["Shtykov"], []),
     ("Telegram from Stalin to Roshchin, for Zhou Enlai", ["Stalin"], ["Zhou Enlai"],
      ["Roshchin"], []),
+    # The relayed message's parties are not the telegram's (see test_embedded_message).
     ("Telegram from Shtykov to Vyshinsky transmitting a Message from Kim Il Sung to Stalin",
-     ["Kim Il Sung"], ["Stalin"], ["Shtykov", "Vyshinsky"], []),
+     ["Shtykov"], ["Vyshinsky"], [], []),
     ("Telegram from Kovalev to Filippov [Stalin] transmitting a Letter from Mao Zedong",
-     ["Mao Zedong"], ["Filippov"], ["Kovalev"], []),
+     ["Kovalev"], ["Filippov"], [], []),
     ("Record of Conversation between Stalin and Mao Zedong, December 16, 1949", [], [], [],
      ["Stalin", "Mao Zedong"]),
     ("Record of Conversation of Kovalev with Mao Zedong", [], [], [], ["Kovalev", "Mao Zedong"]),
@@ -478,3 +479,115 @@ def test_a_page_without_title_still_parses():
     assert [p.text for p in doc.body] == ["Comrade Stalin!", "Mao Zedong"]
     mirror = parse_text("May 3, 1950\nComrade Stalin!\nMao Zedong\n", path="notitle-mirror.txt")
     assert (mirror.title, mirror.date, len(mirror.body)) == (None, "1950-05-03", 2)
+
+
+# --- failure classes met on real pages -----------------------------------------------------
+
+
+def parties(people) -> list[str]:
+    return [f"{c.name} = {c.identified_as}" if c.identified_as else c.name for c in people]
+
+
+@pytest.mark.parametrize(("title", "senders", "recipients", "via", "participants"), [
+    # a telephone line is no intermediary; a telephone message is a type
+    ("Telephone Message via VCh, I. Stalin to Kim Il Sung", ["I. Stalin"], ["Kim Il Sung"],
+     [], []),
+    # plural honorific
+    ("Telegram, Razuvaev to Cdes. Sokolovsky and Vyshinsky", ["Razuvaev"],
+     ["Sokolovsky", "Vyshinsky"], [], []),
+    # a place after a person or an organization is no party
+    ("Ciphered telegram from Kuznetsov and Fedorenko in Pyongyang", ["Kuznetsov", "Fedorenko"],
+     [], [], []),
+    ("Ciphered telegram, Shtykov to Ministry of Foreign Affairs, Moscow", ["Shtykov"],
+     ["Ministry of Foreign Affairs"], [], []),
+    # descriptions before a name
+    ("Telegram from DPRK leader Kim Il Sung and South Korean Communist Leader Pak Heon-yeong "
+     "to Stalin (via Shtykov)", ["Kim Il Sung", "Pak Heon-yeong"], ["Stalin"], ["Shtykov"], []),
+    # posts: a bracket names the person; without one, no party
+    ("Report, Zhou Enlai to the Chairman [Mao Zedong] and the Central Committee",
+     ["Zhou Enlai"], ["Mao Zedong", "Central Committee"], [], []),
+    ("Telegram from USSR Foreign Minister V.M. Molotov to Soviet Ambassador in Beijing",
+     ["V.M. Molotov"], [], [], []),
+    ("Telegram from Shtykov to the USSR First Deputy Minister of Foreign Affairs",
+     ["Shtykov"], [], [], []),
+    # relayed messages: the telegram's parties, not the message's
+    ("Telegram, Gromyko to Cde. I.V. Stalin, Transmitting Letter from Kim Il Sung",
+     ["Gromyko"], ["I.V. Stalin"], [], []),
+    ("Ciphered Telegram No. 20772, Roshchin to Comrade Filippov [Stalin], containing a Message "
+     "from Mao Zedong", ["Roshchin"], ["Filippov = Stalin"], [], []),
+    ("Gromyko to G.M. Malenkov, attaching draft telegram to Razuvaev", ["Gromyko"],
+     ["G.M. Malenkov"], [], []),
+    # conversations
+    ("Record of a Conversation between Stalin, Kim Il Sung, and Zhou Enlai", [], [], [],
+     ["Stalin", "Kim Il Sung", "Zhou Enlai"]),
+    ("Conversation, V.M. Molotov and A.Y. Vyshinsky with Mao Zedong, Moscow, 17 January 1950",
+     [], [], [], ["V.M. Molotov", "A.Y. Vyshinsky", "Mao Zedong"]),
+    ("Conversation of N.S. Khrushchev with Mao Zedong, July 31, 1958, at the Airport", [], [],
+     [], ["N.S. Khrushchev", "Mao Zedong"]),
+    ("Record of Conversations between Cde. N. S. Khrushchev, First Secretary of the CPSU CC, "
+     "and Ho Chi Minh, Chairman of the CC of the VWP", [], [], [],
+     ["N. S. Khrushchev", "Ho Chi Minh"]),
+    ("From the Journal of Ambassador Pavel Yudin: Record of Conversation with Mao Zedong on 8 "
+     "March 1955", [], [], [], ["Pavel Yudin", "Mao Zedong"]),
+    ("Journal of Soviet Ambassador in the DPRK A.M. Puzanov for 29 April 1960", ["A.M. Puzanov"],
+     [], [], []),
+    # a quoted subtitle, "and Others" and "convey to" are no parties
+    ("Telegram, Zhou Enlai to Mao Zedong, Liu Shaoqi, and CCP Central Committee, 'Arriving in "
+     "Nanning on the 29th'", ["Zhou Enlai"], ["Mao Zedong", "Liu Shaoqi", "CCP Central Committee"],
+     [], []),
+    ("Telegram, Zhou Enlai to Mao Zedong and Others, Regarding the Session", ["Zhou Enlai"],
+     ["Mao Zedong"], [], []),
+    ("Telegram, Zhou Enlai to Mao Zedong, Liu Shaoqi, and convey to Ho Chi Minh (excerpt)",
+     ["Zhou Enlai"], ["Mao Zedong", "Liu Shaoqi"], [], []),
+])
+def test_title_failure_classes(title, senders, recipients, via, participants):
+    parsed = parse_title(title)
+    assert parties(parsed.senders) == senders
+    assert parties(parsed.recipients) == recipients
+    assert parties(parsed.intermediaries) == via
+    assert parties(parsed.participants) == participants
+
+
+def test_embedded_message_and_posts_are_kept_apart():
+    parsed = parse_title("Telegram from Shtykov to Vyshinsky transmitting a Message from Kim "
+                         "Il Sung to Stalin")
+    assert parties(parsed.embedded_senders) == ["Kim Il Sung"]
+    assert parties(parsed.embedded_recipients) == ["Stalin"]
+    post = parse_title("Telegram from Molotov to Soviet Ambassador in Beijing")
+    assert post.recipients == () and "is a post, not a person" in post.set_aside[0]
+
+
+@pytest.mark.parametrize(("text", "cleaned"), [
+    ("General Staff", "General Staff"),
+    ("Cdes. Vasilevsky", "Vasilevsky"),
+    ("Fedorenko in Pyongyang", "Fedorenko"),
+    ("DPRK leader Kim Il Sung", "Kim Il Sung"),
+    ("South Korean Communist Leader Pak Heon-yeong", "Pak Heon-yeong"),
+])
+def test_clean_name_failure_classes(text, cleaned):
+    assert clean_name(text) == cleaned
+
+
+def test_a_stray_line_before_a_date_and_an_unrouted_title():
+    doc = parse_text("A directive of the CC about a conversation, sent to the ambassador.\n"
+                     "October 15, 1956\n"
+                     "Central Committee Report on 8 October Conversation between Ambassador "
+                     "Ivanov and Kim Il Sung\n"
+                     "TO THE CPSU CENTRAL COMMITTEE\n"
+                     "The ambassador reported a conversation.\n", path="stray.txt")
+    assert (doc.layout, doc.date) == ("mirror", "1956-10-15")
+    assert doc.title.startswith("Central Committee Report on 8 October")
+    assert doc.warnings and doc.warnings[0].startswith("ignored 1 line(s)")
+
+
+def test_citation_first_page_without_a_header():
+    doc = parse_text("June 21, 1954\n\n\n    Zhou reports on a session.\n"
+                     '    "Telegram, Zhou Enlai to Mao Zedong, Regarding the Session," June 21, '
+                     "1954, History and Public Policy Program Digital Archive, PRC FMA 206-Y0050. "
+                     "Translated by Helen Marsh.\n(Top Secret)\n\nChairman Mao:\n\nText.\n",
+                     path="citation-first.txt")
+    assert doc.layout == "archive-search"
+    assert (doc.title, doc.summary, doc.translator) == (
+        "Telegram, Zhou Enlai to Mao Zedong, Regarding the Session", "Zhou reports on a session.",
+        "Helen Marsh")
+    assert doc.body[0].text == "(Top Secret)"

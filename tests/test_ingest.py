@@ -126,3 +126,37 @@ def test_add_reports_an_unreadable_file_and_adds_the_others(empty_project: Confi
     assert result.exit_code == 1
     assert f"error: {bad}: binary file" in result.stderr
     assert "added" in result.stderr
+
+
+def test_type_field_posts_and_stray_lines_in_the_built_graph(empty_project: Config) -> None:
+    """kg:documentType holds the page's "Type" field (the title's kind only chooses the
+    class); an empty "Record ID" before a sponsor line stays absent; a post is no person;
+    a page whose first line is another document's summary still builds."""
+    corpus = Path(empty_project.corpus_dir)
+    shutil.copy(Path(__file__).parent / "archive" / "1952-07-18-razuvaev-transmitting-pak.txt",
+                corpus)
+    (corpus / "1953-07-04-molotov-to-ambassador.txt").write_text(
+        "A request to brief the Chinese leadership on the armistice talks.\n"
+        "July 4, 1953\n"
+        "Telegram from USSR Foreign Minister V.M. Molotov to Soviet Ambassador in Beijing\n"
+        "Visit Mao Zedong and inform him of our view of the armistice talks.\n"
+        "V. Molotov\n", encoding="utf-8")
+    report = build(empty_project)
+    assert report.documents == 3
+    types = select(empty_project.store_path, """
+        SELECT ?file ?type ?id WHERE { ?r kg:sourceFile ?file .
+          OPTIONAL { ?r kg:documentType ?type } OPTIONAL { ?r kg:recordId ?id } }
+        ORDER BY ?file""", base=empty_project.base_iri)
+    rows = {row[0]: row[1:] for row in types.rows}
+    assert rows["1952-07-18-razuvaev-transmitting-pak.txt"] == ["Telegram", ""]
+    assert rows["1953-07-04-molotov-to-ambassador.txt"] == ["", ""]  # unbound
+    classes = select(empty_project.store_path, """
+        SELECT ?c WHERE { ?r kg:sourceFile "1952-07-18-razuvaev-transmitting-pak.txt" ;
+          kg:reproduces ?c . ?c a kg:CipheredTelegram }""", base=empty_project.base_iri)
+    assert len(classes.rows) == 1
+    persons = select(empty_project.store_path, """
+        SELECT ?label WHERE { ?p a kg:Person ; rdfs:label ?label .
+          FILTER(CONTAINS(LCASE(STR(?label)), "ambassador")) }""", base=empty_project.base_iri)
+    assert persons.rows == []
+    assert any("is a post, not a person" in item for item in report.review)
+    assert any("'record_id': ignored 'Leon Levy Foundation'" in item for item in report.review)

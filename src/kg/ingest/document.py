@@ -149,6 +149,8 @@ class Document:
     contributor: str | None = None
     excerpt: bool = False
     warnings: tuple[str, ...] = ()
+    embedded_senders: tuple[Correspondent, ...] = ()
+    embedded_recipients: tuple[Correspondent, ...] = ()
 
     @property
     def body_text(self) -> str:
@@ -230,7 +232,9 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         authors=page.values("authors"),
         contributor=parse_contributor(citation),
         excerpt=title.excerpt,
-        warnings=tuple(page.warnings),
+        warnings=(*page.warnings, *(f"title: {note}" for note in title.set_aside)),
+        embedded_senders=title.embedded_senders,
+        embedded_recipients=title.embedded_recipients,
     )
 
 

@@ -36,6 +36,9 @@ LAYOUTS: dict[str, str] = {
 }
 #: How many non-blank lines may precede a page's start (a stray summary, say).
 MAX_STRAY_LINES = 3
+#: How many lines after a date line the quoted citation of a header-less search page may
+#: come (after the summary).
+CITATION_REACH = 3
 
 #: Page furniture lines, compared as :func:`_plain` gives them (bullets dropped, lower case).
 CHROME_LINES = frozenset({
@@ -81,6 +84,13 @@ FIELD_LABELS: dict[str, str | None] = {
     "keywords": None,
     "theme": None,
     "collection": None,
+    "original classification": None,
+}
+#: What a field's value looks like, for the fields with a shape: a line that does not fit
+#: is not the value (an empty "Record ID" followed by a sponsor line such as "Leon Levy
+#: Foundation"); it is left out and reported.
+FIELD_VALUE_RES: dict[str, re.Pattern[str]] = {
+    "record_id": re.compile(r"^[A-Za-z]{0,4}[-.]?\d[\w./-]*$"),
 }
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -179,10 +189,12 @@ def _detect_layout(lines: list[Line], path: str = "<text>") -> tuple[str, int]:
         if is_all_caps(lines[n].text) and any(_field_label(lines[m])[0] == "citation"
                                               for m in after):
             return "archive-upper", n
-    for k, n in enumerate(real[:MAX_STRAY_LINES]):
+    for k, n in enumerate(real[:MAX_STRAY_LINES + 1]):
         text = lines[n].text
+        if parse_date(text) and _quoted_citation_after(lines, real[k + 1:]) is not None:
+            return "archive-search", n  # the search layout without its header
         if parse_date(text) and (k == 0 or k + 1 < len(real)
-                                 and looks_like_title(lines[real[k + 1]].text)):
+                                 and _is_dated_title(lines[real[k + 1]])):
             return "mirror", n
         if k == 0 and looks_like_title(text):
             return "mirror", n
@@ -194,6 +206,29 @@ def _detect_layout(lines: list[Line], path: str = "<text>") -> tuple[str, int]:
         "(a mirror copy) a date or a title such as 'Telegram from X to Y'",
         file=path,
     )
+
+
+def _quoted_citation_after(lines: list[Line], following: list[int]) -> int | None:
+    """The index of a citation line ('"Title," June 21, 1954, ... Digital Archive, ...')
+    among the few lines after a date line, the summary before it: a search page whose
+    header was not kept."""
+    for n in following[:CITATION_REACH]:
+        match = _QUOTED_TITLE_RE.match(lines[n].text)
+        if match and leading_date(lines[n].text[match.end():].lstrip(" ,")):
+            return n
+    return None
+
+
+def _is_dated_title(line: Line) -> bool:
+    """A title line after a date line: a route title ("Telegram from X to Y"), or any line
+    shaped like a title ("Journal of Soviet Ambassador A.M. Puzanov for 11 June 1957"):
+    no closing punctuation, not a salutation, an address ("To Comrade Stalin") or a
+    heading in capitals."""
+    text = line.text
+    if looks_like_title(text):
+        return True
+    return (_is_title_line(line) and len(text.split()) >= 4 and not is_all_caps(text)
+            and not re.match(r"^(?:to|dear|respected|deeply)\b", text, re.IGNORECASE))
 
 
 def _single_line_breaks(lines: list[Line], start: int) -> bool:
@@ -279,7 +314,7 @@ def _read_trailer(lines: list[Line], page: Page, line_mode: bool) -> None:
     if len(prose) > 1:
         page.rights = "\n\n".join(joined(block) for block in prose[1:])
     if first_field < len(blocks):
-        page.fields = _labelled_fields(lines[lines.index(blocks[first_field][0]):])
+        page.fields = _labelled_fields(lines[lines.index(blocks[first_field][0]):], page)
     page.citation = page.citation or page.value("citation")
 
 
@@ -294,8 +329,10 @@ def _field_label(line: Line) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _labelled_fields(lines: list[Line]) -> dict[str, list[Line]]:
-    """The lines of each labelled field: every line after a label, up to the next label."""
+def _labelled_fields(lines: list[Line], page: Page | None = None) -> dict[str, list[Line]]:
+    """The lines of each labelled field: every line after a label, up to the next label;
+    lines that do not fit a shaped field (:data:`FIELD_VALUE_RES`) are left out and
+    reported in ``page.warnings``."""
     fields: dict[str, list[Line]] = {}
     current = None
     for line in lines:
@@ -308,20 +345,31 @@ def _labelled_fields(lines: list[Line]) -> dict[str, list[Line]]:
                 fields[current].append(Line(inline, start, line.end))
         elif current is not None:
             fields[current].append(line)
+    for name, shape in FIELD_VALUE_RES.items():
+        wrong = [line for line in fields.get(name, []) if line.text and not shape.match(line.text)]
+        if wrong:
+            fields[name] = [line for line in fields[name] if line not in wrong]
+            if page is not None:
+                page.warnings.append(f"field {name!r}: ignored {wrong[0].text[:60]!r} "
+                                     f"(not a value of the field)")
     return fields
 
 
 def _read_search_layout(lines: list[Line], start: int, line_mode: bool) -> Page:
     """Search box, date, "Citation" with summary and quoted citation, "share document",
-    format link, body."""
+    format link, body. Without the search box (the page starts at its date) and without
+    "share document", the block ends at the quoted citation."""
     page = Page()
     _stray(lines, start, page)
-    block_start = i = _skip(lines, _read_date(lines, start + 1, page))
+    first = start + 1 if lines[start].plain in LAYOUTS else start
+    block_start = i = _skip(lines, _read_date(lines, first, page))
     while i < len(lines) and lines[i].plain != CITATION_CLOSER:
         i += 1
-    if i == len(lines):  # no citation block at all: everything after the date is body
-        i = block_start
-    else:
+    if i == len(lines):  # no "share document": the block ends at the quoted citation
+        following = [n for n in range(block_start, len(lines)) if lines[n].text]
+        cited = _quoted_citation_after(lines, following)
+        i = block_start if cited is None else cited + 1
+    if i > block_start:  # else no citation block at all: everything after the date is body
         _read_citation_block([line for line in lines[block_start:i] if line.text], page)
     page.body = lines[_skip(lines, i):]
     return page
@@ -383,7 +431,8 @@ def _read_mirror_layout(lines: list[Line], start: int, line_mode: bool) -> Page:
     _stray(lines, start, page)
     i = _read_date(lines, start, page)
     j = _skip(lines, i)
-    if j < len(lines) and looks_like_title(lines[j].text):
+    title_like = _is_dated_title if page.date_line else (lambda line: looks_like_title(line.text))
+    if j < len(lines) and title_like(lines[j]):
         page.title = lines[j]
         i = j + 1
     page.body = lines[_read_funding(lines, i, page):]

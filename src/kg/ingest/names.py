@@ -31,14 +31,34 @@ KNOWN_CODENAMES: dict[str, str] = {
 }
 
 #: Forms of address dropped from the start of a name ("Cde. Kovalev", "Comrades Mao ...").
-HONORIFICS = ("comrades", "comrade", "com.", "cde.", "cde", "tov.", "mr.", "mrs.", "messrs.")
+HONORIFICS = ("comrades", "comrade", "com.", "cdes.", "cdes", "cde.", "cde", "tov.", "tt.", "mr.",
+              "mrs.", "messrs.")
 
 #: Posts and ranks dropped from the start of a person's name ("Chairman Mao Zedong",
 #: "[CPSU First Secretary Nikita S.] Khrushchev"), but only when a name follows them.
 ROLE_WORDS = frozenset({
     "ambassador", "chairman", "chief", "commander", "consul", "deputy", "first", "foreign",
     "general", "head", "marshal", "minister", "premier", "president", "second", "secretary",
-    "vice", "acting", "political", "commissar", "generalissimo",
+    "vice", "acting", "political", "commissar", "generalissimo", "leader", "counselor",
+    "counsellor", "envoy", "representative", "attache", "attaché",
+})
+#: Role words that name a post on their own ("Soviet Ambassador in Beijing", "USSR First
+#: Deputy Minister of Foreign Affairs", "the Chairman"): with no name left after them, the
+#: party is a post, not a person.
+POST_WORDS = frozenset({
+    "ambassador", "chairman", "chief", "commander", "consul", "head", "marshal", "minister",
+    "premier", "president", "secretary", "commissar", "generalissimo", "leader", "counselor",
+    "counsellor", "envoy", "representative", "attache", "attaché", "charge", "chargé",
+})
+
+#: Cities that follow a party as its seat or whereabouts ("Ministry of Foreign Affairs,
+#: Moscow", "Fedorenko in Pyongyang"): never a party themselves.
+PLACE_NAMES = frozenset({
+    "Moscow", "Beijing", "Peking", "Beiping", "Pyongyang", "Seoul", "Hanoi", "Shanghai",
+    "Shenyang", "Mukden", "Harbin", "Dalian", "Dairen", "Port Arthur", "Lushun", "Nanjing",
+    "Nanning", "Urumqi", "Urumchi", "Tokyo", "Washington", "New York", "Geneva", "Kaesong",
+    "Panmunjom", "Berlin", "Warsaw", "Prague", "Budapest", "Ulan Bator", "Ulaanbaatar",
+    "Vladivostok", "Khabarovsk", "Yan'an", "Yenan", "Xibaipo", "Taipei", "Saigon",
 })
 
 #: Upper-case words kept as they are when an ALL-CAPS name is title-cased, and which count
@@ -76,7 +96,8 @@ class Correspondent:
     ``name`` is the name used on the communication, cleaned (a codename when the title gives
     one: "Filippov"); ``identified_as`` the real person when the page identifies them
     ("Stalin"); ``aliases`` the other spellings or codenames in the same bracket ("Fyn Si");
-    ``kind`` is "person" or "organization".
+    ``kind`` is "person", "organization" or "post" (a post without a name: "Soviet
+    Ambassador in Beijing"; no person is made of it).
     """
 
     name: str
@@ -107,7 +128,7 @@ def clean_name(text: str) -> str:
     name = _strip_honorifics(name)
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     if not is_institution(name):
-        name = strip_roles(name)
+        name = strip_roles(without_place(name))
     if is_all_caps(name):
         name = title_case(name)
     return name
@@ -122,17 +143,53 @@ def _strip_honorifics(name: str) -> str:
 
 
 def strip_roles(name: str) -> str:
-    """"CPSU First Secretary Nikita S." -> "Nikita S."; "GMD General" stays (no name)."""
+    """"CPSU First Secretary Nikita S." -> "Nikita S."; "DPRK leader Kim Il Sung" -> "Kim Il
+    Sung"; "South Korean Communist Leader Pak Heon-yeong" -> "Pak Heon-yeong"; "GMD General"
+    and "General Staff" stay (no name follows the post)."""
     words = name.split()
     n = 0
     while n < len(words) - 1 and (
         words[n].casefold().strip(",") in ROLE_WORDS or words[n].upper() in ACRONYMS
     ):
         n += 1
+    if not n:  # a descriptor before the post: the name follows the last role word
+        last = max((k for k, word in enumerate(words[:-1])
+                    if word.casefold().strip(",") in ROLE_WORDS), default=-1)
+        if last > 0 and all(word[:1].isupper() or word.upper() in ACRONYMS
+                            for word in words[:last]):
+            n = last + 1
     rest = words[n:]
-    if n and rest and rest[0][:1].isupper() and rest[0].casefold() not in ROLE_WORDS:
+    if (n and rest and rest[0][:1].isupper() and rest[0].casefold() not in ROLE_WORDS
+            and not is_institution(" ".join(rest))):
         return " ".join(rest)
     return name
+
+
+def is_post(name: str) -> bool:
+    """True for a post without a name: "Soviet Ambassador in Beijing", "USSR First Deputy
+    Minister of Foreign Affairs", "Chairman" (run on a cleaned name: a post followed by a
+    name, "Ambassador Ivanov", has been cleaned to the name)."""
+    return not is_institution(name) and any(
+        word.casefold().strip(",.") in POST_WORDS for word in name.split())
+
+
+def trailing_name(text: str) -> str | None:
+    """The name closing a description: "Soviet Ambassador to the DPRK A.M. Puzanov" ->
+    "A.M. Puzanov"; "Ambassador Pavel Yudin" -> "Pavel Yudin"; None when no name closes it."""
+    words = text.split()
+    k = len(words)
+    while k and words[k - 1][:1].isupper() and words[k - 1].casefold() not in ROLE_WORDS \
+            and words[k - 1].upper() not in ACRONYMS:
+        k -= 1
+    name = " ".join(words[k:])
+    return name if name and not _INITIAL_RE.match(words[-1]) and not is_post(name) else None
+
+
+def without_place(name: str) -> str:
+    """A person's name without the place written after it: "Fedorenko in Pyongyang" ->
+    "Fedorenko"."""
+    match = re.match(r"^(?P<name>.+?)\s+(?:in|at)\s+(?P<place>[A-Z][\w'’ -]*)$", name)
+    return match["name"] if match and not is_institution(name) else name
 
 
 def is_all_caps(text: str) -> bool:
@@ -246,6 +303,8 @@ def resolve_bracketed(outer: str, inside: str) -> Correspondent:
     parts = [clean_name(part) for part in re.split(r"\s*[;,]\s*", inside) if part.strip()]
     if len(parts) == 1 and is_completion(outer, parts[0]):
         return Correspondent(f"{outer} {parts[0]}")
+    if len(parts) == 1 and is_post(outer) and not is_post(parts[0]):
+        return Correspondent(parts[0])  # "the Chairman [Mao Zedong]": the editor names him
     names = [outer, *parts]
     codes = _codenames_among(names)
     reals = [name for name in names if name not in codes]

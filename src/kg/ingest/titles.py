@@ -17,14 +17,19 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.ingest.names import (
+    PLACE_NAMES,
+    ROLE_WORDS,
     Correspondent,
     clean_name,
     is_institution,
+    is_post,
     looks_like_name,
     resolve_bracketed,
+    strip_roles,
+    trailing_name,
 )
 
 # --- data tables -----------------------------------------------------------------------
@@ -47,7 +52,23 @@ DOCUMENT_TYPES: tuple[str, ...] = (
     "Directive",
     "Resolution",
     "Instruction",
+    "Telephone Message",
+    "Message",
+    "Conversation",
+    "Journal",
 )
+#: Types whose titles name the participants of a conversation ("Conversation, A and B with
+#: C"), not a sender and a recipient.
+CONVERSATION_KINDS = ("Conversation", "Record of Conversation", "Memorandum of Conversation",
+                      "Minutes of Conversation")
+
+#: Words a list of correspondents may hold that name no one ("Mao Zedong and Others").
+NOT_PARTIES = frozenset({"others", "other", "all", "et al.", "etc."})
+
+#: Lines of communication a message went "via" that are no party ("Telephone Message via
+#: VCh": the government's high-frequency telephone line). Compared case-insensitively.
+CHANNELS = frozenset({"vch", "hf", "bodo", "telephone", "telegraph", "radio", "wire",
+                      "courier", "diplomatic pouch", "the vch line", "high-frequency line"})
 
 MONTHS: dict[str, int] = {
     name: number
@@ -64,7 +85,9 @@ ROMAN_MONTHS: dict[str, int] = {
 }
 
 #: Verbs that introduce a relayed message: "X to Y transmitting a Message from A to B".
-TRANSMITTING_VERBS = ("transmitting", "forwarding", "relaying", "conveying")
+#: The embedded message's parties are not the telegram's: see :func:`parse_title`.
+TRANSMITTING_VERBS = ("transmitting", "forwarding", "relaying", "conveying", "containing",
+                      "attaching", "enclosing")
 
 # --- dates ------------------------------------------------------------------------------
 
@@ -86,7 +109,7 @@ _LEADING_DATE_RE = re.compile(
 )
 #: A date closing a title: ", December 16, 1949" or " on 16 December 1949".
 _TRAILING_DATE_RE = re.compile(
-    r"(?:,\s*|\s+(?:on|of|dated)\s+)(?P<date>\d{1,2}\s+[A-Za-z]+\.?,?\s+\d{4}"
+    r"(?:,\s*|\s+(?:on|of|for|dated)\s+)(?P<date>\d{1,2}\s+[A-Za-z]+\.?,?\s+\d{4}"
     r"|[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|[A-Za-z]+\s+\d{4})\s*$",
     re.IGNORECASE,
 )
@@ -167,11 +190,24 @@ class Title:
     date_text: str | None = None
     excerpt: bool = False
     subtitle: str | None = None
+    embedded_senders: tuple[Correspondent, ...] = ()
+    embedded_recipients: tuple[Correspondent, ...] = ()
+    set_aside: tuple[str, ...] = ()
 
 
 _NUMERO_RE = re.compile(r"(?<![\w])(?:Nº|N°|№|NO\b\.?|No\b\.?)\s*(?=\d)")
+
+
+def _type_pattern(doc_type: str) -> str:
+    """A type as titles write it: "Record of a Conversation", "Records of Conversations"."""
+    pattern = r"\s+".join(re.escape(word) + ("s?" if word[:1].isupper() else "")
+                          for word in doc_type.split())
+    return pattern.replace(r"of\s+", r"of\s+(?:an?\s+|the\s+)?")
+
+
 _TYPE_RE = re.compile(
-    r"^(?P<type>" + "|".join(re.escape(t) for t in sorted(DOCUMENT_TYPES, key=len, reverse=True))
+    r"^(?P<type>" + "|".join(_type_pattern(t) for t in sorted(DOCUMENT_TYPES, key=len,
+                                                                reverse=True))
     + r")\b[,:]?\s*",
     re.IGNORECASE,
 )
@@ -182,18 +218,27 @@ _TRAILING_NUMBERS_RE = re.compile(r",?\s+Nos?\.\s*(?P<numbers>" + _NUMBER_LIST +
                                   re.IGNORECASE)
 _NUMBER_SEPARATOR_RE = re.compile(r"\s*(?:,\s*and|,|and|&)\s*", re.IGNORECASE)
 _EXCERPT_RE = re.compile(r"\s*[(\[](?:excerpts?|extracts?)[)\]]\s*", re.IGNORECASE)
-_SUBTITLE_RE = re.compile(r",?\s+[“\"‘](?P<subtitle>[^“”\"‘’]+)[”\"’]\s*$")
+_SUBTITLE_RE = re.compile(r",?\s+[“\"‘'](?P<subtitle>[^“”\"‘’]+)[”\"’']\s*$")
+#: Where a conversation took place, closing a title: ", at the Airport", ", in Moscow".
+_PLACE_PHRASE_RE = re.compile(r",\s*(?:at|in)\s+(?:the\s+)?[A-Z][\w'’ -]*$")
 _SUBJECT_RE = re.compile(r"\s+(?:on|about|regarding|concerning)\s+(?:the\s+|an?\s+)?[A-Za-z].*$",
                          re.IGNORECASE)
 _TRANSMITTING_RE = re.compile(
     r",?\s+(?:" + "|".join(TRANSMITTING_VERBS) + r")\s+(?:an?\s+|the\s+)?"
-    r"(?:message|letter|telegram|cable|note|text)\s+(?P<inner>.+)$",
+    r"(?:draft\s+)?(?:message|letter|telegram|cable|note|text)\s+(?P<inner>.+)$",
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(r"^(?:of\s+)?(?:(?:a|the)\s+)?(?:conversation\s+)?between\s+(?P<who>.+)$",
                          re.IGNORECASE)
 _WITH_RE = re.compile(r"^(?:of\s+|(?:(?:a|the)\s+)?conversation\s+(?:of\s+)?)"
                       r"(?P<host>.+?)\s+with\s+(?P<guest>.+)$", re.IGNORECASE)
+#: After a conversation type: "V.M. Molotov and A.Y. Vyshinsky with Mao Zedong".
+_BARE_WITH_RE = re.compile(r"^(?:of\s+)?(?P<host>.+?)\s+with\s+(?P<guest>.+)$",
+                           re.IGNORECASE)
+#: "[From the] Journal of <keeper>[: <entry>]": the keeper wrote it ("Journal of Soviet
+#: Ambassador A.M. Puzanov for 11 June 1957").
+_JOURNAL_RE = re.compile(r"^(?:from\s+)?(?:the\s+)?(?:diary|journal)\s+of\s+(?P<keeper>[^:]+?)"
+                         r"(?::\s*(?P<entry>.+))?$", re.IGNORECASE)
 _BY_RE = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _VIA_BRACKETED_RE = re.compile(r"\s*[\[(]via\s+(?P<via>[^\])]+)[\])]", re.IGNORECASE)
 _VIA_RE = re.compile(r",?\s*\bvia\s+(?P<via>.+?)(?=\s+to\s+|,|$)", re.IGNORECASE)
@@ -232,11 +277,13 @@ def looks_like_title(text: str) -> bool:
 
 def canonical_type(text: str | None) -> str | None:
     """A document type in its canonical spelling ("CIPHERED TELEGRAM" -> "Ciphered
-    Telegram"); a type the table does not know is returned as written; None for None."""
+    Telegram", "Record of a Conversation" -> "Record of Conversation"); a type the table
+    does not know is returned as written; None for None."""
     if not text or not text.strip():
         return None
-    wanted = " ".join(text.split()).casefold()
-    return next((t for t in DOCUMENT_TYPES if t.casefold() == wanted), " ".join(text.split()))
+    written = " ".join(text.split())
+    return next((t for t in DOCUMENT_TYPES
+                 if re.fullmatch(_type_pattern(t), written, re.IGNORECASE)), written)
 
 
 def normalized_title(title: str) -> str:
@@ -249,6 +296,8 @@ def normalized_title(title: str) -> str:
 
 def _read_title(title: str) -> tuple[Title, str]:
     """The parsed title and the route text that named the correspondents."""
+    if match := _JOURNAL_RE.match(" ".join(title.split())):
+        return _journal(match["keeper"], match["entry"]), match["keeper"]
     rest = _NUMERO_RE.sub("No. ", " ".join(title.split()))
     excerpt = bool(_EXCERPT_RE.search(rest))
     rest = _EXCERPT_RE.sub(" ", rest).strip()
@@ -266,47 +315,84 @@ def _read_title(title: str) -> tuple[Title, str]:
     if match := _TRAILING_NUMBERS_RE.search(rest):
         numbers += _NUMBER_SEPARATOR_RE.split(match["numbers"])
         rest = rest[:match.start()]
+    rest = _PLACE_PHRASE_RE.sub("", rest)
     date = date_text = None
     if (match := _TRAILING_DATE_RE.search(rest)) and (iso := parse_date(match["date"])):
         date, date_text, rest = iso, match["date"], rest[:match.start()]
     rest = _SUBJECT_RE.sub("", rest).strip(" ,:")
+    conversation = doc_type in CONVERSATION_KINDS
+    embedded: Route = ((), (), (), ())
     if match := _TRANSMITTING_RE.search(_masked(rest)):
-        senders, recipients, vias, participants = _relayed(rest[:match.start()],
-                                                           rest[match.start("inner"):])
-    else:
-        senders, recipients, vias, participants = _route(rest)
+        # "X to Y, transmitting a Message from A to B": X wrote to Y; A and B are the
+        # parties of the message X's telegram carries, not of the telegram.
+        inner = rest[match.start("inner"):]
+        embedded = _route(re.sub(r"^to\s+", "from  to ", inner, flags=re.IGNORECASE))
+        rest = rest[:match.start()]
+    senders, recipients, vias, participants = _route(rest, conversation)
+    people = (*senders, *recipients, *vias, *participants)
     parsed = Title(
         doc_type=doc_type,
         incoming_numbers=tuple(numbers),
-        senders=senders,
-        recipients=recipients,
-        intermediaries=tuple(vias),
-        participants=participants,
+        senders=_parties(senders),
+        recipients=_parties(recipients),
+        intermediaries=_parties(vias),
+        participants=_parties(participants),
         date=date,
         date_text=date_text,
         excerpt=excerpt,
         subtitle=subtitle,
+        embedded_senders=_parties(embedded[0]),
+        embedded_recipients=_parties(embedded[1]),
+        set_aside=tuple(f"{c.name!r} is a post, not a person: no party made of it"
+                        for c in people if c.kind == "post"),
     )
     return parsed, rest
+
+
+def _journal(keeper_text: str, entry_text: str | None) -> Title:
+    """A journal's keeper is its sender; a conversation it records has the keeper among
+    its participants, and no sender: it documents a meeting ("From the Journal of
+    Ambassador Pavel Yudin: Record of Conversation with Mao Zedong on 8 March 1955")."""
+    entry = _read_title(entry_text)[0] if entry_text else Title()
+    date = date_text = None
+    if (match := _TRAILING_DATE_RE.search(keeper_text)) and (iso := parse_date(match["date"])):
+        date, date_text, keeper_text = iso, match["date"], keeper_text[:match.start()]
+    name = trailing_name(keeper_text)
+    keeper = (Correspondent(clean_name(name)),) if name else ()
+    senders, participants = keeper, entry.participants
+    if entry.doc_type in CONVERSATION_KINDS:  # a meeting has participants, no sender
+        senders, participants = (), (*keeper, *(c for c in participants if c not in keeper))
+    return replace(entry, doc_type=entry.doc_type or "Journal", senders=senders,
+                   participants=participants, date=entry.date or date,
+                   date_text=entry.date_text or date_text)
+
+
+def _parties(people: tuple[Correspondent, ...]) -> tuple[Correspondent, ...]:
+    return tuple(c for c in people if c.kind != "post")
 
 
 Route = tuple[tuple[Correspondent, ...], tuple[Correspondent, ...], tuple[Correspondent, ...],
               tuple[Correspondent, ...]]
 
 
-def _route(text: str) -> Route:
-    """(senders, recipients, intermediaries, participants) named by the rest of a title."""
+def _route(text: str, conversation: bool = False) -> Route:
+    """(senders, recipients, intermediaries, participants) named by the rest of a title;
+    after a conversation type, "A and B with C" names participants."""
     text = text.strip(" ,")
     if not text:
         return (), (), (), ()
     if match := _BETWEEN_RE.match(text):
         return (), (), (), _correspondents(match["who"])
-    if not _TO_RE.search(_masked(text)) and (match := _WITH_RE.match(text)):
+    with_re = _BARE_WITH_RE if conversation else _WITH_RE
+    if not _TO_RE.search(_masked(text)) and (match := with_re.match(text)):
         who = (*_correspondents(match["host"]), *_correspondents(match["guest"]))
         return (), (), (), who
+    if conversation and (match := re.match(r"^with\s+(?P<guest>.+)$", text, re.IGNORECASE)):
+        return (), (), (), _correspondents(match["guest"])
     vias: list[str] = []
     for pattern in (_VIA_BRACKETED_RE, _VIA_RE):
-        vias += [match["via"] for match in pattern.finditer(text)]
+        vias += [match["via"] for match in pattern.finditer(text)
+                 if " ".join(match["via"].split()).casefold() not in CHANNELS]
         text = pattern.sub("", text)
     relay = None
     if match := _FOR_RE.search(text):  # "to X, for Z": X relays the message to Z
@@ -324,23 +410,8 @@ def _route(text: str) -> Route:
     return senders, recipients, _via(vias), ()
 
 
-def _relayed(outer_text: str, inner_text: str) -> Route:
-    """"X to Y transmitting a Message from A to B": A wrote to B; X relayed it, and so did Y
-    unless Y is B under another name ("Filippov [Stalin]" and "Stalin")."""
-    outer, inner = _route(outer_text), _route(inner_text)
-    relays = [*outer[0]] if inner[0] else []
-    relays += [c for c in outer[1] if inner[1] and not _same_person(c, inner[1])]
-    return inner[0] or outer[0], inner[1] or outer[1], (*relays, *outer[2], *inner[2]), ()
-
-
 def _via(texts: list[str]) -> tuple[Correspondent, ...]:
     return tuple(c for text in texts for c in _correspondents(text))
-
-
-def _same_person(c: Correspondent, others: tuple[Correspondent, ...]) -> bool:
-    names = {c.name.casefold(), (c.identified_as or "").casefold()} - {""}
-    return any(names & ({o.name.casefold(), (o.identified_as or "").casefold()} - {""})
-               for o in others)
 
 
 def _masked(text: str) -> str:
@@ -377,15 +448,25 @@ def _correspondents(text: str) -> tuple[Correspondent, ...]:
     people = []
     for piece in pieces:
         piece = piece.strip(" ,;")
-        if not piece:
+        # A city after a party is where it sat ("Ministry of Foreign Affairs, Moscow"); a
+        # lower-case piece is a phrase ("convey to Ho Chi Minh"), not a party.
+        bare = re.sub(r"^the\s+", "", piece, flags=re.IGNORECASE)
+        if (not bare or bare in PLACE_NAMES or bare.casefold() in NOT_PARTIES
+                or not bare[:1].isupper() and bare[:1] != "["):
             continue
         match = _GLOSSED_RE.match(piece)
         if match and match["inside"].strip()[:1].isupper():
             person = resolve_bracketed(match["outer"], match["inside"])
         else:
             person = Correspondent(clean_name(piece))
-        if is_institution(person.name):
-            person = Correspondent(person.name, person.identified_as, person.aliases,
-                                   "organization")
+        words = bare.split()
+        if not match and words[0].casefold() in ROLE_WORDS and strip_roles(bare) == bare:
+            # A post without a name ("First Secretary of the CPSU CC" after the name it
+            # describes, "the Chairman"): no party.
+            person = Correspondent(bare, kind="post")
+        elif is_institution(person.name):
+            person = replace(person, kind="organization")
+        elif is_post(person.name) and not person.identified_as:
+            person = replace(person, kind="post")
         people.append(person)
     return tuple(people)

@@ -24,7 +24,8 @@ from kg.mapping.registry import Registry
 #: The registry id of the archive's editors, to whom bracketed identifications belong.
 EDITORS = "digital-archive-editors"
 #: Document types that record a conversation between participants rather than a message.
-CONVERSATION_TYPES = frozenset({"Record of Conversation", "Minutes", "Conversation"})
+CONVERSATION_TYPES = frozenset({"Record of Conversation", "Minutes", "Conversation",
+                                "Memorandum of Conversation", "Minutes of Conversation"})
 # rdflib makes a new URIRef on every RDF.x / XSD.x access: these are made once.
 _TYPE, _LABEL, _INTEGER = RDF.type, RDFS.label, XSD.integer
 _IDENTIFYING = OA.identifying
@@ -134,8 +135,8 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
         review.add(doc.id, "no title could be read")
     if doc.summary:
         g.add((record, kg.summary, Literal(doc.summary, lang="en")))
-    if doc.doc_type:
-        g.add((record, kg.documentType, Literal(doc.doc_type)))
+    if doc.record_type:  # the page's "Type" field; the title's kind chooses the class below
+        g.add((record, kg.documentType, Literal(doc.record_type)))
     if doc.record_id:
         g.add((record, kg.recordId, Literal(doc.record_id)))
     if doc.rights:
