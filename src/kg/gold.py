@@ -42,6 +42,7 @@ import yaml
 
 from kg.build import build
 from kg.config import Config
+from kg.curate.evaluate import FieldScore
 from kg.errors import MappingError
 from kg.mapping.iris import Iris
 from kg.store.builds import open_store
@@ -73,37 +74,11 @@ def fold(name: str) -> str:
 
 
 @dataclass
-class Score:
-    """Counts for one field over all pages (items for lists, pages for scalars)."""
-
-    field: str
-    true_positives: int = 0
-    false_positives: int = 0
-    false_negatives: int = 0
-    correct: int = 0
-    pages: int = 0
-
-    @property
-    def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
-
-    @property
-    def recall(self) -> float:
-        wanted = self.true_positives + self.false_negatives
-        return self.true_positives / wanted if wanted else 1.0
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.pages if self.pages else 1.0
-
-
-@dataclass
 class GoldReport:
     """The scores, and every disagreement by page, field, expected and found."""
 
     pages: int = 0
-    scores: dict[str, Score] = field(default_factory=dict)
+    scores: dict[str, FieldScore] = field(default_factory=dict)
     misses: list[tuple[str, str, str, str]] = field(default_factory=list)
     wrong_identifications: list[tuple[str, str]] = field(default_factory=list)
     junk: list[tuple[str, str]] = field(default_factory=list)
@@ -117,7 +92,7 @@ class GoldReport:
                "| field | precision | recall | pages right |", "| --- | ---: | ---: | ---: |"]
         for s in self.scores.values():
             out.append(f"| {s.field} | {s.precision:.2f} | {s.recall:.2f} | "
-                       f"{s.correct}/{s.pages} |")
+                       f"{s.correct}/{s.documents} |")
         for title, rows in (("Refused", [(f, "") for f in self.refused]),
                             ("Wrong identifications", self.wrong_identifications),
                             ("Junk persons", self.junk)):
@@ -192,7 +167,8 @@ def _copy_registry(source: Path, target: Path) -> None:
 def score(store: ox.Store, iris: Iris, entries: Iterable[dict[str, Any]]) -> GoldReport:
     """Compare the graph in ``store`` with the gold facts of ``entries``."""
     report = GoldReport()
-    report.scores = {name: Score(name) for name in (*SCALARS, "archival_source", *LISTS)}
+    report.scores = {name: FieldScore(name, "set" if name in LISTS else "exact")
+                     for name in (*SCALARS, "archival_source", *LISTS)}
     for entry in entries:
         report.pages += 1
         page = entry["file"]
@@ -247,7 +223,7 @@ def _gold_names(entry: dict[str, Any], name: str) -> list[str]:
 def _count_scalar(report: GoldReport, page: str, name: str, want: str | None,
                   have: str | None) -> bool:
     s = report.scores[name]
-    s.pages += 1
+    s.documents += 1
     same = (want is None and have is None) or (
         want is not None and have is not None and fold(want) == fold(have))
     if same:
@@ -265,7 +241,7 @@ def _count_list(report: GoldReport, page: str, name: str, want: list[str],
     """Gold names against found entities (each a list of names): a gold name is found when
     an entity has it; an entity is right when it has a gold name."""
     s = report.scores[name]
-    s.pages += 1
+    s.documents += 1
     gold = {key: n for n in want for key in _keys(n)}
     matched = set()
     wrong = []

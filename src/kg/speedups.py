@@ -40,8 +40,9 @@ class Interner:
 
     def __init__(self, seen: Iterable[tuple[Any, Any, Any]] = ()):
         self.terms: dict[Any, Any] = {}
-        for _ in self.triples(seen):
-            pass
+        for t in seen:
+            for term in t:
+                self.terms.setdefault(term, term)
 
     def triples(self, triples: Iterable[tuple[Any, Any, Any]]
                 ) -> Iterator[tuple[Any, Any, Any]]:

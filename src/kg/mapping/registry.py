@@ -281,6 +281,21 @@ def _period(item: dict, keys: set[str], what: str, file: str) -> tuple[str | Non
     return start, end
 
 
+def _dated(item: object, key: str, keys: set[str], kind: str, ident: str, example: str,
+           file: str, line: int, needs: str = "") -> tuple[str, str | None, str | None]:
+    """A post or codename entry: its text under ``key`` and its checked period."""
+    if not isinstance(item, dict):
+        raise MappingError(f"a {kind} of {ident!r} must be a mapping like {example}",
+                           file=file, line=line)
+    text = item.get(key)
+    if not isinstance(text, str) or not text.strip():
+        raise MappingError(f"a {kind} of {ident!r} needs {needs or f'its {key!r}'}",
+                           file=file, line=line)
+    text = " ".join(text.split())
+    start, end = _period(item, keys, f"{kind} {text!r} of {ident!r}", file)
+    return text, start, end
+
+
 def _posts(value: object, ident: str, file: str, line: int) -> tuple[Post, ...]:
     if value is None:
         return ()
@@ -291,16 +306,11 @@ def _posts(value: object, ident: str, file: str, line: int) -> tuple[Post, ...]:
     posts: list[Post] = []
     slugs: set[str] = set()
     for item, item_line in zip(value, value.lines, strict=True):
-        if not isinstance(item, dict):
-            raise MappingError(f"a post of {ident!r} must be a mapping like "
-                               "{post: Soviet Ambassador to the DPRK, from: 1953, to: 1957}",
-                               file=file, line=item_line)
-        title = item.get("post")
-        if not isinstance(title, str) or not title.strip():
-            raise MappingError(f"a post of {ident!r} needs its title in 'post'",
-                               file=file, line=item_line)
-        start, end = _period(item, POST_KEYS, f"post {title.strip()!r} of {ident!r}", file)
-        post = Post(" ".join(title.split()), start, end, item_line)
+        title, start, end = _dated(
+            item, "post", POST_KEYS, "post", ident,
+            "{post: Soviet Ambassador to the DPRK, from: 1953, to: 1957}", file, item_line,
+            needs="its title in 'post'")
+        post = Post(title, start, end, item_line)
         if _post_slug(post) in slugs:
             raise MappingError(f"post {post.post!r} of {ident!r} is given twice",
                                file=file, line=item_line)
@@ -323,21 +333,15 @@ def _codenames(value: object, ident: str, file: str, line: int) -> tuple[Codenam
         if isinstance(item, str) and item.strip():
             out.append(Codename(item.strip(), None, None, None, item_line))
             continue
-        if not isinstance(item, dict):
-            raise MappingError(f"a codename of {ident!r} must be a name or a mapping like "
-                               "{name: Filippov, from: 1945, to: 1953, channel: ...}",
-                               file=file, line=item_line)
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise MappingError(f"a codename of {ident!r} needs its 'name'",
-                               file=file, line=item_line)
-        start, end = _period(item, CODENAME_KEYS, f"codename {name.strip()!r} of {ident!r}",
-                             file)
-        channel = item.get("channel")
+        name, start, end = _dated(
+            item, "name", CODENAME_KEYS, "codename", ident,
+            "{name: Filippov, from: 1945, to: 1953, channel: ...}", file, item_line)
+        channel = item.get("channel")  # type: ignore[union-attr]
         if channel is not None and (not isinstance(channel, str) or not channel.strip()):
-            raise MappingError(f"channel of codename {name.strip()!r} of {ident!r} must be text",
-                               file=file, line=item.lines.get("channel", item_line))
-        out.append(Codename(name.strip(), start, end, channel.strip() if channel else None,
+            raise MappingError(f"channel of codename {name!r} of {ident!r} must be text",
+                               file=file,
+                               line=item.lines.get("channel", item_line))  # type: ignore[union-attr]
+        out.append(Codename(name, start, end, channel.strip() if channel else None,
                             item_line))
     return tuple(out)
 
