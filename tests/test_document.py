@@ -450,3 +450,20 @@ def test_unknown_layout(tmp_path):
     message = error_for(path)
     assert "unrecognised page layout" in message
     assert "'Skip to content'" in message or "'skip to content'" in message
+
+
+@pytest.mark.parametrize("start", ["Skip to content\n\n", ""])
+def test_the_sidebar_is_neither_body_nor_summary(start):
+    # The archive's sidebar sits between the summary and "Document Information": its
+    # headings and the titles of related documents are the site's, not the document's.
+    text = (f"{start}March 2, 1951\n\nCable, Roshchin to Filippov\n\n"
+            "The grain will go by rail.\n\nRoshchin\n\n"
+            "Roshchin reports on the grain shipments.\n\nAuthor(s):\n\n\n"
+            "Associated Places\n\nRelated Documents\n\n"
+            "March 5, 1951 | Cable, Gromyko to Cde. Roshchin |\n\nDocument Information\n\n"
+            "Source\n\nAVPRF, Fond 07.\n")
+    doc = parse_text(text, doc_id="sidebar")
+    assert doc.summary == "Roshchin reports on the grain shipments."
+    body = " ".join(p.text for p in doc.body)
+    assert "The grain will go by rail." in body
+    assert "Gromyko" not in body and "Associated" not in body

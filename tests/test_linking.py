@@ -35,7 +35,8 @@ places:
 
 
 def page(title: str, body: str) -> str:
-    return f"Skip to content\n\nMay 17, 1949\n\n{title}\n\n\n{body}\n\n\nDocument Information\n"
+    return (f"Skip to content\n\nMay 17, 1949\n\n{title}\n\n\n{body}\n\n\n"
+            "A telegram on the journey.\n\nDocument Information\n")
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +129,86 @@ def test_names_in_capitals_link_and_posts_are_not_persons(linker: Linker) -> Non
     assert ("STALIN", "joseph-stalin") in found
     people = [what for _, what in found if what.startswith("new:")]
     assert people == ["new:Liu Yaolou", "new:Chen Geng", "new:Mark W. Clark"]
+
+
+SCOPED_REGISTRY = """\
+persons:
+  mao-zedong:
+    label: Mao Zedong
+    country: china
+  ivan-kovalev:
+    label: Ivan Kovalev
+    aliases: [Kovalev]
+    country: soviet-union
+  kim-il-sung:
+    label: Kim Il Sung
+  kim-il:
+    label: Kim Il
+organizations:
+  ccp-cc:
+    label: Central Committee of the Chinese Communist Party
+    aliases: [CCP CC]
+    country: china
+    short_names: [CC]
+  cpsu-cc:
+    label: Central Committee of the Communist Party of the Soviet Union
+    aliases: [CPSU CC, VKP(b) CC]
+    country: soviet-union
+    short_names: [CC]
+  wpk-cc:
+    label: Central Committee of the Workers' Party of Korea
+    aliases: [WPK CC]
+    country: north-korea
+    short_names: [CC]
+places:
+  china:
+    label: China
+    type: Country
+  soviet-union:
+    label: Soviet Union
+    type: Country
+  north-korea:
+    label: North Korea
+    type: Country
+"""
+
+
+@pytest.fixture(scope="module")
+def scoped(tmp_path_factory: pytest.TempPathFactory) -> Linker:
+    root = tmp_path_factory.mktemp("scoped")
+    (root / "registry.yaml").write_text(SCOPED_REGISTRY)
+    config = Config.load({}, env={})
+    ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
+    return Linker(Registry.load(root, ontology))
+
+
+def cc(linker: Linker, title: str, body: str) -> list[str]:
+    return [what for text, what in linked(linker, page(title, body)) if text == "CC"]
+
+
+def test_cc_means_the_party_of_the_document(scoped: Linker) -> None:
+    # A Chinese sender and no other state's bodies named: the CCP's CC.
+    assert cc(scoped, "Telegram from Mao Zedong to Kovalev",
+              "The CC has decided to send a delegation.") == ["ccp-cc"]
+    # A Soviet envoy writing about the Chinese party: the bodies it names say which CC.
+    assert cc(scoped, "Cable from Kovalev to Mao Zedong",
+              "The CCP CC met on Monday. The CC then sent its reply.") == ["ccp-cc"]
+    # The Korean party named in full, twice as often as any other: the WPK's.
+    assert cc(scoped, "Journal of the Soviet Ambassador",
+              "The WPK CC met. The WPK CC plenum and the CC resolution.") == ["wpk-cc"]
+
+
+def test_cc_stays_unresolved_when_the_page_does_not_say(scoped: Linker) -> None:
+    # No sender of a known state, no body named in full: never defaulted to one party.
+    assert cc(scoped, "Note on the Plenum", "The CC has decided.") == ["?"]
+    # Two states' bodies named as often: no choice.
+    assert cc(scoped, "Cable from Kovalev to Mao Zedong",
+              "The CPSU CC and the CCP CC agreed; the CC will write.") == ["?"]
+
+
+def test_a_name_broken_over_a_line_is_found_whole(scoped: Linker) -> None:
+    got = linked(scoped, page("Telegram to North Korea on the Signing",
+                              "Concerning the participation of Cde Kim Il\n\nSung in the "
+                              "signing of the armistice."))
+    assert ("Kim Il\n\nSung", "kim-il-sung") in got
+    assert not any(what == "kim-il" for _, what in got)

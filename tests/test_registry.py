@@ -184,6 +184,69 @@ def test_posts_only_for_persons(tmp_path: Path, ontology: Ontology) -> None:
     assert err.line == 5 and "posts are for persons" in err.message
 
 
+SCOPED = """\
+country: soviet-union
+persons:
+  ivan-kovalev:
+    label: Ivan Kovalev
+organizations:
+  cpsu-cc:
+    label: Central Committee of the Communist Party of the Soviet Union
+    aliases: [CPSU CC]
+    short_names: [CC]
+places:
+  soviet-union:
+    label: Soviet Union
+    type: Country
+"""
+
+
+def test_a_files_country_is_its_entries_unless_they_name_their_own(tmp_path: Path,
+                                                                     ontology: Ontology) -> None:
+    chinese = "persons:\n  mao-zedong:\n    label: Mao Zedong\n    country: china\n"
+    main = MAIN + "  china:\n    label: China\n    type: Country\n"
+    reg = Registry.load(write(tmp_path, main, soviet=SCOPED,
+                              china="country: soviet-union\n" + chinese), ontology)
+    assert reg["ivan-kovalev"].country == "soviet-union"
+    assert reg["cpsu-cc"].country == "soviet-union"
+    assert reg["mao-zedong"].country == "china"
+    assert reg["soviet-union"].country is None  # places have no country of their own
+
+
+def test_short_names_mean_an_organization_only_in_its_country(tmp_path: Path,
+                                                              ontology: Ontology) -> None:
+    reg = Registry.load(write(tmp_path, soviet=SCOPED), ontology)
+    assert reg.resolve("CC") is None  # no country given: "CC" alone names no one
+    assert reg.resolve("CC", "china") is None
+    assert reg.resolve("CC", "soviet-union").id == "cpsu-cc"
+    assert reg.resolve("CPSU CC").id == "cpsu-cc"
+
+
+def test_a_bare_surname_the_registry_does_not_list_is_no_one(tmp_path: Path,
+                                                            ontology: Ontology) -> None:
+    reg = Registry.load(write(tmp_path, korea=KOREA), ontology)
+    assert reg.resolve("Shtykov").id == "terentii-shtykov"  # listed as a name
+    assert reg.resolve("T. Shtykov").id == "terentii-shtykov"  # initial and surname
+    assert reg.resolve("Stalin") is None  # not listed: any Stalin
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("organizations:\n  x:\n    label: X\n    country: atlantis\n", 2,
+     "country 'atlantis' of 'x' is not a place id"),
+    ("organizations:\n  x:\n    label: X\n    short_names: [CC]\n", 2,
+     "give it a country"),
+    ("persons:\n  x:\n    label: X\n    short_names: [X]\n", 4,
+     "short_names are for organizations"),
+    ("country: [china]\npersons: {}\n", 1, "the file's country must be a place id"),
+])
+def test_bad_country_or_short_name_is_one_clear_error(tmp_path: Path, ontology: Ontology,
+                                                      text: str, line: int,
+                                                      message: str) -> None:
+    err = error(write(tmp_path, others=text), ontology)
+    assert (Path(err.file).name, err.line) == ("others.yaml", line)
+    assert message in err.message
+
+
 # --- the real registry ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

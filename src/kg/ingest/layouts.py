@@ -55,6 +55,13 @@ CHROME_LINES = frozenset({
 #: Links to the transcript's formats ("English HTML", "Russian PDF", "English Translation").
 FORMAT_LINK_RE = re.compile(
     r"^[A-Za-z]+(?: [A-Za-z]+)? (?:HTML|PDF|Translation|Transcription|Scan)$")
+#: The page's sidebar headings between the summary and "Document Information": what
+#: follows them (authors, places, topics, related documents' titles) is not the document.
+SIDEBAR_LINES = frozenset({
+    "author(s):", "author(s)", "associated places", "associated topics",
+    "associated people & organizations", "associated people", "associated organizations",
+    "related documents", "subjects discussed",
+})
 CITATION_CLOSER = "share document"
 TRAILER_HEADING = "document information"
 #: "This document was made possible with support from ...": a credit, not the body.
@@ -287,17 +294,25 @@ def _read_trailer_layout(lines: list[Line], start: int, line_mode: bool) -> Page
     if i < len(lines) and lines[i].plain != TRAILER_HEADING and _is_title_line(lines[i]):
         page.title = lines[i]
         i += 1
-    i = _read_funding(lines, i, page)
+    _read_body_and_trailer(lines, _read_funding(lines, i, page), page, line_mode)
+    return page
+
+
+def _read_body_and_trailer(lines: list[Line], i: int, page: Page, line_mode: bool) -> None:
+    """From line ``i``: the body; then, on a page with "Document Information", the summary
+    (the paragraph before the sidebar's headings or that heading), the sidebar (skipped)
+    and the trailer's citation and fields."""
     trailer = next((j for j in range(i, len(lines)) if lines[j].plain == TRAILER_HEADING), None)
-    body = lines[i:trailer]
+    sidebar = next((j for j in range(i, trailer or len(lines))
+                    if lines[j].plain in SIDEBAR_LINES), None)
+    body = lines[i:sidebar if sidebar is not None else trailer]
     if trailer is not None:
         blocks = runs(body, line_mode)
-        if blocks:  # the summary is the paragraph just before "Document Information"
+        if blocks:
             page.summary = joined(blocks[-1])
             body = [line for line in body if line.start < blocks[-1][0].start]
         _read_trailer(lines[trailer + 1:], page, line_mode)
     page.body = body
-    return page
 
 
 def _read_trailer(lines: list[Line], page: Page, line_mode: bool) -> None:
@@ -435,7 +450,7 @@ def _read_mirror_layout(lines: list[Line], start: int, line_mode: bool) -> Page:
     if j < len(lines) and title_like(lines[j]):
         page.title = lines[j]
         i = j + 1
-    page.body = lines[_read_funding(lines, i, page):]
+    _read_body_and_trailer(lines, _read_funding(lines, i, page), page, line_mode)
     return page
 
 

@@ -13,6 +13,7 @@ never merged into someone else.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -67,6 +68,7 @@ class Linker:
 
     def __init__(self, registry: Registry):
         self.registry = registry
+        self._last: tuple[Document, list] | None = None
 
     @cached_property
     def names(self) -> dict[str, tuple[Entity, ...]]:
@@ -90,6 +92,18 @@ class Linker:
         }
 
     @cached_property
+    def short_names(self) -> dict[str, tuple[Entity, ...]]:
+        """Organizations' short names ("CC", "Politburo") -> every organization they may
+        mean; a document's country chooses among them."""
+        found: dict[str, set[str]] = {}
+        for ent in self.registry.entities.values():
+            for name in ent.short_names:
+                for form in {name, name.upper()}:
+                    found.setdefault(form, set()).add(ent.id)
+        return {name: tuple(self.registry[i] for i in sorted(ids))
+                for name, ids in found.items() if name not in self.names}
+
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         """Every name as a whole word; of the names that match at one place, the longest.
 
@@ -100,7 +114,7 @@ class Linker:
         grouping keeps the order in which they are tried.
         """
         groups: dict[str, list[str]] = {}
-        for name in sorted(self.names, key=lambda n: (-len(n), n)):
+        for name in sorted({*self.names, *self.short_names}, key=lambda n: (-len(n), n)):
             for first, rest in _alternatives(name):
                 groups.setdefault(first, []).append(rest)
         # A name starts where a word does, checked once its first character is read (a
@@ -112,29 +126,86 @@ class Linker:
     def regions(self, doc: Document) -> list[tuple[int, int]]:
         """The spans of the source to read: title, summary and body paragraphs."""
         spans = [(p.start, p.end) for p in doc.body]
-        for text in (doc.title, doc.summary):
+        # The title is the first place its text stands; the summary, written by the
+        # archive's editors after the title, the last (a short summary may repeat a name
+        # of the title).
+        for text, which in ((doc.title, 0), (doc.summary, -1)):
             hits = find_all_quotes(doc.source, text) if text else []
             if hits:
-                spans.append(hits[0])
-        return sorted(set(spans))
+                spans.append(hits[which])
+        # Spans apart only by blank lines are read as one: a name broken over a line
+        # ("Cde Kim Il" / "Sung") is found whole, not as a shorter name ("Kim Il").
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(set(spans)):
+            if merged and (start <= merged[-1][1]
+                           or not doc.source[merged[-1][1]:start].strip()):
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
 
     def mentions(self, doc: Document) -> list[Mention]:
         """All mentions in title, summary and body, in document order."""
         overrides = self._identified_in(doc)
+        country = self.country(doc)
         out: list[Mention] = []
         taken: list[tuple[int, int]] = []
+        for (start, end), matches in self._scan(doc):
+            for s, e, text, plain in matches:
+                candidates = self.names.get(plain, ())
+                if candidates:
+                    entity = candidates[0] if len(candidates) == 1 else None
+                    if entity is None:
+                        entity = overrides.get(normalize_name(text))
+                else:  # a short name: the document's country says which body it is
+                    scoped = self.registry.scoped(plain, country)
+                    entity = scoped[0] if len(scoped) == 1 else None
+                    candidates = self.short_names.get(plain, ())
+                out.append(Mention(s, e, text, candidates, entity))
+                taken.append((s, e))
+            out.extend(self._unknown_persons(doc, start, end, taken))
+        return sorted(out, key=lambda mention: (mention.start, mention.end))
+
+    def country(self, doc: Document) -> str | None:
+        """The state whose bodies the document's short names ("CC", "Politburo") mean: the
+        state whose organizations the document names in full most often (at least twice as
+        often as any other's: a Soviet envoy's cable about the Chinese party means the CCP's
+        CC); when it names none, its senders' state if they share one; else none (a short
+        name then stays unresolved, never defaulted)."""
+        named: Counter[str] = Counter()
+        for _region, matches in self._scan(doc):
+            for _s, _e, _text, plain in matches:
+                countries = {ent.country for ent in self.names.get(plain, ())
+                             if ent.section == "organizations" and ent.country}
+                if len(countries) == 1:
+                    named[countries.pop()] += 1
+        if named:
+            (top, most), *rest = named.most_common(2)
+            return top if not rest or most >= 2 * rest[0][1] else None
+        senders = set()
+        for c in doc.senders:
+            ent = self.registry.resolve(c.identified_as or c.name) or \
+                self.registry.resolve(c.name)
+            if ent is not None and ent.country:
+                senders.add(ent.country)
+        return senders.pop() if len(senders) == 1 else None
+
+    def _scan(self, doc: Document) -> list[tuple[tuple[int, int],
+                                                 list[tuple[int, int, str, str]]]]:
+        """Every registry name and short name found, by region: (start, end, text as
+        written, text without brackets); the last document's scan is kept."""
+        if self._last is not None and self._last[0] is doc:
+            return self._last[1]
+        found = []
         for start, end in self.regions(doc):
+            matches = []
             for m in self.pattern.finditer(doc.source, start, end):
                 text = m.group(0)
                 plain = " ".join(text.replace("[", "").replace("]", "").split())
-                candidates = self.names.get(plain, ())
-                entity = candidates[0] if len(candidates) == 1 else None
-                if entity is None:
-                    entity = overrides.get(normalize_name(text))
-                out.append(Mention(m.start(), m.end(), text, candidates, entity))
-                taken.append((m.start(), m.end()))
-            out.extend(self._unknown_persons(doc, start, end, taken))
-        return sorted(out, key=lambda mention: (mention.start, mention.end))
+                matches.append((m.start(), m.end(), text, plain))
+            found.append(((start, end), matches))
+        self._last = (doc, found)
+        return found
 
     def _identified_in(self, doc: Document) -> dict[str, Entity]:
         """Ambiguous names this document itself resolves: "Kuznetsov [Stalin]"."""

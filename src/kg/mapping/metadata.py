@@ -105,9 +105,10 @@ def organization_iri(name: str, writer: FactWriter, review: Review) -> URIRef:
     return iri
 
 
-def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Review) -> URIRef:
+def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Review,
+           country: str | None = None) -> URIRef:
     name = c.identified_as or c.name
-    ent = registry.resolve(name) or registry.resolve(c.name)
+    ent = registry.resolve(name, country) or registry.resolve(c.name, country)
     if ent is not None:
         return ent.iri
     if getattr(c, "kind", "person") == "organization":
@@ -116,8 +117,10 @@ def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Rev
 
 
 def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
-                     ontology: Ontology, review: Review) -> None:
-    """Write the record, its communication and their metadata into the document graph."""
+                     ontology: Ontology, review: Review, country: str | None = None) -> None:
+    """Write the record, its communication and their metadata into the document graph.
+    ``country`` is the state whose bodies the document's short names mean (see
+    :meth:`kg.mapping.linking.Linker.country`)."""
     iris = writer.iris
     kg = iris.kg
     g = writer.graph
@@ -186,12 +189,12 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
         g.add((node, kg.endOffset, integer_literal(p.end, _INTEGER)))
         g.add((node, kg.text, Literal(p.text)))
 
-    _communication(doc, writer, registry, ontology, review)
+    _communication(doc, writer, registry, ontology, review, country)
     _identifications(doc, writer, registry)
 
 
 def _communication(doc: Document, writer: FactWriter, registry: Registry,
-                   ontology: Ontology, review: Review) -> None:
+                   ontology: Ontology, review: Review, country: str | None) -> None:
     iris = writer.iris
     kg = iris.kg
     comm = iris.communication(doc.id)
@@ -205,7 +208,7 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     title_ev = _first(writer, doc.title)
     if writer.author is None and doc.senders:
         # Without a curated mapping, the document's first sender is its author.
-        writer.author = _agent(doc.senders[0], writer, registry, review)
+        writer.author = _agent(doc.senders[0], writer, registry, review, country)
     if doc.date:
         writer.state(comm, kg.date, _date_literal(doc.date), _first(writer, doc.date_text))
     else:
@@ -218,7 +221,7 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     )
     for people, role, name_prop in roles:
         for c in people:
-            agent = _agent(c, writer, registry, review)
+            agent = _agent(c, writer, registry, review, country)
             writer.state(comm, role, agent, title_ev)
             writer.graph.add((writer.record, kg.mentions, agent))
             if name_prop is not None:

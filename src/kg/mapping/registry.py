@@ -7,6 +7,7 @@ merged; an id may be defined once only); compiled into the registry graph.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections import defaultdict
@@ -36,8 +37,10 @@ SECTION_DEFAULT_TYPE: dict[str, str] = {"operations": "MilitaryOperation"}
 
 ENTRY_KEYS = {
     "label", "type", "aliases", "codenames", "posts", "description", "wikidata",
-    "wikidata_evidence", "note",
+    "wikidata_evidence", "note", "country", "short_names",
 }
+#: A file's top-level key naming the country of every entry that does not name its own.
+FILE_COUNTRY = "country"
 POST_KEYS = {"post", "from", "to", "note"}
 CODENAME_KEYS = {"name", "from", "to", "channel", "note"}
 _DATE_SHAPES = (
@@ -88,6 +91,10 @@ class Entity:
     file: str = ""
     posts: tuple[Post, ...] = ()
     codename_periods: tuple[Codename, ...] = ()
+    #: The place id of the state the entity belongs to ("china", "soviet-union").
+    country: str | None = None
+    #: Names that mean this organization only in documents of its country ("CC").
+    short_names: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -117,15 +124,12 @@ class Registry:
         self.file = file  # mappings/registry.yaml; each entity knows its own file
         self.files = files or (file,)
         self._by_name: dict[str, set[str]] = defaultdict(set)
-        self._by_surname: dict[str, set[str]] = defaultdict(set)
+        self._by_short_name: dict[str, set[str]] = defaultdict(set)
         for ent in entities.values():
+            for name in ent.short_names:
+                self._by_short_name[normalize_name(name)].add(ent.id)
             for name in ent.names:
                 self._by_name[normalize_name(name)].add(ent.id)
-            if ent.section == "persons":
-                for name in (ent.label, *ent.aliases):
-                    parts = normalize_name(name).split()
-                    if len(parts) > 1:
-                        self._by_surname[parts[-1]].add(ent.id)
 
     def __contains__(self, ident: str) -> bool:
         return ident in self.entities
@@ -134,10 +138,11 @@ class Registry:
         return self.entities[ident]
 
     def candidates(self, name: str) -> list[Entity]:
-        """Every entity a name may refer to: exact names first, then a person's surname,
-        then initials and surname ("I.V. Stalin", "Nikita S. Khrushchev")."""
+        """Every entity a name may refer to: exact names first, then initials and surname
+        ("I.V. Stalin", "Nikita S. Khrushchev"). A bare surname the registry does not list
+        as a name is no one's: "Fedorenko" alone may be any Fedorenko."""
         key = normalize_name(name)
-        ids = self._by_name.get(key) or self._by_surname.get(key) or self._by_initials(key)
+        ids = self._by_name.get(key) or self._by_initials(key)
         return [self.entities[i] for i in sorted(ids)]
 
     def _by_initials(self, key: str) -> set[str]:
@@ -155,10 +160,22 @@ class Registry:
                 found.add(ent.id)
         return found
 
-    def resolve(self, name: str) -> Entity | None:
-        """The one entity ``name`` refers to, or None when unknown or ambiguous."""
-        found = self.candidates(name)
+    def resolve(self, name: str, country: str | None = None) -> Entity | None:
+        """The one entity ``name`` refers to, or None when unknown or ambiguous. In a
+        document of a known ``country``, an organization's short name ("CC") counts too."""
+        found = self.candidates(name) or self.scoped(name, country)
         return found[0] if len(found) == 1 else None
+
+    def scoped(self, name: str, country: str | None) -> list[Entity]:
+        """The organizations whose short name ``name`` is, in documents of ``country``
+        (none when the country is unknown: "CC" alone names no one)."""
+        if not country:
+            return []
+        ids = self._by_short_name.get(normalize_name(name), ())
+        return [self.entities[i] for i in sorted(ids) if self.entities[i].country == country]
+
+    def has_short_name(self, name: str) -> bool:
+        return normalize_name(name) in self._by_short_name
 
     @classmethod
     def load(cls, mappings_dir: str | Path, ontology: Ontology) -> Registry:
@@ -175,6 +192,7 @@ class Registry:
                         "keep one entry and merge the other into it",
                         file=ent.file, line=ent.line)
                 entities[ent.id] = ent
+        _check_countries(entities)
         return cls(entities, str(main), tuple(str(p) for p in paths))
 
     def graph(self, ontology: Ontology) -> Graph:
@@ -215,8 +233,14 @@ def _read_file(path: Path, ontology: Ontology) -> list[Entity]:
     if not isinstance(data, dict):
         raise MappingError("the registry must be a mapping of sections", file=file, line=1)
     out: list[Entity] = []
+    country = data.get(FILE_COUNTRY)
+    if country is not None and not (isinstance(country, str) and _ID.match(country)):
+        raise MappingError(f"the file's country must be a place id like 'china', got {country!r}",
+                           file=file, line=data.lines[FILE_COUNTRY])
     for section, entries in data.items():
         line = data.lines[section]
+        if section == FILE_COUNTRY:
+            continue
         if section not in SECTIONS:
             allowed = ", ".join(SECTIONS)
             raise MappingError(
@@ -228,8 +252,23 @@ def _read_file(path: Path, ontology: Ontology) -> list[Entity]:
             raise MappingError(f"section {section!r} must map ids to entries",
                                file=file, line=line)
         for ident, entry in entries.items():
-            out.append(_entity(section, ident, entry, entries.lines[ident], ontology, file))
+            ent = _entity(section, ident, entry, entries.lines[ident], ontology, file)
+            if ent.country is None and country and section in ("persons", "organizations"):
+                ent = dataclasses.replace(ent, country=country)
+            out.append(ent)
     return out
+
+
+def _check_countries(entities: dict[str, Entity]) -> None:
+    """Every country named is a place of the registry; short names need a country."""
+    for ent in entities.values():
+        if ent.country and (ent.country not in entities
+                            or entities[ent.country].section != "places"):
+            raise MappingError(f"country {ent.country!r} of {ent.id!r} is not a place id of "
+                               "the registry", file=ent.file, line=ent.line)
+        if ent.short_names and not ent.country:
+            raise MappingError(f"short_names of {ent.id!r} mean it only in documents of its "
+                               "country: give it a country", file=ent.file, line=ent.line)
 
 
 def _post_slug(post: Post) -> str:
@@ -404,6 +443,15 @@ def _entity(section: str, ident: object, entry: object, line: int, ontology: Ont
         raise MappingError(f"posts are for persons; {ident!r} is in {section!r}",
                            file=file, line=lines["posts"])
     codenames = _codenames(entry.get("codenames"), ident, file, lines.get("codenames", line))
+    short_names = _texts(entry.get("short_names"), "short_names", file,
+                         lines.get("short_names", line))
+    if short_names and section != "organizations":
+        raise MappingError(f"short_names are for organizations; {ident!r} is in {section!r}",
+                           file=file, line=lines["short_names"])
+    country = entry.get("country")
+    if country is not None and not (isinstance(country, str) and _ID.match(country)):
+        raise MappingError(f"country of {ident!r} must be a place id like 'china', "
+                           f"got {country!r}", file=file, line=lines.get("country", line))
     return Entity(
         id=ident,
         section=section,
@@ -420,4 +468,6 @@ def _entity(section: str, ident: object, entry: object, line: int, ontology: Ont
         file=file,
         posts=posts,
         codename_periods=tuple(c for c in codenames if c.start or c.end or c.channel),
+        country=country,
+        short_names=short_names,
     )
