@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import DocumentError
+from kg.ingest.addresses import combine, read_addressing
 from kg.ingest.brackets import NOT_NAMES, Bracket, find_brackets
 from kg.ingest.citation import (
     Citation,
@@ -40,7 +41,14 @@ from kg.ingest.names import (
     is_codename_pair,
 )
 from kg.ingest.quotes import find_all_quotes, find_quote
-from kg.ingest.titles import Title, canonical_type, normalized_title, parse_date, parse_title
+from kg.ingest.titles import (
+    CONVERSATION_KINDS,
+    Title,
+    canonical_type,
+    normalized_title,
+    parse_date,
+    parse_title,
+)
 
 __all__ = [
     "Bracket",
@@ -193,6 +201,9 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
     signature = _signature(body[-1].text, year=date[:4] if date else None)
     if date is None and signature and signature.date:
         date, date_text = signature.date, signature.date_text
+    conversation = title.doc_type in CONVERSATION_KINDS or bool(title.participants)
+    parties = combine(title.recipients, title.intermediaries, title.participants,
+                      read_addressing([p.text for p in body]), conversation)
     citation = page.citation or ""
     translated = parse_translator(citation)
     spans = [(p.start, p.end) for p in body]
@@ -210,8 +221,8 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         incoming_numbers=title.incoming_numbers,
         outgoing_numbers=(signature.number,) if signature and signature.number else (),
         senders=title.senders,
-        recipients=title.recipients,
-        intermediaries=title.intermediaries,
+        recipients=parties.recipients,
+        intermediaries=parties.intermediaries,
         brackets=find_brackets(text, spans),
         summary=page.summary or page.value("summary"),
         citations=parse_citations(citation),
@@ -223,7 +234,7 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         uploaded_date=page.value("uploaded_date"),
         body=body,
         signature=signature,
-        participants=title.participants,
+        participants=parties.participants,
         codenames=_codenames(title, body),
         funding=page.funding,
         language=page.value("language", ", "),

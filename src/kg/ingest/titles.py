@@ -382,13 +382,13 @@ def _route(text: str, conversation: bool = False) -> Route:
     if not text:
         return (), (), (), ()
     if match := _BETWEEN_RE.match(text):
-        return (), (), (), _correspondents(match["who"])
+        return (), (), (), parse_parties(match["who"])
     with_re = _BARE_WITH_RE if conversation else _WITH_RE
     if not _TO_RE.search(_masked(text)) and (match := with_re.match(text)):
-        who = (*_correspondents(match["host"]), *_correspondents(match["guest"]))
+        who = (*parse_parties(match["host"]), *parse_parties(match["guest"]))
         return (), (), (), who
     if conversation and (match := re.match(r"^with\s+(?P<guest>.+)$", text, re.IGNORECASE)):
-        return (), (), (), _correspondents(match["guest"])
+        return (), (), (), parse_parties(match["guest"])
     vias: list[str] = []
     for pattern in (_VIA_BRACKETED_RE, _VIA_RE):
         vias += [match["via"] for match in pattern.finditer(text)
@@ -398,20 +398,20 @@ def _route(text: str, conversation: bool = False) -> Route:
     if match := _FOR_RE.search(text):  # "to X, for Z": X relays the message to Z
         relay, text = match["for"], text[:match.start()]
     if match := _BY_RE.match(text):
-        return _correspondents(match["who"]), (), _via(vias), ()
+        return parse_parties(match["who"]), (), _via(vias), ()
     sender_text, recipient_text = _split_once(text, _TO_RE)
     senders: tuple[Correspondent, ...] = ()
     if recipient_text or _FROM_RE.match(sender_text):
-        senders = _correspondents(_FROM_RE.sub("", sender_text))
-    recipients = _correspondents(recipient_text)
+        senders = parse_parties(_FROM_RE.sub("", sender_text))
+    recipients = parse_parties(recipient_text)
     if relay:
         vias.append(recipient_text)
-        recipients = _correspondents(relay)
+        recipients = parse_parties(relay)
     return senders, recipients, _via(vias), ()
 
 
 def _via(texts: list[str]) -> tuple[Correspondent, ...]:
-    return tuple(c for text in texts for c in _correspondents(text))
+    return tuple(c for text in texts for c in parse_parties(text))
 
 
 def _masked(text: str) -> str:
@@ -436,7 +436,7 @@ def _split_once(text: str, pattern: re.Pattern[str]) -> tuple[str, str]:
     return text[:match.start()], text[match.end():]
 
 
-def _correspondents(text: str) -> tuple[Correspondent, ...]:
+def parse_parties(text: str) -> tuple[Correspondent, ...]:
     """"Mao Zedong and Zhou Enlai" -> two; "Filippov [Stalin]" -> Filippov identified as
     Stalin (see :func:`kg.ingest.names.resolve_bracketed`)."""
     masked = _masked(text)
