@@ -209,7 +209,7 @@ def test_every_dump_carries_the_dataset_description(built: Built, exported: Path
 def test_verified_qids_link_with_skos_exact_match_never_owl_same_as(exported: Path) -> None:
     files = [MAPPINGS / "registry.yaml", *sorted((MAPPINGS / "registry").glob("*.yaml"))]
     qids = {ident: entry["wikidata"] for f in files
-            for section in yaml.safe_load(f.read_text()).values() if section
+            for section in yaml.safe_load(f.read_text()).values() if isinstance(section, dict)
             for ident, entry in section.items() if entry.get("wikidata")}
     assert len(qids) > 20
     g = Graph().parse(exported / "graph.nt", format="nt")

@@ -212,3 +212,26 @@ def test_a_name_broken_over_a_line_is_found_whole(scoped: Linker) -> None:
                               "signing of the armistice."))
     assert ("Kim Il\n\nSung", "kim-il-sung") in got
     assert not any(what == "kim-il" for _, what in got)
+
+
+def test_a_second_honorific_is_no_part_of_the_name(linker: Linker) -> None:
+    got = linked(linker, page("Report on the Talks",
+                              "Ambassador Comrade Ivanov asked for a meeting."))
+    assert ("Ivanov", "new:Ivanov") in got
+
+
+def test_a_surname_alone_is_the_fuller_name_the_same_document_gives(linker: Linker) -> None:
+    doc = parse_text(page("Memorandum of Conversation between Kim Sung-hwa and Ambassador Ivanov",
+                          "Ambassador of the USSR, Cde. V. I. Ivanov.\n\n"
+                          "Comrade Ivanov then asked about the harvest."),
+                     doc_id="t", path="t.txt")
+    people = linker.people(doc)
+    assert people["Ivanov"] == "V. I. Ivanov"
+    assert people["Kim Sung-hwa"] == "Kim Sung-hwa"
+
+
+def test_a_surname_two_fuller_names_share_stays_apart(linker: Linker) -> None:
+    doc = parse_text(page("Note on the Meeting",
+                          "Present were Cde. P. Orlov and Cde. N. Orlov.\n\n"
+                          "Comrade Orlov spoke first."), doc_id="t2", path="t2.txt")
+    assert linker.people(doc).get("Orlov", "Orlov") == "Orlov"

@@ -86,8 +86,7 @@ def document_graph(doc: Document, ctx: Context, review: Review) -> tuple[set[Tri
     mapping = ctx.mappings.get(doc.id)
     if mapping is not None:
         compile_mapping(mapping, writer, ctx.resolver)
-    compile_metadata(doc, writer, ctx.registry, ctx.resolver.ontology, review,
-                     ctx.linker.country(doc))
+    compile_metadata(doc, writer, ctx.registry, ctx.resolver.ontology, review, ctx.linker)
     for copy, kept in sorted(ctx.copies.items()):
         if kept == doc.id:
             g.add((iris.document(doc.id), iris.kg.otherCopy, Literal(f"{copy}.txt")))

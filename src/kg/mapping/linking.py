@@ -41,10 +41,15 @@ INSTITUTION_WORDS = frozenset({
 #: A word of a name: "Zhang", "PENG" (in capitals), or an initial inside it ("Mark W. Clark").
 _NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z][A-Z'’-]+(?![a-z]))"
 _INITIAL = r"[A-Z]\."
+#: "Cde. V. I. Ivanov", "Cde. Ivanov V.I.": a person's initials before or after the surname.
+_INITIALS = r"[A-Z][a-z]?\.(?:[ \t]?[A-Z][a-z]?\.){0,2}"
 _HONORIFIC_RE = re.compile(
-    r"(?<![\w\]])(?:" + "|".join(HONORIFICS) + r")\s+(" + _NAME_WORD + r"(?:[ \t](?:" +
-    _INITIAL + r"[ \t])?" + _NAME_WORD + r"){0,2})"
+    r"(?<![\w\]])(?:" + "|".join(HONORIFICS) + r")\s+((?:" + _INITIALS + r"[ \t]?)?" +
+    _NAME_WORD + r"(?:[ \t](?:" + _INITIAL + r"[ \t])?" + _NAME_WORD + r"){0,2}" +
+    r"(?:[ \t]" + _INITIALS + r"(?![\w]))?)"
 )
+
+_LEADING_HONORIFIC_RE = re.compile(r"^(?:(?:" + "|".join(HONORIFICS) + r")\s+)+")
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,30 @@ class Linker:
             out.extend(self._unknown_persons(doc, start, end, taken))
         return sorted(out, key=lambda mention: (mention.start, mention.end))
 
+    def people(self, doc: Document) -> dict[str, str]:
+        """The persons the registry does not know, by the name each passage gives them ->
+        the name the document knows them by: a surname alone ("Ivanov") is the one fuller
+        name with that surname the same document gives ("V. I. Ivanov"), when no registry
+        person it names bears it too; otherwise the name itself."""
+        written = {c.identified_as or c.name for c in
+                   (*doc.senders, *doc.recipients, *doc.intermediaries, *doc.participants)}
+        linked: set[str] = set()
+        for m in self.mentions(doc):
+            if m.provisional:
+                written.add(m.provisional)
+            elif m.entity is not None and m.entity.section == "persons":
+                linked.update(name_words(m.entity.label))
+        written = {n for n in written if not self.registry.candidates(n)}
+        fuller = [n for n in written if len(name_words(n)) > 1 or _has_initials(n)]
+        out = {}
+        for name in written:
+            words = name_words(name)
+            same = [f for f in fuller if f != name and len(words) == 1
+                    and words[0] in name_words(f)]
+            full = same[0] if len(same) == 1 and words[0] not in linked else name
+            out[name] = initials_first(full)
+        return out
+
     def country(self, doc: Document) -> str | None:
         """The state whose bodies the document's short names ("CC", "Politburo") mean: the
         state whose organizations the document names in full most often (at least twice as
@@ -225,9 +254,12 @@ class Linker:
         found = []
         for m in _HONORIFIC_RE.finditer(doc.source, start, end):
             s, e = m.span(1)
-            if any(a < e and s < b for a, b in taken):
+            # "Ambassador Comrade Ivanov": the second honorific is no part of the name.
+            if lead := _LEADING_HONORIFIC_RE.match(m.group(1)):
+                s += lead.end()
+            if s >= e or any(a < e and s < b for a, b in taken):
                 continue
-            name = m.group(1).strip()
+            name = doc.source[s:e].strip()
             words = name.split()
             if words[0] in NOT_PERSON_WORDS or INSTITUTION_WORDS.intersection(
                     w.capitalize() for w in words) or self.registry.candidates(name):
@@ -256,3 +288,26 @@ def _split(escaped: str) -> tuple[str, str]:
     """A regex-escaped text split after its first character (two with its backslash)."""
     size = 2 if escaped.startswith("\\") else 1
     return escaped[:size], escaped[size:]
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name that are not initials: "V. I. Ivanov" -> ["Ivanov"]."""
+    return [w for w in re.findall(r"[^\W\d_][\w'’-]*", name.replace(".", ". "))
+            if len(w) > 1]
+
+
+def _has_initials(name: str) -> bool:
+    return bool(re.search(r"(?<![\w])[A-Z]\.", name))
+
+
+_TRAILING_INITIALS_RE = re.compile(
+    r"^(?P<surname>[^\W\d_][\w'’-]+)\s+(?P<initials>(?:[A-Z][a-z]?\.\s?){1,3})$")
+
+
+def initials_first(name: str) -> str:
+    """"Ivanov V.I." (a Russian record's order) -> "V. I. Ivanov"; other names as given."""
+    match = _TRAILING_INITIALS_RE.match(name)
+    if not match:
+        return name
+    initials = re.findall(r"[A-Z][a-z]?\.", match["initials"])
+    return " ".join([*initials, match["surname"]])

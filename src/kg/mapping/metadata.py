@@ -9,6 +9,7 @@ signature passage they were read from.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from kg.ingest.document import Correspondent, Document, find_all_quotes
 from kg.mapping.iris import DCTERMS, OA, integer_literal, slugify
-from kg.mapping.linking import Linker
+from kg.mapping.linking import Linker, name_words
 from kg.mapping.ontology import Ontology
 from kg.mapping.provenance import Evidence, FactWriter
 from kg.mapping.registry import Registry
@@ -77,18 +78,30 @@ def _first(writer: FactWriter, text: str | None, *, last: bool = False) -> list[
     return [writer.span(start, end)]
 
 
-def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review) -> URIRef:
-    """The registry person a name refers to, or a provisional person marked for review."""
+def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review,
+               people: Mapping[str, str] | None = None) -> URIRef:
+    """The registry person a name refers to, or a provisional person marked for review.
+
+    A provisional person with a full name ("Kim Sung-hwa") is one person in every document
+    that gives that full name; a surname or initials ("Ivanov", "V. I. Ivanov") name
+    someone only within their document (``people``, from :meth:`Linker.people`, gives the
+    fuller name the same document uses), never merged across documents."""
     kg = writer.iris.kg
     ent = registry.resolve(name)
     if ent is not None:
         return ent.iri
-    iri = writer.iris.entity("person", slugify(name))
+    name = (people or {}).get(name, name)
+    shared = len(name_words(name)) > 1 and not re.search(r"(?<![\w])[A-Z]\.", name)
+    iri = (writer.iris.entity("person", slugify(name)) if shared
+           else writer.iris.id("person", writer.doc_id, slugify(name)))
     g = writer.graph
     g.add((iri, _TYPE, kg.Person))
     g.add((iri, _LABEL, Literal(name, lang="en")))
     g.add((iri, kg.needsReview, Literal(True)))
-    review.add(writer.doc_id, f"person {name!r} is not in the registry (minted provisionally)")
+    scope = ("the same full name in other documents is this person too" if shared
+             else "a surname or initials: this document's person only")
+    review.add(writer.doc_id, f"person {name!r} is not in the registry (minted provisionally; "
+                              f"{scope})")
     return iri
 
 
@@ -106,21 +119,21 @@ def organization_iri(name: str, writer: FactWriter, review: Review) -> URIRef:
 
 
 def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Review,
-           country: str | None = None) -> URIRef:
+           country: str | None = None, people: Mapping[str, str] | None = None) -> URIRef:
     name = c.identified_as or c.name
     ent = registry.resolve(name, country) or registry.resolve(c.name, country)
     if ent is not None:
         return ent.iri
     if getattr(c, "kind", "person") == "organization":
         return organization_iri(name, writer, review)
-    return person_iri(name, writer, registry, review)
+    return person_iri(name, writer, registry, review, people)
 
 
 def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
-                     ontology: Ontology, review: Review, country: str | None = None) -> None:
+                     ontology: Ontology, review: Review, linker: Linker | None = None) -> None:
     """Write the record, its communication and their metadata into the document graph.
-    ``country`` is the state whose bodies the document's short names mean (see
-    :meth:`kg.mapping.linking.Linker.country`)."""
+    With a ``linker``, correspondents' short names ("CC") are read in the document's
+    country and persons the registry lacks by the name the document knows them by."""
     iris = writer.iris
     kg = iris.kg
     g = writer.graph
@@ -189,12 +202,14 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
         g.add((node, kg.endOffset, integer_literal(p.end, _INTEGER)))
         g.add((node, kg.text, Literal(p.text)))
 
-    _communication(doc, writer, registry, ontology, review, country)
+    known = (linker.country(doc), linker.people(doc)) if linker else (None, {})
+    _communication(doc, writer, registry, ontology, review, *known)
     _identifications(doc, writer, registry)
 
 
 def _communication(doc: Document, writer: FactWriter, registry: Registry,
-                   ontology: Ontology, review: Review, country: str | None) -> None:
+                   ontology: Ontology, review: Review, country: str | None,
+                   known_as: Mapping[str, str]) -> None:
     iris = writer.iris
     kg = iris.kg
     comm = iris.communication(doc.id)
@@ -208,7 +223,7 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     title_ev = _first(writer, doc.title)
     if writer.author is None and doc.senders:
         # Without a curated mapping, the document's first sender is its author.
-        writer.author = _agent(doc.senders[0], writer, registry, review, country)
+        writer.author = _agent(doc.senders[0], writer, registry, review, country, known_as)
     if doc.date:
         writer.state(comm, kg.date, _date_literal(doc.date), _first(writer, doc.date_text))
     else:
@@ -221,7 +236,7 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     )
     for people, role, name_prop in roles:
         for c in people:
-            agent = _agent(c, writer, registry, review, country)
+            agent = _agent(c, writer, registry, review, country, known_as)
             writer.state(comm, role, agent, title_ev)
             writer.graph.add((writer.record, kg.mentions, agent))
             if name_prop is not None:
@@ -280,11 +295,12 @@ def compile_mentions(doc: Document, writer: FactWriter, linker: Linker, registry
     not resolve. Returns the number of mentions linked."""
     kg = writer.iris.kg
     linked = 0
+    people = linker.people(doc)
     for m in linker.mentions(doc):
         if m.entity is not None:
             target = m.entity.iri
         elif m.provisional:
-            target = person_iri(m.provisional, writer, registry, review)
+            target = person_iri(m.provisional, writer, registry, review, people)
         else:
             names = ", ".join(f"{c.label} ({c.id})" for c in m.candidates)
             review.add(doc.id, f"line {writer.line_of(m.start)}: ambiguous name {m.text!r} "
