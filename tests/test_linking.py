@@ -235,3 +235,19 @@ def test_a_surname_two_fuller_names_share_stays_apart(linker: Linker) -> None:
                           "Present were Cde. P. Orlov and Cde. N. Orlov.\n\n"
                           "Comrade Orlov spoke first."), doc_id="t2", path="t2.txt")
     assert linker.people(doc).get("Orlov", "Orlov") == "Orlov"
+
+
+def test_provisional_persons_merge_across_documents_by_full_name_only(linker: Linker) -> None:
+    from kg.mapping.metadata import Review, person_iri
+    from kg.mapping.provenance import FactWriter
+
+    iris = Iris(Config.load({}, env={}).base_iri)
+
+    def iri(doc: str, name: str) -> str:
+        writer = FactWriter(iris, doc, "text", set())
+        return str(person_iri(name, writer, linker.registry, Review()))
+
+    assert iri("a", "Kim Sung-hwa") == iri("b", "Kim Sung-hwa")
+    assert iri("a", "Ivanov") != iri("b", "Ivanov")  # a surname alone: two people maybe
+    assert iri("a", "V. I. Ivanov") != iri("b", "V. I. Ivanov")
+    assert iri("a", "Stalin").endswith("/joseph-stalin")  # the registry's person
