@@ -251,3 +251,17 @@ def test_provisional_persons_merge_across_documents_by_full_name_only(linker: Li
     assert iri("a", "Ivanov") != iri("b", "Ivanov")  # a surname alone: two people maybe
     assert iri("a", "V. I. Ivanov") != iri("b", "V. I. Ivanov")
     assert iri("a", "Stalin").endswith("/joseph-stalin")  # the registry's person
+
+
+def test_straight_and_typographic_apostrophes_are_one(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("apostrophes")
+    (root / "registry.yaml").write_text(
+        "organizations:\n  wpk:\n    label: Workers' Party of Korea\n"
+        "  kpa:\n    label: Korean People’s Army\n")
+    config = Config.load({}, env={})
+    linker = Linker(Registry.load(root, Ontology.load(config.ontology_dir,
+                                                      Iris(config.base_iri))))
+    got = linked(linker, page("Note on the Army", "The Workers’ Party of Korea and the "
+                              "Workers' Party of Korea; the Korean People's Army."))
+    assert [what for _, what in got] == ["wpk", "wpk", "kpa"]

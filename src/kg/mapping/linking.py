@@ -80,7 +80,7 @@ class Linker:
         """Every name as written in the registry -> the entities it may mean."""
         found: dict[str, set[str]] = {}
         for ent in self.registry.entities.values():
-            for name in ent.names:
+            for name in map(_straight, ent.names):
                 if len(name) >= 2:
                     found.setdefault(name, set()).add(ent.id)
                     # Signatures, address lines and cipher clerks write names in capitals:
@@ -102,7 +102,7 @@ class Linker:
         mean; a document's country chooses among them."""
         found: dict[str, set[str]] = {}
         for ent in self.registry.entities.values():
-            for name in ent.short_names:
+            for name in map(_straight, ent.short_names):
                 for form in {name, name.upper()}:
                     found.setdefault(form, set()).add(ent.id)
         return {name: tuple(self.registry[i] for i in sorted(ids))
@@ -230,7 +230,7 @@ class Linker:
             matches = []
             for m in self.pattern.finditer(doc.source, start, end):
                 text = m.group(0)
-                plain = " ".join(text.replace("[", "").replace("]", "").split())
+                plain = _straight(" ".join(text.replace("[", "").replace("]", "").split()))
                 matches.append((m.start(), m.end(), text, plain))
             found.append(((start, end), matches))
         self._last = (doc, found)
@@ -278,10 +278,20 @@ def _alternatives(name: str) -> list[tuple[str, str]]:
     words may sit in the editors' completion brackets ("[Li] Fuchun"): a name of several
     words has a second regex, for when it opens with a bracket, tried first."""
     if " " not in name:
-        return [_split(re.escape(name))]
-    first, *rest = (re.escape(word) for word in name.split())
+        return [_split(_either_apostrophe(re.escape(name)))]
+    first, *rest = (_either_apostrophe(re.escape(word)) for word in name.split())
     tail = r"\]?" + "".join(r"\s+\[?" + word + r"\]?" for word in rest)
     return [(r"\[", first + tail), _split(first + tail)]
+
+
+def _either_apostrophe(escaped: str) -> str:
+    return escaped.replace("'", "['’]")
+
+
+def _straight(name: str) -> str:
+    """A name with typographic apostrophes made straight: the pages write "People’s" and
+    "People's" alike, and the registry gives one of them."""
+    return name.replace("’", "'")
 
 
 def _split(escaped: str) -> tuple[str, str]:
