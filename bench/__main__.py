@@ -4,6 +4,7 @@
     python -m bench build --sizes 10,100,1000 # build stages, time and peak memory per size
     python -m bench endpoint --size 100       # loopback load test: ours, oxigraph, rdflib
     python -m bench engines --size 100        # SHACL and N-Quads: hand-written vs libraries
+    python -m bench slow-clients              # 200 trickling connections, 20 s, beside look-ups
     python -m bench                           # build at 10,100,1000, then endpoint at 100
 """
 
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> None:
     en = sub.add_parser("engines", help="hand-written SHACL/N-Quads code against libraries")
     en.add_argument("--size", type=int, default=100)
     en.add_argument("--reps", type=int, default=3)
+    sc = sub.add_parser("slow-clients", help="trickling connections beside normal requests")
+    sc.add_argument("--connections", type=int, default=200)
+    sc.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args(argv)
     WORK.mkdir(exist_ok=True)
 
@@ -61,6 +65,10 @@ def main(argv: list[str] | None = None) -> None:
 
         bench_endpoint(args.size, [int(c) for c in args.clients.split(",")], args.seconds,
                        args.servers.split(","), WORK)
+    elif args.command == "slow-clients":
+        from bench.slow_clients import bench_slow_clients
+
+        bench_slow_clients(args.connections, args.seconds, WORK)
     elif args.command == "engines":
         from bench.engines import bench_engines
 

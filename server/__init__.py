@@ -18,8 +18,10 @@ package (for ``server.worker``) and should start without paying for Flask.
 
 Served by gunicorn (:func:`gunicorn_argv`, what ``kg serve`` runs): a few worker processes
 with ``threads`` threads each (a setting), and up to as many query processes per worker, so
-a slow query ties up one thread and one query process, not a worker. Look-ups are answered
-in the worker's threads (:mod:`server.executor`).
+a slow query ties up one thread and one query process, not a worker. ``front`` is the
+gunicorn worker class: its event loop reads each request whole, with a deadline, before a
+thread takes it, so a client that trickles its request holds a socket, not a thread.
+Look-ups are answered in the worker's threads (:mod:`server.executor`).
 """
 
 from __future__ import annotations
@@ -35,11 +37,17 @@ if TYPE_CHECKING:
 
 def gunicorn_argv(python: str, bind: str, workers: int, threads: int, query_timeout: float,
                   access_log: bool = True) -> list[str]:
-    """The command line serving :mod:`server.wsgi` with gunicorn (threaded workers, which
-    keep connections alive). gunicorn's own worker timeout stays well above the query
-    timeout, which the query executor enforces by itself."""
-    return [python, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
+    """The command line serving :mod:`server.wsgi` with gunicorn: threaded workers that
+    keep connections alive and read each request whole before a thread takes it
+    (:class:`server.front.ReadingWorker`: slow clients cost a socket, not a thread).
+    gunicorn's own worker timeout stays well above the query timeout, which the query
+    executor enforces by itself."""
+    return [python, "-m", "gunicorn", "--workers", str(workers),
+            "--worker-class", "server.front.ReadingWorker",
             "--threads", str(threads), "--bind", bind,
+            # The request line is bounded by the front's MAX_HEAD (64 KiB), not gunicorn's
+            # 4 KiB: GET queries are longer than that.
+            "--limit-request-line", "0",
             *(["--access-logfile", "-"] if access_log else []),
             "--timeout", str(int(max(30, 3 * query_timeout))), "server.wsgi:app"]
 

@@ -53,6 +53,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, StoreError
+from kg.store.lifecycle import hold
 from server import query_text
 from server.formats import BY_KEY, NotAcceptable
 from server.worker import Overrun, answer
@@ -139,6 +140,7 @@ class Executor:
         self._owner: int | None = None  # pid of the process that started the workers
         self._closed = False
         self._store: ox.Store | None = None  # the handle for look-ups, opened by _owner
+        self._hold: int | None = None  # the lock that keeps builds from removing the store
 
     def execute(
         self,
@@ -240,6 +242,7 @@ class Executor:
             self._workers = set()
             self._store = None
             self._owner = os.getpid()
+            self._hold = self._lock_build()
             self._idle.put(self._spawn())
             atexit.register(self.close)
 
@@ -346,17 +349,27 @@ class Executor:
         worker.ready = True
         worker.thread = message[1]
 
+    def _lock_build(self) -> int | None:
+        """Mark the build served as in use (:func:`kg.store.lifecycle.hold`), for this
+        process and, through the descriptor, its query processes: a later ``kg build``
+        leaves it in place until they are gone."""
+        try:
+            return hold(self.store_path)
+        except (StoreError, OSError):
+            return None  # no build there (yet): the queries will say so
+
     def _spawn(self) -> _Worker:
         parent_end, child_end = socket.socketpair()
         with parent_end, child_end:
             fd = child_end.fileno()
+            held = [self._hold] if self._hold is not None else []
             code = (
                 "import sys; from server.worker import main; "
                 "main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))"
             )
             process = subprocess.Popen(
                 [sys.executable, "-c", code, str(fd), str(self.store_path), str(os.getpid())],
-                pass_fds=[fd],
+                pass_fds=[fd, *held],
                 stdin=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
             )

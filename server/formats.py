@@ -3,7 +3,10 @@
 SELECT and ASK answer with SPARQL results (:data:`SOLUTION_FORMATS`), CONSTRUCT and
 DESCRIBE with an RDF graph (:data:`GRAPH_FORMATS`). A request chooses by its ``Accept``
 header or, overriding it, by a ``format`` parameter (``json``, ``xml``, ``csv``, ``tsv``,
-``ttl``, ``nt``, ``rdfxml``, ``jsonld``, the names SPARQLWrapper sends, or a media type).
+``ttl``, ``nt``, ``rdfxml``, ``jsonld``, ``nq``, ``trig``, ``n3``, the names SPARQLWrapper
+sends, or a media type). That is every format ``oxigraph serve`` offers, and
+``application/xml`` for SPARQL results in XML; a graph answer in N-Quads or TriG is the
+triples in the default graph.
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ _R = ox.QueryResultsFormat
 SOLUTION_FORMATS: tuple[Format, ...] = (  # the first is the default
     Format("json", "application/sparql-results+json", False, "SPARQL_Results_JSON", _R.JSON,
            ("application/json",)),
-    Format("xml", "application/sparql-results+xml", False, "SPARQL_Results_XML", _R.XML),
+    Format("xml", "application/sparql-results+xml", False, "SPARQL_Results_XML", _R.XML,
+           ("application/xml",)),
     Format("csv", "text/csv", False, "SPARQL_Results_CSV", _R.CSV),
     Format("tsv", "text/tab-separated-values", False, "SPARQL_Results_TSV", _R.TSV),
 )
@@ -72,6 +76,9 @@ GRAPH_FORMATS: tuple[Format, ...] = (
     Format("nt", "application/n-triples", True, "N-Triples", ox.RdfFormat.N_TRIPLES),
     Format("rdfxml", "application/rdf+xml", True, "RDF_XML", ox.RdfFormat.RDF_XML),
     Format("jsonld", "application/ld+json", True, "JSON-LD", ox.RdfFormat.JSON_LD),
+    Format("nq", "application/n-quads", True, "N-Quads", ox.RdfFormat.N_QUADS),
+    Format("trig", "application/trig", True, "TriG", ox.RdfFormat.TRIG),
+    Format("n3", "text/n3", True, "N3", ox.RdfFormat.N3),
 )
 BY_KEY = {f.key: f for f in SOLUTION_FORMATS + GRAPH_FORMATS}
 
@@ -84,6 +91,7 @@ _PARAM_ALIASES = {
     (True, "ntriples"): "nt", (True, "n-triples"): "nt",
     (True, "rdf"): "rdfxml", (True, "rdf+xml"): "rdfxml",
     (True, "json-ld"): "jsonld",
+    (True, "nquads"): "nq", (True, "n-quads"): "nq",
 }
 
 

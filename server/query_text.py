@@ -69,6 +69,8 @@ _DECLARATION = re.compile(
     + r"):\s*|[Bb][Aa][Ss][Ee]\s*)(?P<iri>" + _IRI + ")"
 )
 _DECLARATIONS = re.compile(f"(?:{_DECLARATION.pattern})*")
+#: The start of an absolute IRI: a scheme and its colon (matched after the ``<``).
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,9 @@ class QueryText:
     lookup: bool = False
     """Whether the query is a look-up, whose work is bounded by the statements of the
     subjects it names (see :func:`is_lookup`)."""
+    relative_iris: bool = False
+    """Whether an IRI of the text is relative (``<s>``, ``<../x>``, ``<>``): it needs a
+    base to be resolved against."""
 
     @property
     def is_update(self) -> bool:
@@ -141,7 +146,7 @@ def inspect(text: str) -> QueryText:
         start = _DECLARATIONS.match(text).end()
     if start:
         _last_prologue = text[:start]
-    declared, normalized, uses_service = _declarations(text[:start])
+    declared, normalized, uses_service, relative = _declarations(text[:start])
     prefixes = dict(declared)
     toks, rest = _lex(text[start:])
     if rest:
@@ -156,7 +161,9 @@ def inspect(text: str) -> QueryText:
     depth = deepest = 0
     has_dataset = False
     for kind, value in toks:
-        if kind == "open":
+        if kind == "iri":
+            relative = relative or not _ABSOLUTE.match(value, 1)
+        elif kind == "open":
             depth += 1
             deepest = max(deepest, depth)
         elif kind == "close":
@@ -167,19 +174,21 @@ def inspect(text: str) -> QueryText:
             has_dataset = has_dataset or kind == "word" and value.upper().startswith("FROM")
     return QueryText(form=form, depth=deepest, uses_service=uses_service,
                      has_dataset=has_dataset, prefixes=prefixes, normalized=normalized,
-                     lookup=not uses_service and is_lookup(toks[position:]))
+                     lookup=not uses_service and is_lookup(toks[position:]),
+                     relative_iris=relative)
 
 
 @lru_cache(maxsize=64)
-def _declarations(prologue: str) -> tuple[dict[str, str], str, bool]:
-    """The prefixes of a prologue of plain declarations, the prologue normalized, and
-    whether a prefix name holds ``SERVICE``. Clients send the same prologue with every
-    query: each is read once. Do not change the returned dict."""
+def _declarations(prologue: str) -> tuple[dict[str, str], str, bool, bool]:
+    """The prefixes of a prologue of plain declarations, the prologue normalized, whether
+    a prefix name holds ``SERVICE`` and whether an IRI is relative. Clients send the same
+    prologue with every query: each is read once. Do not change the returned dict."""
     found = _DECLARATION.findall(prologue)
     prefixes = {name: iri[1:-1] for keyword, name, iri in found if keyword}
     normalized = " ".join(f"PREFIX {name}: {iri}" if keyword else f"BASE {iri}"
                           for keyword, name, iri in found)
-    return prefixes, normalized, any("SERVICE" in name.upper() for name in prefixes)
+    return (prefixes, normalized, any("SERVICE" in name.upper() for name in prefixes),
+            any(not _ABSOLUTE.match(iri, 1) for _, _, iri in found))
 
 
 def _prologue(toks: list[tuple[str, str]]) -> tuple[dict[str, str], int]:

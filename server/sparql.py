@@ -211,6 +211,11 @@ def _run(app: Flask, environ: dict[str, Any], query: str,
             f"{config.max_query_bytes} (max_query_bytes)"
         )
     text = query_text.inspect(query)
+    if text.relative_iris:
+        # Resolved against the endpoint's own IRI, as the protocol allows (a BASE of the
+        # query's own, relative or not, still applies: it comes after this one).
+        query = f"BASE <{config.base_iri}/sparql> {query}"
+        text = query_text.inspect(query)
     if text.is_update:
         raise ReadOnly(f"this endpoint is read-only: {text.form} (a SPARQL update) is refused")
     if text.depth > MAX_DEPTH:
@@ -290,13 +295,28 @@ def _read_request(environ: dict[str, Any], limit: int
 
 
 def _body(environ: dict[str, Any], limit: int) -> bytes:
+    """The request body, or :class:`TooLarge` past ``limit`` bytes, whether it comes with
+    a ``Content-Length`` or chunked (then read up to one byte past the limit: werkzeug's
+    own limit would cut such a body at ``limit`` bytes, silently)."""
+    too_large = TooLarge(f"the request body is larger than {limit} bytes, the most this "
+                         "endpoint accepts (max_query_bytes)")
     try:
-        return get_input_stream(environ, max_content_length=limit).read()
+        stream = get_input_stream(environ, max_content_length=limit)
     except RequestEntityTooLarge:
-        raise TooLarge(
-            f"the request body is larger than {limit} bytes, the most this endpoint accepts "
-            "(max_query_bytes)"
-        ) from None
+        raise too_large from None
+    if environ.get("CONTENT_LENGTH"):
+        return stream.read()
+    stream = environ["wsgi.input"] if environ.get("wsgi.input_terminated") else stream
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise too_large
+    return b"".join(chunks)
 
 
 def _decode(data: bytes, where: str) -> str:

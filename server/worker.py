@@ -11,6 +11,10 @@ the process), and exits on its own when the process that started it dies.
 query as soon as the limit is passed. The executor also calls it in a request's thread for
 look-ups, with a deadline: both ways give the same answers.
 
+A query process holds at most ``query_memory`` megabytes (:class:`MemoryGuard`): a query
+that needs more is answered with an error that says so, and the process exits so that the
+executor starts a fresh one; the queries in other processes go on untouched.
+
 This module does not import Flask: it is imported by every query process.
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import resource
 import signal
 import threading
 import time
@@ -39,28 +44,117 @@ def main(fd: int, store_path: str, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, not for us
     threading.stack_size(STACK_BYTES)
     conn = Connection(fd)
-    server = threading.Thread(target=_serve, args=(conn, store_path), name="kg-query")
+    guard = MemoryGuard(conn, memory_limit())
+    server = threading.Thread(target=_serve, args=(conn, store_path, guard), name="kg-query")
     server.start()
-    # Watch for the parent's death: a killed server must not leave a query running.
+    # Watch for the parent's death (a killed server must not leave a query running) and,
+    # while a query runs, for the memory it takes.
     while server.is_alive():
-        server.join(1.0)
+        if guard.running.wait(1.0):
+            server.join(WATCH_EVERY)
         if os.getppid() != parent_pid:
             os._exit(0)
+        guard.check()
 
 
-def _serve(conn: Connection, store_path: str) -> None:
+def _serve(conn: Connection, store_path: str, guard: MemoryGuard) -> None:
     try:
         try:
             store = ox.Store.read_only(store_path)
         except OSError as exc:
             conn.send(("error", "StoreError", f"cannot open the store at {store_path}: {exc}"))
             return
+        guard.cap_address_space()
         conn.send(("ready", threading.get_native_id()))
         while True:
             request = conn.recv()
-            conn.send(answer(store, *request))
+            guard.running.set()
+            reply = answer(store, *request)
+            with guard.lock:  # not while the guard answers in its place
+                guard.running.clear()
+                conn.send(reply)
     except (EOFError, OSError):  # the executor closed the socket: it is done with us
         return
+
+
+#: Seconds between two looks at a running query's memory.
+WATCH_EVERY = 0.01
+#: Address space a query process may reserve beyond its memory limit (at least).
+ADDRESS_SLACK = 1024 * 1024 * 1024
+#: Exit status of a query process stopped for its memory.
+MEMORY_EXIT = 3
+
+
+def memory_limit() -> int:
+    """The ``query_memory`` setting in bytes (0: no limit), as the server passes it to its
+    query processes: in their environment (``KG_QUERY_MEMORY``, which ``kg serve`` sets)."""
+    from kg.config import Config
+
+    return max(0, Config.load().query_memory) * 1024 * 1024
+
+
+class MemoryGuard:
+    """The memory cap of a query process (``query_memory``): a query whose process holds
+    more than ``limit`` bytes is answered with an error that says so, and the process
+    exits (the executor starts another in its place). The main thread looks every
+    :data:`WATCH_EVERY` seconds while a query runs; the address space is also capped
+    (``RLIMIT_AS``), :data:`ADDRESS_SLACK` beyond what the process reserved at start
+    and the limit (allocators reserve address space well ahead of use), so that one huge
+    allocation fails (and the process dies) instead of taking the machine's memory."""
+
+    def __init__(self, conn: Connection, limit: int):
+        self.conn = conn
+        self.limit = limit
+        self.running = threading.Event()  # set while a query runs
+        self.lock = threading.Lock()
+
+    def cap_address_space(self) -> None:
+        if not self.limit or (pages := _statm()) is None:
+            return
+        cap = pages[0] + self.limit + max(self.limit, ADDRESS_SLACK)
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or cap < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+    def check(self) -> None:
+        """Stop the process if the running query holds more than the limit."""
+        if not (self.limit and self.running.is_set()):
+            return
+        sizes = _statm()
+        if sizes is None or sizes[1] <= self.limit:
+            return
+        self.lock.acquire()  # never released: the process exits
+        if not self.running.is_set():  # the query finished meanwhile: its answer went out
+            self.lock.release()
+            return
+        message = (f"the query needed more than {self.limit >> 20} MB of memory, the most one "
+                   "query may use (query_memory); it was stopped and its query process "
+                   "replaced: make it more selective or add a LIMIT")
+        # The answer must reach the executor only once this process is gone, or it could
+        # hand the next query to a dying process: a copy of this thread alone (fork) waits
+        # for that, then answers, while this process exits at once.
+        parent = os.getpid()
+        if os.fork() == 0:
+            deadline = time.monotonic() + 5.0
+            while os.getppid() == parent and time.monotonic() < deadline:
+                time.sleep(0.001)
+            with contextlib.suppress(OSError):
+                self.conn.send(("error", "WorkerFailure", message))
+            os._exit(0)
+        os._exit(MEMORY_EXIT)
+
+
+def _statm() -> tuple[int, int] | None:
+    """This process's virtual and resident size in bytes (Linux), or None."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            virtual, resident = f.read().split()[:2]
+    except OSError:
+        return None
+    return int(virtual) * _PAGE, int(resident) * _PAGE
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def answer(
@@ -195,8 +289,9 @@ def _serialize(result: Any, writer: Any, max_results: int,
     if not graph:
         return ox.parse_query_results(text, counted).serialize(format=writer)
     triples = ox.parse(text, counted)
-    if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        # The query's own prefixes make Turtle and RDF/XML readable.
+    if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3,
+                  ox.RdfFormat.RDF_XML):
+        # The query's own prefixes make Turtle (and TriG, N3) and RDF/XML readable.
         with contextlib.suppress(ValueError):  # a prefix the format cannot declare
             return ox.serialize(triples, format=writer, prefixes=prefixes)
         triples = ox.parse(text, counted)

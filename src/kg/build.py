@@ -39,6 +39,7 @@ from kg.reason.closure import Inference, closure
 from kg.reason.explain import Explanations
 from kg.speedups import Interner, gc_paused
 from kg.store.builds import StoreWriter
+from kg.store.lifecycle import build_lock, data_dir_problem, disk_full, is_disk_full
 from kg.validate.validator import Validator, validation_error
 
 Progress = Callable[[str], None]
@@ -334,10 +335,23 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
     under ``data_dir``, removed as they are read and in any case at the end), then the
     inferred graph and the explanations as they are written. It becomes the current store
     only once everything has been loaded; a failed build leaves the current one as it was.
+    One build at a time per data directory (a second one raises
+    :class:`kg.store.lifecycle.BuildRunning`); a full disk is a :class:`StoreError`.
     """
-    report = BuildReport()
     data_dir = Path(config.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with build_lock(data_dir):
+            return _build(config, data_dir, progress, strict)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise disk_full(data_dir) from None
+        if exc.filename and Path(exc.filename).is_relative_to(data_dir):
+            raise data_dir_problem(data_dir, exc) from None
+        raise
+
+
+def _build(config: Config, data_dir: Path, progress: Progress, strict: bool) -> BuildReport:
+    report = BuildReport()
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store) as store:
         compiled = compile_graphs(

@@ -1,9 +1,16 @@
 """The ``kg`` command: a thin layer over the library. User mistakes print one line and
-exit non-zero; ``--debug`` shows the traceback."""
+exit non-zero; ``--debug`` shows the traceback.
+
+It works on the project it is run in: the current folder or the nearest above it that
+holds ``corpus/``, ``mappings/`` and ``ontology/``, or ``--project DIR``; settings
+(``KG_*``, ``--config``) still override each folder."""
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,20 +18,48 @@ from typing import Any
 import click
 
 from kg import __version__
-from kg.config import PROJECT_ROOT, SETTINGS, Config
-from kg.errors import KGError
+from kg.config import PROJECT_INPUTS, PROJECT_ROOT, SETTINGS, Config, find_project
+from kg.errors import ConfigError, KGError
 
 
 class KGGroup(click.Group):
-    """Translates domain errors into one line on stderr and exit status 1."""
+    """Turns every user mistake (a domain error, a usage error, a file the system refuses)
+    into one line on stderr and a non-zero exit status."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+            click.echo(f"error: {exc.format_message()}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(status if isinstance(status, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
+        debug = ctx.params.get("debug") or os.environ.get("KG_DEBUG")
         try:
             return super().invoke(ctx)
         except KGError as exc:
-            if ctx.params.get("debug") or os.environ.get("KG_DEBUG"):
+            if debug:
                 raise
             click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except OSError as exc:  # a file or folder the system refuses: say which and why
+            if debug:
+                raise
+            if exc.errno == errno.EPIPE:  # the reader went away (`kg query | head`)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                ctx.exit(1)
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(1)
 
 
@@ -37,19 +72,45 @@ def _settings_help() -> str:
 @click.option("--base-iri", help="Base of all IRIs [KG_BASE_IRI].")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="A TOML file of settings [KG_CONFIG].")
+@click.option("--project", type=click.Path(file_okay=False),
+              help="The project to work on (corpus/, mappings/, ontology/) instead of the "
+                   "one the current folder is in.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(__version__, prog_name="kg")
 @click.pass_context
 def main(ctx: click.Context, data_dir: str | None, base_iri: str | None,
-         config_file: str | None, debug: bool) -> None:
+         config_file: str | None, project: str | None, debug: bool) -> None:
     """Build, query and serve the Cold War documents knowledge graph."""
+    if project is not None and find_project(project) != Path(project).absolute():
+        raise ConfigError(f"--project {project} is not a kg project: it must hold "
+                          + ", ".join(f"{name}/" for name in PROJECT_INPUTS))
     ctx.obj = {"overrides": {"data_dir": data_dir, "base_iri": base_iri},
-               "file": config_file}
+               "file": config_file,
+               "project": Path(project) if project else find_project(Path.cwd())}
 
 
-def _config(ctx: click.Context, **more: Any) -> Config:
+def _config(ctx: click.Context, *, inputs: bool = False, **more: Any) -> Config:
+    """The settings, with the project's folders as defaults. ``inputs``: the command reads
+    the project's corpus, mappings and ontology, so outside a project it fails (unless
+    settings name all three)."""
     obj = ctx.find_root().obj
-    return Config.load({**obj["overrides"], **more}, file=obj["file"])
+    project = obj["project"]
+    config = Config.load({**obj["overrides"], **more}, file=obj["file"],
+                         project=project or Path())
+    if inputs and project is None:
+        folders = (config.corpus_dir, config.mappings_dir, config.ontology_dir)
+        if not all(Path(folder).is_dir() for folder in folders):
+            raise ConfigError(
+                f"{Path.cwd()} is not in a kg project (no folder here or above holds "
+                + ", ".join(f"{name}/" for name in PROJECT_INPUTS)
+                + "): run kg in one, or pass --project DIR")
+    return config
+
+
+def project_folder(ctx: click.Context, relative: str) -> str:
+    """``relative`` in the project (as given outside one)."""
+    project = ctx.find_root().obj["project"]
+    return str(project / relative) if project else relative
 
 
 def _progress(line: str) -> None:
@@ -67,7 +128,7 @@ def build(ctx: click.Context, if_needed: bool, strict: bool) -> None:
     from kg.build import build as run_build
     from kg.build import up_to_date
 
-    config = _config(ctx)
+    config = _config(ctx, inputs=True)
     if if_needed and up_to_date(config):
         click.echo(f"store is up to date: {config.store_path}", err=True)
         return
@@ -87,7 +148,7 @@ def validate(ctx: click.Context) -> None:
     """Check the mappings and SHACL shapes; writes nothing."""
     from kg.build import check
 
-    compiled = check(_config(ctx), progress=_progress)
+    compiled = check(_config(ctx, inputs=True), progress=_progress)
     click.echo(f"valid: {len(compiled.documents)} documents, {compiled.facts} facts", err=True)
 
 
@@ -131,6 +192,9 @@ def export(ctx: click.Context, fmt: str, output: str | None, all_dir: str | None
 
     if all_dir and output:
         raise click.UsageError("give --all DIR or --output FILE, not both")
+    if output and not Path(output).absolute().parent.is_dir():  # before the work, not after
+        raise ConfigError(f"cannot write {output}: there is no folder "
+                          f"{Path(output).absolute().parent}")
     result = write_export(_config(ctx), fmt=fmt, output=output, all_dir=all_dir)
     if result.data is not None:
         sys.stdout.buffer.write(result.data)
@@ -147,7 +211,7 @@ def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
     """Add archive documents to the corpus (then run `kg build`)."""
     from kg.curate.corpus import add_documents
 
-    results = add_documents(_config(ctx), list(files), draft=draft)
+    results = add_documents(_config(ctx, inputs=True), list(files), draft=draft)
     for r in results:
         if r.target:
             click.echo(f"added {r.source} -> {r.target}", err=True)
@@ -160,30 +224,35 @@ def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
 
 
 @main.command()
-@click.argument("folder", default="tests/archive", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--registry", "registry_dir", type=click.Path(exists=True, file_okay=False),
               help="Also score entity linking against the registry.yaml in this folder.")
 @click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False),
               help="Score the built graph of FOLDER's pages against these hand-read facts "
                    "(a dev set's gold.yaml) instead of *.expected.json.")
 @click.pass_context
-def evaluate(ctx: click.Context, folder: str, registry_dir: str | None,
+def evaluate(ctx: click.Context, folder: str | None, registry_dir: str | None,
              gold: str | None) -> None:
-    """Score the automatic layer against hand-read facts: *.expected.json beside the pages,
-    or with --gold, a dev set's gold.yaml (the pages built as kg add and kg build would)."""
+    """Score the automatic layer against hand-read facts: *.expected.json beside the pages
+    of FOLDER (default: the project's tests/archive), or with --gold, a dev set's
+    gold.yaml (the pages built as kg add and kg build would)."""
     from kg.curate.evaluate import evaluate as run_evaluate
     from kg.mapping.iris import Iris
     from kg.mapping.ontology import Ontology
     from kg.mapping.registry import Registry
 
+    folder = folder or project_folder(ctx, "tests/archive")
+    if not Path(folder).is_dir():
+        raise ConfigError(f"no folder {folder} to evaluate: give one")
     if gold:
         from kg.gold import evaluate_gold
 
-        click.echo(evaluate_gold(folder, gold, _config(ctx)).markdown(), nl=False)
+        click.echo(evaluate_gold(folder, gold, _config(ctx, inputs=True)).markdown(),
+                   nl=False)
         return
     registry = None
     if registry_dir:
-        config = _config(ctx)
+        config = _config(ctx, inputs=True)
         registry = Registry.load(registry_dir, Ontology.load(config.ontology_dir,
                                                              Iris(config.base_iri)))
     report = run_evaluate(folder, registry)
@@ -214,7 +283,7 @@ def review(ctx: click.Context) -> None:
     """List what the build could not read or resolve by itself."""
     from kg.build import compile_graphs
 
-    compiled = compile_graphs(_config(ctx))
+    compiled = compile_graphs(_config(ctx, inputs=True))
     for item in compiled.review.items:
         click.echo(item)
     click.echo(f"({len(compiled.review.items)} item(s) to review)", err=True)
@@ -228,20 +297,80 @@ def review(ctx: click.Context) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None,
           store: str | None) -> None:
-    """Serve the SPARQL endpoint and linked data with gunicorn."""
+    """Serve the SPARQL endpoint and linked data with gunicorn. The server follows new
+    builds of its data folder: each `kg build` tells it to serve the new store."""
+    from kg.store.remote import is_remote
+
     config = _config(ctx, host=host, port=port, workers=workers, store=store)
-    if not config.store_path.exists():
-        raise KGError(f"no store at {config.store_path}: run `kg build` first")
+    if config.workers < 1:
+        raise ConfigError(f"workers (KG_WORKERS, --workers) must be 1 or more, "
+                          f"got {config.workers}")
+    if not is_remote(config.store):
+        _check_store(config.store_path)
+    _check_port(config.host, config.port)
     env = dict(os.environ)
     for s in SETTINGS:
         env[s.env] = str(getattr(config, s.name))
-    env["KG_STORE"] = str(config.store_path)
+    env["KG_STORE"] = str(config.store_path) if not is_remote(config.store) else config.store
     from server import gunicorn_argv
 
+    link = config.store_path
+    if not is_remote(config.store) and link.is_symlink():
+        _register(link.parent)
     click.echo(f"serving {config.store_path} on http://{config.host}:{config.port}/ "
                f"({config.workers} workers, {config.threads} threads each)", err=True)
     _exec(gunicorn_argv(sys.executable, f"{config.host}:{config.port}", config.workers,
                         config.threads, config.query_timeout), env)
+
+
+def _check_store(path: Path) -> None:
+    """One line, before the server starts, if ``path`` is not a store it can open."""
+    import pyoxigraph as ox
+
+    from kg.store.builds import open_store
+
+    if not path.exists():
+        raise KGError(f"no store at {path}: run `kg build` first (or pass --store DIR)")
+    if not path.is_dir() or not (path / "CURRENT").is_file():
+        raise KGError(f"{path} is not a pyoxigraph store (store, KG_STORE, --store)")
+    with open_store(path) as opened:
+        assert isinstance(opened, ox.Store)
+
+
+def _check_port(host: str, port: int) -> None:
+    """One line, before the server starts, if it could not listen on ``host:port``."""
+    setting = "(host and port, KG_HOST and KG_PORT, --host and --port)"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}: {exc.strerror} {setting}") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = {
+                errno.EADDRINUSE: "the port is already in use: stop the server that "
+                                  "holds it, or choose another port",
+                errno.EACCES: "this port needs privileges: choose one above 1023",
+                errno.EADDRNOTAVAIL: "the address is not one of this machine's",
+            }.get(exc.errno or 0, exc.strerror or str(exc))
+            raise ConfigError(f"cannot listen on {host}:{port}: {reason} {setting}") from None
+
+
+def _register(data_dir: Path) -> None:
+    """Record this process (gunicorn once exec'd: the same pid) as a server of
+    ``data_dir``, so that `kg build` tells it of new builds (SIGHUP: new workers, which
+    open the new store). Until gunicorn handles SIGHUP, it is ignored: a build finishing
+    while the server starts must not stop it."""
+    from kg.store.lifecycle import register_server
+
+    try:
+        register_server(data_dir)
+    except OSError:
+        return  # a read-only data folder: nothing can build there either
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 def _exec(argv: list[str], env: dict[str, str]) -> None:
@@ -267,4 +396,4 @@ def settings_markdown() -> str:
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="kg")

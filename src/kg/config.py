@@ -15,8 +15,15 @@ from typing import Any
 
 from kg.errors import ConfigError
 
-#: The project root: the checkout this package lives in (``src/kg`` -> two levels up).
+#: The checkout this package lives in (``src/kg`` -> two levels up): the project the
+#: library reads when it is given none. The ``kg`` command always gives one: the project
+#: it is run in (:func:`find_project`).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: What a project holds: the inputs of a build.
+PROJECT_INPUTS = ("corpus", "mappings", "ontology")
+#: Settings whose defaults are folders of the project.
+PROJECT_FOLDERS = {"corpus_dir": "corpus", "mappings_dir": "mappings",
+                   "ontology_dir": "ontology", "queries_dir": "queries", "data_dir": "data"}
 
 DEFAULT_BASE_IRI = "https://coldwar-kg.example.org"
 REASONERS = ("rules", "reasonable", "owlrl")
@@ -79,6 +86,9 @@ SETTINGS: tuple[Setting, ...] = (
             "look-up answered in a server thread goes to a query process instead."),
     Setting("max_query_bytes", 100_000, "Largest accepted SPARQL query or request body, in bytes."),
     Setting("max_results", 100_000, "Most result rows or triples a query may return."),
+    Setting("query_memory", 2048,
+            "Most memory (MB) one query process may hold: a query that needs more is "
+            "stopped with an error that says so and its process replaced (0: no limit)."),
     Setting("allow_service", False, "Allow SPARQL SERVICE (federated queries to other URLs)."),
 )
 
@@ -135,6 +145,7 @@ class Config:
     slow_query_after: float = 0.2
     max_query_bytes: int = 100_000
     max_results: int = 100_000
+    query_memory: int = 2048
     allow_service: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
@@ -145,13 +156,18 @@ class Config:
         *,
         env: Mapping[str, str] | None = None,
         file: str | os.PathLike[str] | None = None,
+        project: str | os.PathLike[str] | None = None,
     ) -> Config:
         """Layer defaults, an optional ``key = value`` TOML file, ``KG_*`` env, then overrides.
 
-        ``None`` values in ``overrides`` are ignored (unset CLI options).
+        ``None`` values in ``overrides`` are ignored (unset CLI options). With a
+        ``project``, the folders' defaults (corpus, mappings, ontology, queries, data)
+        are in it; otherwise in :data:`PROJECT_ROOT` (the data folder: ``data``).
         """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
+        if project is not None:
+            values.update({k: str(Path(project) / v) for k, v in PROJECT_FOLDERS.items()})
         file = file or env.get("KG_CONFIG")
         if file:
             values.update(_read_file(Path(file)))
@@ -202,6 +218,16 @@ class Config:
     def store_path(self) -> Path:
         """The store directory to serve or query."""
         return Path(self.store) if self.store else Path(self.data_dir) / "store"
+
+
+def find_project(start: str | os.PathLike[str]) -> Path | None:
+    """The project ``start`` is in: the nearest folder, ``start`` or above, that holds
+    ``corpus/``, ``mappings/`` and ``ontology/``; None outside any."""
+    start = Path(start).absolute()
+    for folder in (start, *start.parents):
+        if all((folder / name).is_dir() for name in PROJECT_INPUTS):
+            return folder
+    return None
 
 
 def _read_file(path: Path) -> dict[str, Any]:

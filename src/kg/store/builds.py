@@ -2,8 +2,9 @@
 
 Each build writes a complete new store under ``<data_dir>/builds/<build-id>/store`` and
 then switches the ``<data_dir>/store`` symlink to it in one atomic rename. A failed or
-interrupted build never touches the store being served; the previous build is kept so
-that readers that opened it keep working.
+interrupted build never touches the store being served. Old builds are removed once they
+are neither among the newest two nor in use by a process (:mod:`kg.store.lifecycle`:
+the locks, and the running servers told of the new build).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import StoreError
+from kg.store.lifecycle import disk_full, hold, is_disk_full, notify_servers, remove_unused
 
 BUILDS = "builds"
 CURRENT = "store"
@@ -127,7 +129,8 @@ class StoreWriter:
         (self.partial / META).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         self.partial.rename(self.target)
         _switch(self.data_dir, self.target)
-        _prune(self.data_dir / BUILDS, keep=self.target)
+        _prune(self.data_dir)
+        notify_servers(self.data_dir)
         return self.data_dir / CURRENT
 
     def abort(self) -> None:
@@ -146,6 +149,8 @@ class StoreWriter:
             raise StoreError(f"cannot load {self.feed.locate(exc)}") from None
         if isinstance(exc, _Stopped):
             raise StoreError("the store loader was stopped") from None
+        if is_disk_full(exc):
+            raise disk_full(self.data_dir) from None
         raise StoreError(f"cannot load the compiled graphs: {exc}") from exc
 
     def __enter__(self) -> StoreWriter:
@@ -319,17 +324,18 @@ def _switch(data_dir: Path, target: Path) -> None:
     os.replace(tmp, link)
 
 
-def _prune(builds: Path, keep: Path) -> None:
-    done = sorted(
-        (p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial")),
-        key=lambda p: p.stat().st_mtime,
-    )
+def _prune(data_dir: Path) -> None:
+    """Remove the builds older than the newest :data:`KEEP_BUILDS`, except the current one
+    and any a process still uses (:func:`kg.store.lifecycle.remove_unused`)."""
+    builds = data_dir / BUILDS
+    current = (data_dir / CURRENT).resolve().parent
+    # Build ids begin with their time: their order is the builds' (older layouts first).
+    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")
+                   and not p.name.endswith(".partial")),
+                  key=lambda p: (p.name[:1].isdigit(), p.name))
     for old in done[:-KEEP_BUILDS]:
-        if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
-    for stale in builds.glob("*.partial"):
-        if time.time() - stale.stat().st_mtime > 3600:
-            shutil.rmtree(stale, ignore_errors=True)
+        if old != current:
+            remove_unused(old)
 
 
 def build_meta(store_path: str | Path) -> dict[str, Any]:
@@ -346,8 +352,10 @@ def open_store_handle(store_path: str | Path) -> ox.Store:
     path = Path(store_path)
     if not path.exists():
         raise StoreError(f"no store at {path}: run `kg build` first (or pass --store DIR)")
+    resolved = path.resolve()  # once: the link may be switched meanwhile
+    hold(resolved)  # kept from removal by later builds while this process lives
     try:
-        return ox.Store.read_only(str(path.resolve()))
+        return ox.Store.read_only(str(resolved))
     except OSError as exc:
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
 
