@@ -39,13 +39,18 @@ def page(title: str, body: str) -> str:
             "A telegram on the journey.\n\nDocument Information\n")
 
 
-@pytest.fixture(scope="module")
-def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
+def linker_of(tmp_path_factory: pytest.TempPathFactory, registry: str) -> Linker:
+    """A linker over a registry of the given text."""
     root = tmp_path_factory.mktemp("registry")
-    (root / "registry.yaml").write_text(REGISTRY)
+    (root / "registry.yaml").write_text(registry)
     config = Config.load({}, env={})
     ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
     return Linker(Registry.load(root, ontology))
+
+
+@pytest.fixture(scope="module")
+def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
+    return linker_of(tmp_path_factory, REGISTRY)
 
 
 def linked(linker: Linker, text: str) -> list[tuple[str, str]]:
@@ -175,11 +180,7 @@ places:
 
 @pytest.fixture(scope="module")
 def scoped(tmp_path_factory: pytest.TempPathFactory) -> Linker:
-    root = tmp_path_factory.mktemp("scoped")
-    (root / "registry.yaml").write_text(SCOPED_REGISTRY)
-    config = Config.load({}, env={})
-    ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
-    return Linker(Registry.load(root, ontology))
+    return linker_of(tmp_path_factory, SCOPED_REGISTRY)
 
 
 def cc(linker: Linker, title: str, body: str) -> list[str]:
@@ -255,13 +256,8 @@ def test_provisional_persons_merge_across_documents_by_full_name_only(linker: Li
 
 def test_straight_and_typographic_apostrophes_are_one(
         tmp_path_factory: pytest.TempPathFactory) -> None:
-    root = tmp_path_factory.mktemp("apostrophes")
-    (root / "registry.yaml").write_text(
-        "organizations:\n  wpk:\n    label: Workers' Party of Korea\n"
-        "  kpa:\n    label: Korean People’s Army\n")
-    config = Config.load({}, env={})
-    linker = Linker(Registry.load(root, Ontology.load(config.ontology_dir,
-                                                      Iris(config.base_iri))))
+    linker = linker_of(tmp_path_factory, "organizations:\n  wpk:\n    label: Workers' Party "
+                       "of Korea\n  kpa:\n    label: Korean People’s Army\n")
     got = linked(linker, page("Note on the Army", "The Workers’ Party of Korea and the "
                               "Workers' Party of Korea; the Korean People's Army."))
     assert [what for _, what in got] == ["wpk", "wpk", "kpa"]
