@@ -74,6 +74,7 @@ class Linker:
     def __init__(self, registry: Registry):
         self.registry = registry
         self._last: tuple[Document, list] | None = None
+        self._last_mentions: tuple[Document, list[Mention]] | None = None
 
     @cached_property
     def names(self) -> dict[str, tuple[Entity, ...]]:
@@ -150,7 +151,15 @@ class Linker:
         return merged
 
     def mentions(self, doc: Document) -> list[Mention]:
-        """All mentions in title, summary and body, in document order."""
+        """All mentions in title, summary and body, in document order (the last
+        document's are kept: :meth:`people` and the mention annotations both ask)."""
+        if self._last_mentions is not None and self._last_mentions[0] is doc:
+            return self._last_mentions[1]
+        found = self._find_mentions(doc)
+        self._last_mentions = (doc, found)
+        return found
+
+    def _find_mentions(self, doc: Document) -> list[Mention]:
         overrides = self._identified_in(doc)
         country = self.country(doc)
         out: list[Mention] = []
@@ -185,7 +194,7 @@ class Linker:
             elif m.entity is not None and m.entity.section == "persons":
                 linked.update(name_words(m.entity.label))
         written = {n for n in written if not self.registry.candidates(n)}
-        fuller = [n for n in written if len(name_words(n)) > 1 or _has_initials(n)]
+        fuller = [n for n in written if len(name_words(n)) > 1 or has_initials(n)]
         out = {}
         for name in written:
             words = name_words(name)
@@ -306,7 +315,8 @@ def name_words(name: str) -> list[str]:
             if len(w) > 1]
 
 
-def _has_initials(name: str) -> bool:
+def has_initials(name: str) -> bool:
+    """Whether a name gives initials ("V. I. Ivanov", "Ivanov V.I.")."""
     return bool(re.search(r"(?<![\w])[A-Z]\.", name))
 
 

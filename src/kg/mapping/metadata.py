@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from kg.ingest.document import Correspondent, Document, find_all_quotes
 from kg.mapping.iris import DCTERMS, OA, integer_literal, slugify
-from kg.mapping.linking import Linker, name_words
+from kg.mapping.linking import Linker, has_initials, name_words
 from kg.mapping.ontology import Ontology
 from kg.mapping.provenance import Evidence, FactWriter
 from kg.mapping.registry import Registry
@@ -91,7 +91,7 @@ def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review
     if ent is not None:
         return ent.iri
     name = (people or {}).get(name, name)
-    shared = len(name_words(name)) > 1 and not re.search(r"(?<![\w])[A-Z]\.", name)
+    shared = len(name_words(name)) > 1 and not has_initials(name)
     iri = (writer.iris.entity("person", slugify(name)) if shared
            else writer.iris.id("person", writer.doc_id, slugify(name)))
     g = writer.graph

@@ -174,9 +174,6 @@ class Registry:
         ids = self._by_short_name.get(normalize_name(name), ())
         return [self.entities[i] for i in sorted(ids) if self.entities[i].country == country]
 
-    def has_short_name(self, name: str) -> bool:
-        return normalize_name(name) in self._by_short_name
-
     @classmethod
     def load(cls, mappings_dir: str | Path, ontology: Ontology) -> Registry:
         """``registry.yaml`` and every ``registry/*.yaml`` (in name order), merged."""
