@@ -382,6 +382,13 @@ def test_a_known_codename_alone_identifies_no_one():
      "ll. 0050-0055.",
      [("APRF", "45", "1", "331", "50-55"), ("RGASPI", "558", "11", "331", "0050-0055")]),
     ("TsAMO, F. 5, Op. 918795, D. 124, Ll. 500-503.", [("TsAMO", "5", "918795", "124", "500-503")]),
+    # The parts in English, separated by full stops.
+    ("RGANI. Collection 3. Inventory 12. File 1005. Sheets 7-9. Original.",
+     [("RGANI", "3", "12", "1005", "7-9")]),
+    # China's foreign ministry archive cites a record number only.
+    ("PRC FMA 109-00215-02. Translated by Li Wen.", [("PRC FMA", None, None, None, None)]),
+    ("PRC FMA 204-00007-15; original Record No. 204-Y0012.",
+     [("PRC FMA", None, None, None, None)]),
 ])
 def test_archive_references(text, expected):
     found = [(c.archive, c.fond, c.opis, c.delo, c.folios) for c in parse_citations(text)]
@@ -402,6 +409,49 @@ def test_published_chinese_source_is_a_citation_without_archive():
     assert citation.text == ("Jianguo yilai Mao Zedong wengao, vol. 1 (Beijing: Zhongyang "
                              "wenxian chubanshe, 1987), 131-133")
     assert parse_citations("A reprint only. Reprinted in X, Y (Moscow: Z, 2005), pp. 1-2.") == ()
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # Editors and titles with their own parentheses before "(Place: Publisher, Year)".
+    ("Zhonggong zhongyang wenxian yanjiushi (Party Literature Office), ed., Zhou Enlai "
+     "nianpu (Chronicle of Zhou Enlai), vol. 2 (Beijing: Zhongyang wenxian chubanshe, 1997), "
+     "41. Translated by Li Wen.",
+     "Zhonggong zhongyang wenxian yanjiushi (Party Literature Office), ed., Zhou Enlai nianpu "
+     "(Chronicle of Zhou Enlai), vol. 2 (Beijing: Zhongyang wenxian chubanshe, 1997), 41"),
+    # A short form: title, volume and page only.
+    ("Zhou wengao, vol. 2, p. 77. Translated for CWIHP by Li Wen.", "Zhou wengao, vol. 2, p. 77"),
+])
+def test_published_source_forms(text, source):
+    (citation,) = parse_citations(text)
+    assert citation.published and citation.text == source
+
+
+def test_a_sentence_that_is_no_source_is_no_citation():
+    assert parse_citations("Translated by Li Wen.") == ()
+    assert parse_citations("The original is held by the family of the author.") == ()
+
+
+def test_an_archival_reference_printed_in_the_body_is_the_citation():
+    doc = parse_text("Skip to content\n\nJuly 2, 1957\n\nConversation of A. Puzanov with "
+                     "Kim Il Sung\n\nKIM IL SUNG spoke about the harvest.\n\nRGANI. "
+                     "Collection 5. Inventory 28. File 411. Sheets 12-14. Typescript. Copy.\n\n"
+                     "PUZANOV thanked him.\n")
+    assert [(c.archive, c.fond, c.opis, c.delo, c.folios) for c in doc.citations] == [
+        ("RGANI", "5", "28", "411", "12-14")]
+    assert [(p.ordinal, p.text) for p in doc.body] == [
+        (1, "KIM IL SUNG spoke about the harvest."), (2, "PUZANOV thanked him.")]
+    # A reference inside a sentence of the text stays text.
+    doc = parse_text("Skip to content\n\nJuly 2, 1957\n\nConversation of A. Puzanov with "
+                     "Kim Il Sung\n\nKim read from RGANI, f. 5, op. 28, d. 411 aloud.\n")
+    assert doc.citations == () and len(doc.body) == 1
+
+
+def test_the_newer_site_keeps_summary_citation_and_body_apart():
+    doc = parse_document(ARCHIVE / "1950-09-04-zhou-to-ni-and-chai-newsite.txt")
+    assert doc.summary.endswith("before winter.")
+    assert doc.body[0].text.startswith("Ambassador Ni [Zhiliang]")
+    assert doc.body[-1].text.endswith("Zhou Enlai September 4 [1950]")
+    assert "digitalarchive" not in doc.citations[0].text
 
 
 @pytest.mark.parametrize(("text", "translator"), [

@@ -183,9 +183,8 @@ def score(store: ox.Store, iris: Iris, entries: Iterable[dict[str, Any]]) -> Gol
         for name in SCALARS:
             ok = _count_scalar(report, page, name, _gold_scalar(entry, name), found.scalar(name))
             right &= ok or name not in ("date", "title")
-        source = entry.get("archival_source")
-        _count_scalar(report, page, "archival_source", "shown" if source else None,
-                      "shown" if found.citations() else None)
+        _count_scalar(report, page, "archival_source",
+                      *_source_shown(entry.get("archival_source"), found.citations()))
         for name in LISTS:
             ok = _count_list(report, page, name, _gold_names(entry, name), found.entities(name))
             right &= ok or name not in ("senders", "recipients")
@@ -207,8 +206,24 @@ def score(store: ox.Store, iris: Iris, entries: Iterable[dict[str, Any]]) -> Gol
     return report
 
 
+def _source_shown(gold: str | None, found: list[str]) -> tuple[str | None, str | None]:
+    """The gold citation and the graph's, compared as "shown" when every citation text the
+    graph holds is part of the citation as printed (the graph keeps each reference or
+    source apart, without the credits)."""
+    def squeezed(text: str) -> str:
+        return " ".join(fold(text).replace("’", "'").split())
+    if not found:
+        return ("shown" if gold else None), None
+    if gold and all(squeezed(text) in squeezed(gold) for text in found):
+        return "shown", "shown"
+    return ("shown" if gold else None), "; ".join(found)
+
+
 def _gold_scalar(entry: dict[str, Any], name: str) -> str | None:
     value = entry.get(name)
+    if name == "translator" and value:  # several translators, in the order the graph lists
+        return " and ".join(sorted(n.strip() for n in re.split(r",|\band\b", str(value))
+                                   if n.strip()))
     return None if value is None else str(value)
 
 

@@ -50,6 +50,17 @@ REFERENCE_PARTS: dict[str, str] = {
     "papka": "papka", "pap.": "papka",
     "listy": "folios", "list": "folios", "ll.": "folios", "l.": "folios",
     "folios": "folios", "folio": "folios",
+    # The same parts in English, as some translations print them ("RGANI. Collection 52.
+    # Inventory 1. File 498. Sheets 43.").
+    "collection": "fond", "inventory": "opis", "file": "delo",
+    "sheets": "folios", "sheet": "folios",
+}
+
+#: Archives cited by a record number instead of fond and file: "PRC FMA 206-Y0050",
+#: "PRC FMA 206-00049-01" (the archive of China's Ministry of Foreign Affairs).
+NUMBERED_ARCHIVES: dict[str, str] = {
+    "PRC FMA": "PRC FMA",
+    "CFMA": "PRC FMA",
 }
 
 #: Sentences that credit people after the source: where the source ends.
@@ -61,24 +72,38 @@ _ARCHIVE_NAMES = sorted(ARCHIVES, key=len, reverse=True)
 #: An archive followed by its fond: "APRF, F. 45", "AP RF: Fond 45", "RGASPI, f. 558".
 ARCHIVE_REFERENCE_RE = re.compile(
     r"\b(?P<archive>" + "|".join(re.escape(name) for name in _ARCHIVE_NAMES)
-    + r"|[A-Z][A-Za-z]{1,15})[,:]?\s+(?=F\.|f\.|Fond\b|fond\b)"
+    + r"|[A-Z][A-Za-z]{1,15})[,:.]?\s+(?=F\.|f\.|Fond\b|fond\b|Collection\s+\d)"
 )
 _PART_RE = re.compile(
-    r"(?P<label>Fond|F\.|Opis'?|Op\.|Delo|D\.|Papka|Pap\.|Listy|List|Ll\.|L\.|Folios?)"
+    r"(?P<label>Fond|F\.|Opis'?|Op\.|Delo|D\.|Papka|Pap\.|Listy|List|Ll\.|L\.|Folios?"
+    r"|Collection|Inventory|File|Sheets?)"
     r"\s*(?P<value>[\w-]+)",
     re.IGNORECASE,
 )
 _FOLIOS_RE = re.compile(
-    r"(?:Listy|List|Ll\.|L\.|Folios?)\s*(?P<value>\w+(?:\s*[-–]\s*\w+)?"
+    r"(?:Listy|List|Ll\.|L\.|Folios?|Sheets?)\s*(?P<value>\w+(?:\s*[-–]\s*\w+)?"
     r"(?:,\s*\d+(?:\s*[-–]\s*\d+)?)*)",
     re.IGNORECASE,
 )
-_PART_SEPARATOR_RE = re.compile(r"\s*[,;]?\s*")
+_PART_SEPARATOR_RE = re.compile(r"\s*[,;.]?\s*")
+#: "PRC FMA 206-Y0050": an archive of :data:`NUMBERED_ARCHIVES` and its record number.
+NUMBERED_REFERENCE_RE = re.compile(
+    r"\b(?P<archive>" + "|".join(re.escape(name) for name in NUMBERED_ARCHIVES)
+    + r")\s+(?:No\.\s*)?(?P<number>\d[\w-]*\d|\d)"
+)
 
 #: A published source: "<title>[, vol. N] (<place>: <publisher>, <year>)[, <pages>]".
 PUBLISHED_SOURCE_RE = re.compile(
-    r"[^()]*?\([^():]+:\s*[^()]+?,\s*\d{4}\)(?:,\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?"
+    r"(?:[^()]|\([^():]*\))*?\([^():]+:\s*[^()]+?,\s*\d{4}\)"
+    r"(?:,\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?"
 )
+#: A short published source without place and publisher: "Mao wengao, vol. 4, p. 480".
+SHORT_SOURCE_RE = re.compile(
+    r"[^.()]+?,\s*vol\.\s*\w+(?:,\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?",
+    re.IGNORECASE,
+)
+#: The page's own address and share link after a citation on the newer site.
+_TRAILING_LINK_RE = re.compile(r"\s+https?://\S+(?:\s+-\s*Share)?\s*$")
 #: In a quoted citation the source follows the archive's own name.
 _ARCHIVE_NAME_RE = re.compile(r"Digital Archive,\s*")
 _CREDIT_RE = re.compile(r"\.?\s+(?=" + "|".join(CREDIT_OPENINGS) + r")")
@@ -152,6 +177,9 @@ def parse_citations(text: str) -> tuple[Citation, ...]:
         for match in ARCHIVE_REFERENCE_RE.finditer(text)
         if (citation := _reference(text, match)) is not None
     ]
+    found += [Citation(match.group(0), NUMBERED_ARCHIVES[match["archive"]], None, None, None,
+                       None)
+              for match in NUMBERED_REFERENCE_RE.finditer(text)]
     if not found and (source := published_source(text)):
         found.append(Citation(source, None, None, None, None, None))
     return tuple(found)
@@ -196,7 +224,15 @@ def published_source(text: str) -> str | None:
         return None
     credit = _CREDIT_RE.search(text)
     source = (text[:credit.start()] if credit else text).strip().rstrip(".")
-    return source if PUBLISHED_SOURCE_RE.fullmatch(source) else None
+    if PUBLISHED_SOURCE_RE.fullmatch(source) or SHORT_SOURCE_RE.fullmatch(source):
+        return source
+    return None
+
+
+def without_link(text: str) -> str:
+    """A citation without the page's address and share link the newer site prints after it
+    ("... Translated by X. https://digitalarchive.wilsoncenter.org/document/114206 - Share")."""
+    return _TRAILING_LINK_RE.sub("", text)
 
 
 def parse_reprint(text: str) -> Reprint | None:

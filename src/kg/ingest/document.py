@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.errors import DocumentError
@@ -32,6 +32,7 @@ from kg.ingest.citation import (
     parse_contributor,
     parse_reprint,
     parse_translator,
+    without_link,
 )
 from kg.ingest.layouts import Page, read_page
 from kg.ingest.names import (
@@ -72,6 +73,9 @@ __all__ = [
 ]
 
 # --- data tables -----------------------------------------------------------------------
+
+#: The longest paragraph of the text that may be an archival reference printed in the body.
+MAX_REFERENCE_PARAGRAPH = 300
 
 _SIGNATURE_RE = re.compile(
     r"^(?:(?:No\.?|Nº|№|N°)\s*(?P<number>\d[\w/-]*)\s+)?"
@@ -190,6 +194,8 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         raise DocumentError("binary file, not text", file=path)
     page = read_page(text, path)
     body = _paragraphs(text, page)
+    if not page.citation:
+        body, page.citation = _reference_in_body(body)
     if not body:
         raise DocumentError(
             f"no body found: the page ({page.layout} layout) has no text after its header",
@@ -204,7 +210,7 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
     conversation = title.doc_type in CONVERSATION_KINDS or bool(title.participants)
     parties = combine(title.recipients, title.intermediaries, title.participants,
                       read_addressing([p.text for p in body]), conversation)
-    citation = page.citation or ""
+    citation = without_link(page.citation or "")
     translated = parse_translator(citation)
     spans = [(p.start, p.end) for p in body]
     if page.title:
@@ -289,6 +295,23 @@ def _paragraphs(source: str, page: Page) -> tuple[Paragraph, ...]:
         Paragraph(n, source[run[0].start:run[-1].end], run[0].start, run[-1].end)
         for n, run in enumerate(page.body_runs(), start=1)
     )
+
+
+def _reference_in_body(
+    body: tuple[Paragraph, ...],
+) -> tuple[tuple[Paragraph, ...], str | None]:
+    """A page without a citation section may print its archival reference as a paragraph
+    of its own among the text ("RGANI. Collection 52. Inventory 1. File 498. Sheets 43.
+    Typescript."): that paragraph is the citation, not the document's text. The body
+    (renumbered) and the reference, or the body as it was and None."""
+    for n, paragraph in enumerate(body):
+        found = parse_citations(paragraph.text)
+        if (len(paragraph.text) <= MAX_REFERENCE_PARAGRAPH and found and found[0].archive
+                and paragraph.text.startswith(found[0].text)):
+            rest = (*body[:n], *body[n + 1:])
+            return tuple(replace(p, ordinal=k) for k, p in enumerate(rest, start=1)), \
+                paragraph.text
+    return body, None
 
 
 # --- dates, signatures, codenames -------------------------------------------------------

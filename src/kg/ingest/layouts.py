@@ -52,6 +52,14 @@ CHROME_LINES = frozenset({
     "share document",
     "document information",
 })
+#: The newer site's buttons and link lines around the citation block ("CITATION SHARE
+#: DOWNLOAD-", "- Download", "VIEW DOCUMENT IN"), compared as :func:`_plain` gives them.
+BUTTON_LINE_RE = re.compile(r"^(?:citation share download\W*|- ?download|- ?share"
+                            r"|view document in)$")
+#: Lines after which nothing is the document's text: the newer site's link to the scan.
+BODY_END_LINES = frozenset({
+    "original scan pdf", "original scan", "click here to view the pdf file in a new window.",
+})
 #: Links to the transcript's formats ("English HTML", "Russian PDF", "English Translation").
 FORMAT_LINK_RE = re.compile(
     r"^[A-Za-z]+(?: [A-Za-z]+)? (?:HTML|PDF|Translation|Transcription|Scan)$")
@@ -102,6 +110,8 @@ FIELD_VALUE_RES: dict[str, re.Pattern[str]] = {
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 _QUOTED_TITLE_RE = re.compile(r"^[\"“](?P<title>[^\"”]+?),?[\"”]")
+#: Where a quoted citation may start inside a line: after a sentence's end.
+_GLUED_QUOTE_RE = re.compile(r"[.!?](?=\s*[\"“])\s*")
 
 # --- lines and pages --------------------------------------------------------------------
 
@@ -245,7 +255,8 @@ def _single_line_breaks(lines: list[Line], start: int) -> bool:
 
 
 def _is_chrome(line: Line) -> bool:
-    return line.plain in CHROME_LINES or bool(FORMAT_LINK_RE.match(line.text))
+    return (line.plain in CHROME_LINES or bool(FORMAT_LINK_RE.match(line.text))
+            or bool(BUTTON_LINE_RE.match(line.plain)))
 
 
 def _skip(lines: list[Line], i: int) -> int:
@@ -392,6 +403,7 @@ def _read_search_layout(lines: list[Line], start: int, line_mode: bool) -> Page:
 
 def _read_citation_block(lines: list[Line], page: Page) -> None:
     """Summary lines, then the citation line that opens with the quoted title."""
+    lines = [part for line in lines for part in _split_glued_citation(line)]
     quoted = [n for n, line in enumerate(lines) if _QUOTED_TITLE_RE.match(line.text)]
     at = quoted[-1] if quoted else len(lines) - 1
     if at < 0:
@@ -402,6 +414,21 @@ def _read_citation_block(lines: list[Line], page: Page) -> None:
         start = lines[at].start + match.start("title")
         page.title = Line(match["title"], start, start + len(match["title"]))
         page.citation_date = leading_date(lines[at].text[match.end():].lstrip(" ,"))
+
+
+def _split_glued_citation(line: Line) -> list[Line]:
+    """A summary and the quoted citation printed with no break between them ('... to the
+    train locomotives."Telegram from Zhou Enlai to Ni Zhiliang," August 23, 1950, ...') as
+    two lines; any other line as it is."""
+    for match in _GLUED_QUOTE_RE.finditer(line.text):
+        rest = line.text[match.end():]
+        quoted = _QUOTED_TITLE_RE.match(rest)
+        if quoted and leading_date(rest[quoted.end():].lstrip(" ,")):
+            cut = line.start + match.end()
+            summary = line.text[:match.end()].rstrip()
+            return [Line(summary, line.start, line.start + len(summary)),
+                    Line(rest, cut, line.end)]
+    return [line]
 
 
 def _read_upper_layout(lines: list[Line], start: int, line_mode: bool) -> Page:
@@ -416,24 +443,34 @@ def _read_upper_layout(lines: list[Line], start: int, line_mode: bool) -> Page:
         if FUNDING_RE.search(block[0].text):
             page.funding = joined(block)
         elif label is not None:
-            value = block[1:] or ([] if inline else blocks[k + 1] if k + 1 < len(blocks) else [])
+            value = [line for line in block[1:] if not _is_chrome(line)]
+            if not value and not inline:  # the value is the next block that is not chrome
+                while k + 1 < len(blocks) and all(_is_chrome(line) for line in blocks[k + 1]):
+                    k += 1
+                if k + 1 < len(blocks):
+                    k += 1
+                    value = blocks[k]
             if inline:
                 value = [Line(inline, block[0].end - len(inline), block[0].end), *value]
             page.fields[label] = value
-            k += 0 if block[1:] or inline else 1
-        elif _is_chrome(block[0]):
+        elif FORMAT_LINK_RE.match(block[0].text):  # the link to the transcript: body next
             k += 1
             break
-        else:
+        elif not _is_chrome(block[0]):
             break
+        k += 1
+    while k < len(blocks) and all(_is_chrome(line) for line in blocks[k]):
         k += 1
     first_body = blocks[k][0].start if k < len(blocks) else None
     page.body = [line for line in lines[start + 1:]
                      if first_body is not None and line.start >= first_body]
+    end = next((n for n, line in enumerate(page.body) if line.plain in BODY_END_LINES), None)
+    page.body = page.body[:end]
     citation = page.fields.get("citation", [])
     if citation:
         _read_citation_block(citation, page)
-        page.summary = None
+        if page.value("summary"):  # the labelled summary, not lines before the citation
+            page.summary = None
         quoted, upper = page.title, lines[start]
         if quoted is None or normalized_title(quoted.text) != normalized_title(upper.text):
             page.title = upper
