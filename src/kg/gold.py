@@ -324,7 +324,9 @@ class _Page:
                               f"?p rdfs:label ?n }}")
             return [[f"{r['code'].value} = {r['n'].value}"] for r in rows]
         if name in ROLE_PROPERTY:
-            where = f"GRAPH {self.graph} {{ {self.comm} kg:{ROLE_PROPERTY[name]} ?e }}"
+            # A record of conversation has an author, not a sender: the gold's "senders".
+            role = "kg:sender|kg:recordedBy" if name == "senders" else f"kg:{ROLE_PROPERTY[name]}"
+            where = f"GRAPH {self.graph} {{ {self.comm} {role} ?e }}"
         else:
             where = (f"GRAPH {self.graph} {{ {self.record} kg:mentions ?e }} "
                      f"?e a kg:{MENTIONS[name]}")

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kg.errors import DocumentError
 from kg.ingest.addresses import combine, read_addressing
+from kg.ingest.authorship import Signature, keeper_met, read_signature, record_keeper
 from kg.ingest.brackets import NOT_NAMES, Bracket, find_brackets
 from kg.ingest.citation import (
     Citation,
@@ -37,7 +38,6 @@ from kg.ingest.citation import (
 from kg.ingest.layouts import Page, read_page
 from kg.ingest.names import (
     Correspondent,
-    clean_name,
     codename_pairs,
     is_codename_pair,
 )
@@ -77,12 +77,6 @@ __all__ = [
 #: The longest paragraph of the text that may be an archival reference printed in the body.
 MAX_REFERENCE_PARAGRAPH = 300
 
-_SIGNATURE_RE = re.compile(
-    r"^(?:(?:No\.?|Nº|№|N°)\s*(?P<number>\d[\w/-]*)\s+)?"
-    r"(?P<name>(?:[A-ZА-Я]\s){2,}[A-ZА-Я]"
-    r"|(?:[A-Z][a-z]?\.\s?)*[A-Z][\w'’-]*(?:\s(?:[A-Z][a-z]?\.\s?)*[A-Z][\w'’-]*){0,3})"
-    r"(?:,?\s+(?P<date>[\dIVX][\dIVX./-]*))?\.?$"
-)
 #: "Name [Name]" or "Name (Name)" in a body: a codename pair when one side is a codename.
 _PAIR_RE = re.compile(
     r"(?P<outer>(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*)\s*[\[(]"
@@ -101,18 +95,6 @@ class Paragraph:
     text: str
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class Signature:
-    """The closing line: "No. 472 Kovalev, 17.5", "S H T Y K O V" or just "Mao Zedong".
-    ``name`` is cleaned ("Shtykov"); ``date_text`` is the date as written."""
-
-    text: str
-    name: str
-    number: str | None
-    date: str | None
-    date_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +134,7 @@ class Document:
     body: tuple[Paragraph, ...]
     signature: Signature | None
     participants: tuple[Correspondent, ...] = ()
+    keepers: tuple[Correspondent, ...] = ()  # who wrote a record of conversation
     codenames: tuple[Codename, ...] = ()
     funding: str | None = None
     language: str | None = None
@@ -204,12 +187,23 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
     title_text = " ".join(page.title.text.split()) if page.title else None
     title = parse_title(title_text) if title_text else Title()
     date, date_text = _header_date(page, title)
-    signature = _signature(body[-1].text, year=date[:4] if date else None)
+    texts = [p.text for p in body]
+    signature = read_signature(texts, year=date[:4] if date else None)
     if date is None and signature and signature.date:
         date, date_text = signature.date, signature.date_text
+    doc_type = title.doc_type or canonical_type(page.value("type"))
     conversation = title.doc_type in CONVERSATION_KINDS or bool(title.participants)
-    parties = combine(title.recipients, title.intermediaries, title.participants,
-                      read_addressing([p.text for p in body]), conversation)
+    senders, participants, keepers = title.senders, title.participants, title.keepers
+    if not keepers and (conversation or doc_type == "Journal"):
+        keepers = tuple(k for k in (record_keeper(texts),) if k)
+    if doc_type == "Journal" and not conversation and (met := keeper_met(texts)):
+        # The journal records the keeper's meetings: a record of conversation, not a message.
+        conversation, senders = True, ()
+        participants = (*keepers, *(m for m in met if m not in keepers))
+    if not conversation and not senders and signature and signature.marked:
+        senders = (Correspondent(signature.name),)  # "(I. Vinogradov)" under a report
+    parties = combine(title.recipients, title.intermediaries, participants,
+                      read_addressing(texts), conversation)
     citation = without_link(page.citation or "")
     translated = parse_translator(citation)
     spans = [(p.start, p.end) for p in body]
@@ -223,10 +217,11 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         title=title_text,
         date=date,
         date_text=date_text,
-        doc_type=title.doc_type or canonical_type(page.value("type")),
+        doc_type=doc_type,
         incoming_numbers=title.incoming_numbers,
         outgoing_numbers=(signature.number,) if signature and signature.number else (),
-        senders=title.senders,
+        senders=senders,
+        keepers=keepers,
         recipients=parties.recipients,
         intermediaries=parties.intermediaries,
         brackets=find_brackets(text, spans),
@@ -325,17 +320,6 @@ def _header_date(page: Page, title: Title) -> tuple[str | None, str | None]:
     if page.citation_date:
         return page.citation_date
     return title.date, title.date_text
-
-
-def _signature(text: str, year: str | None) -> Signature | None:
-    """The closing line when the last paragraph is one: "No. 472 Kovalev, 17.5",
-    "Roshchin, 13/5-50", "S H T Y K O V"."""
-    match = _SIGNATURE_RE.match(" ".join(text.split()))
-    if not match:
-        return None
-    date = parse_date(match["date"], year) if match["date"] else None
-    return Signature(text=text, name=clean_name(match["name"]), number=match["number"],
-                     date=date, date_text=match["date"] if date else None)
 
 
 def _codenames(title: Title, body: tuple[Paragraph, ...]) -> tuple[Codename, ...]:

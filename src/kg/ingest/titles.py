@@ -193,6 +193,7 @@ class Title:
     embedded_senders: tuple[Correspondent, ...] = ()
     embedded_recipients: tuple[Correspondent, ...] = ()
     set_aside: tuple[str, ...] = ()
+    keepers: tuple[Correspondent, ...] = ()  # who kept the journal or wrote the record
 
 
 _NUMERO_RE = re.compile(r"(?<![\w])(?:Nº|N°|№|NO\b\.?|No\b\.?)\s*(?=\d)")
@@ -351,7 +352,7 @@ def _read_title(title: str) -> tuple[Title, str]:
 
 def _journal(keeper_text: str, entry_text: str | None) -> Title:
     """A journal's keeper is its sender; a conversation it records has the keeper among
-    its participants, and no sender: it documents a meeting ("From the Journal of
+    its participants and as its keeper, and no sender: it documents a meeting ("From the Journal of
     Ambassador Pavel Yudin: Record of Conversation with Mao Zedong on 8 March 1955")."""
     entry = _read_title(entry_text)[0] if entry_text else Title()
     date = date_text = None
@@ -364,7 +365,7 @@ def _journal(keeper_text: str, entry_text: str | None) -> Title:
         senders, participants = (), (*keeper, *(c for c in participants if c not in keeper))
     return replace(entry, doc_type=entry.doc_type or "Journal", senders=senders,
                    participants=participants, date=entry.date or date,
-                   date_text=entry.date_text or date_text)
+                   date_text=entry.date_text or date_text, keepers=keeper)
 
 
 def _parties(people: tuple[Correspondent, ...]) -> tuple[Correspondent, ...]:

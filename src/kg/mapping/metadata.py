@@ -221,9 +221,11 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
             or kg.Communication
     writer.graph.add((comm, _TYPE, cls))
     title_ev = _first(writer, doc.title)
-    if writer.author is None and doc.senders:
-        # Without a curated mapping, the document's first sender is its author.
-        writer.author = _agent(doc.senders[0], writer, registry, review, country, known_as)
+    if writer.author is None and (doc.senders or doc.keepers):
+        # Without a curated mapping, the document's first sender (a record's keeper) is
+        # its author.
+        writer.author = _agent((*doc.senders, *doc.keepers)[0], writer, registry, review,
+                               country, known_as)
     if doc.date:
         writer.state(comm, kg.date, _date_literal(doc.date), _first(writer, doc.date_text))
     else:
@@ -233,6 +235,7 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
         (doc.senders, kg.sender, kg.senderName),
         (doc.recipients, kg.recipient, kg.recipientName),
         (doc.intermediaries, kg.intermediary, None),
+        (doc.keepers, kg.recordedBy, None),
     )
     for people, role, name_prop in roles:
         for c in people:

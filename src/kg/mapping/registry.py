@@ -102,8 +102,9 @@ class Entity:
 
 
 def normalize_name(name: str) -> str:
-    """Fold case, whitespace and full stops: ``"I.V.  Stalin"`` -> ``"i v stalin"``."""
-    return " ".join(re.sub(r"[.\u00a0]", " ", name).casefold().split())
+    """Fold case, whitespace, full stops and apostrophes: ``"I.V.  Stalin"`` -> ``"i v
+    stalin"``, ``"Grigor’yan"`` -> ``"grigor'yan"``."""
+    return " ".join(re.sub(r"[.\u00a0]", " ", name).replace("’", "'").casefold().split())
 
 
 def kind_of(ontology: Ontology, cls: URIRef) -> str:

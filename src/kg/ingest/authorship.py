@@ -1,0 +1,172 @@
+"""Who wrote a page, as its body says: the signature that closes it ("No. 472 Kovalev, 17.5",
+"PONOMAREV 26 September 1956", "(I. Vinogradov)"), the keeper a journal or record names in
+its heading ("From the Journal of P. F. Yudin, 12 March 1955", "Ambassador of the USSR in
+the DPRK, Cde. Ivanov V.I."), and the people a journal's keeper says he met ("I visited Pak
+Seong-cheol", "Nam Il invited me").
+
+Each function only reads; :func:`kg.ingest.document.parse_text` decides what the page's
+parties are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.ingest.names import (
+    POST_WORDS,
+    Correspondent,
+    clean_name,
+    is_institution,
+    is_post,
+    trailing_name,
+)
+from kg.ingest.titles import parse_date, parse_parties
+
+#: How many paragraphs from the end a signature may stand before the archive's own notes
+#: ("[handwritten: authenticated ...", "MFA 25 September 1956 Special N1475").
+SIGNATURE_REACH = 6
+#: How many paragraphs from the top may name the keeper of a journal or record.
+HEADING_REACH = 8
+#: Longest heading line naming a keeper, in characters.
+HEADING_MAX = 160
+
+_NAME_WORD = r"[A-Z][\w'’-]*"
+_INITIALS = r"(?:[A-Z][a-z]?\.\s?)+"
+#: The closing line of the last paragraph: "No. 472 Kovalev, 17.5", "Roshchin, 13/5-50",
+#: "S H T Y K O V", "Mao Zedong".
+_SIGNATURE_RE = re.compile(
+    r"^(?:(?:No\.?|Nº|№|N°)\s*(?P<number>\d[\w/-]*)\s+)?"
+    r"(?P<name>(?:[A-ZА-Я]\s){2,}[A-ZА-Я]"
+    r"|(?:[A-Z][a-z]?\.\s?)*[A-Z][\w'’-]*(?:\s(?:[A-Z][a-z]?\.\s?)*[A-Z][\w'’-]*){0,3})"
+    r"(?:,?\s+(?P<date>[\dIVX][\dIVX./-]*))?\.?$"
+)
+#: A signature that may stand above the archive's notes, in a shape nothing else has: a
+#: surname in capitals with its date ("PONOMAREV 26 September 1956"), a name in
+#: parentheses ("(I. Vinogradov)", "[signature] (A. PUZANOV)"), letters spaced apart.
+_MARKED_SIGNATURE_RE = re.compile(
+    r"^(?:\[signature\]\s*)?(?:"
+    r"(?P<caps>[A-ZА-Я]{3,}(?:[- ][A-ZА-Я]{2,})?)\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})\.?"
+    r"|\((?P<bracketed>(?:" + _INITIALS + r")?" + _NAME_WORD + r")\)"
+    r"|(?P<spaced>(?:[A-ZА-Я]\s){3,}[A-ZА-Я])"
+    r")$"
+)
+#: Words in capitals that close a page without being anyone's name.
+NOT_SIGNATURES = frozenset({
+    "secret", "top secret", "copy", "original", "true copy", "typescript", "draft", "zab",
+    "urgent", "end", "dispatch", "signature", "illegible",
+})
+
+#: "From the Journal of P. F. Yudin, 12 March 1955, Top Secret", "The Journal of Soviet
+#: Ambassador to the DPRK A. M. PUZANOV": the keeper ends before a comma or "for".
+_JOURNAL_HEADING_RE = re.compile(
+    r"^(?:from\s+)?(?:the\s+)?(?:journal|diary)\s+of\s+(?P<keeper>[^,]+?)"
+    r"(?:\s+for\b.*|,.*)?$", re.IGNORECASE)
+#: "Ambassador of the USSR in the DPRK, Cde. Ivanov V.I.": a post, then the keeper.
+_POST_HEADING_RE = re.compile(
+    r"^(?:the\s+)?(?:Soviet\s+|USSR\s+)?(?:Ambassador|Charg[eé] d'Affaires|Counsell?or|"
+    r"Minister|Consul|Envoy|First Secretary)\b[^,:]{0,80},\s*(?:Cde\.?|Comrade)\s+"
+    r"(?P<keeper>(?:" + _INITIALS + r")?" + _NAME_WORD + r"(?:\s" + _INITIALS.strip("+")
+    + r"+)?)\.?$")
+
+#: The keeper's own meetings in a journal: "I visited X", "I received X", "I had a
+#: conversation with X", "X invited me", "X visited me".
+_KEEPER_MET_RE = re.compile(
+    r"(?:^|(?<=[.;]\s))(?:"
+    r"I\s+(?:visited|received|met(?:\s+with)?|called on|had\s+(?:a|another)\s+"
+    r"(?:conversation|talk|meeting|discussion)\s+with)\s+(?P<guests>(?:_SPAN)+?)"
+    r"(?=\s*(?:[.;:]|,\s+(?:who|and I|at|in|on)\b|\s+(?:at|in|on|and (?:said|told|asked|"
+    r"informed))\b))"
+    r"|(?P<hosts>[A-Z](?:_SPAN){0,80}?)\s+"
+    r"(?:invited|visited|received|called on)\s+me\b)"
+    .replace("_SPAN", r"Cdes?\.\s|[A-Z][a-z]?\.\s?|[^.;:]"))
+#: What stands before the name of a person the keeper met: "the Minister", "Cde.".
+_MET_PREFIX_RE = re.compile(r"^(?:the\s+[a-z][\w -]*?\s+(?=[A-Z]))")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The closing line: "No. 472 Kovalev, 17.5", "S H T Y K O V" or just "Mao Zedong".
+    ``name`` is cleaned ("Shtykov"); ``date_text`` is the date as written; ``marked`` when
+    the line has a shape only signatures have (capitals with a date, a name in
+    parentheses, spaced letters), so that it names the author even without the title."""
+
+    text: str
+    name: str
+    number: str | None
+    date: str | None
+    date_text: str | None = None
+    marked: bool = False
+
+
+def read_signature(paragraphs: Sequence[str], year: str | None) -> Signature | None:
+    """The page's signature: the last paragraph when it is a closing line, else a marked
+    signature among the last :data:`SIGNATURE_REACH` paragraphs (the archive's stamps and
+    notes may follow it)."""
+    if not paragraphs:
+        return None
+    last = paragraphs[-1]
+    if signature := _marked(last, year):
+        return signature
+    if (match := _SIGNATURE_RE.match(" ".join(last.split()))) and _is_name(match["name"]):
+        date = parse_date(match["date"], year) if match["date"] else None
+        return Signature(text=last, name=clean_name(match["name"]), number=match["number"],
+                         date=date, date_text=match["date"] if date else None)
+    for text in reversed(paragraphs[-SIGNATURE_REACH:-1]):
+        if signature := _marked(text, year):
+            return signature
+    return None
+
+
+def _marked(text: str, year: str | None) -> Signature | None:
+    line = " ".join(text.split())
+    match = _MARKED_SIGNATURE_RE.match(line)
+    if not match:
+        return None
+    name = match["caps"] or match["bracketed"] or match["spaced"]
+    if not _is_name(name):
+        return None
+    date = parse_date(match["date"], year) if match["date"] else None
+    return Signature(text=text, name=clean_name(name), number=None, date=date,
+                     date_text=match["date"] if date else None, marked=True)
+
+
+def _is_name(name: str) -> bool:
+    """A person's name, not a note ("Secret"), a post ("CC SECRETARY") or a body."""
+    plain = " ".join(name.split()).casefold()
+    return plain not in NOT_SIGNATURES and not is_institution(name) and not any(
+        word.strip(",.") in POST_WORDS for word in plain.split())
+
+
+def record_keeper(paragraphs: Sequence[str]) -> Correspondent | None:
+    """The keeper of a journal or record as its heading names them, or None."""
+    for text in paragraphs[:HEADING_REACH]:
+        line = " ".join(text.split())
+        if len(line) > HEADING_MAX:
+            continue
+        if match := _JOURNAL_HEADING_RE.match(line):
+            name = trailing_name(match["keeper"])
+        elif match := _POST_HEADING_RE.match(line):
+            name = match["keeper"]
+        else:
+            continue
+        if name and not is_post(clean_name(name)):
+            return Correspondent(clean_name(name))
+    return None
+
+
+def keeper_met(paragraphs: Sequence[str]) -> tuple[Correspondent, ...]:
+    """The people a journal's keeper writes that he met, in order, each once."""
+    found: list[Correspondent] = []
+    for text in paragraphs:
+        for match in _KEEPER_MET_RE.finditer(" ".join(text.split())):
+            if match["hosts"]:  # the name closing the words before "invited me"
+                names = trailing_name(match["hosts"]) or ""
+            else:
+                names = _MET_PREFIX_RE.sub("", match["guests"])
+            for person in parse_parties(names):
+                if person.kind == "person" and person.name[:1].isupper() and \
+                        person.name.casefold() not in {f.name.casefold() for f in found}:
+                    found.append(person)
+    return tuple(found)
