@@ -5,8 +5,8 @@ a guess."""
 
 from __future__ import annotations
 
-from kg.ingest.addresses import read_addressing
-from kg.ingest.document import parse_text
+from kg.ingest.addresses import read_addressing, same_party
+from kg.ingest.document import Correspondent, parse_text
 
 
 def page(title: str, *paragraphs: str) -> str:
@@ -56,11 +56,28 @@ def test_a_salutation_adds_the_co_addressees_of_a_named_recipient() -> None:
 
 
 def test_an_address_line_that_shares_nobody_with_the_title_is_left_out() -> None:
+    doc = parse_text(page("Telegram from Kim Il Sung to Stalin",
+                          "To Ministry of Foreign Affairs of the USSR",
+                          "The harvest is expected to be good."))
+    assert names(doc.recipients) == ["Stalin"] and doc.intermediaries == ()
+
+
+def test_the_addressee_of_a_relaying_cover_note_is_the_next_link() -> None:
     # The envoy relays a letter to the ministry; the title says it is for Stalin.
     doc = parse_text(page("Telegram from Kim Il Sung to Stalin (via Shtykov)",
                           "To Ministry of Foreign Affairs of the USSR",
                           "I relay the text of a letter addressed to Comrade Stalin."))
     assert names(doc.recipients) == ["Stalin"]
+    assert names(doc.intermediaries) == ["Shtykov", "Ministry of Foreign Affairs of the USSR"]
+    # The person named under the address line is the one it is for.
+    doc = parse_text(page("Telegram from Kim Il Sung to Stalin (via Shtykov)",
+                          "Received 30.9.50 at 23:32", "Deciphered by Ivanova", "Extremely Urgent",
+                          "MOSCOW", "To Ministry of Foreign Affairs of the USSR", "Comrade GROMYKO",
+                          "I herewith relay the text of a letter addressed to Comrade Stalin."))
+    assert names(doc.intermediaries) == ["Shtykov", "Gromyko"]
+    # A cover name of the recipient is the recipient, not a link.
+    doc = parse_text(page("Telegram from Kim Il Sung to Stalin (via Shtykov)", "To Filippov",
+                          "I relay the text of a letter addressed to you."))
     assert names(doc.intermediaries) == ["Shtykov"]
 
 
@@ -81,3 +98,14 @@ def test_an_editors_note_on_a_name_and_prose_are_no_addressees() -> None:
                              "from the ministry ask that the question be put again to the "
                              "government in the coming weeks, which we support fully."])
     assert found.addressees == () and found.forward_to == ()
+
+
+def test_names_sharing_a_word_are_not_one_party() -> None:
+    # "Mun [Mun Il]" among the interpreters is neither Kim Il Sung nor Ri Il.
+    doc = parse_text(page("Record of a Conversation between Stalin and Kim Il Sung",
+                          "Interpreters: Mun [Mun Il] and Fedorenko.",
+                          "Stalin asked about the harvest."))
+    assert [(p.name, p.aliases) for p in doc.participants] == [
+        ("Stalin", ()), ("Kim Il Sung", ()), ("Mun", ("Mun Il",)), ("Fedorenko", ())]
+    assert same_party(Correspondent("Pak Heon-yeong"), Correspondent("Pak Hon Yong"))
+    assert not same_party(Correspondent("Pak Hon-yong"), Correspondent("Pak Jeong-jo"))

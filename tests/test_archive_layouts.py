@@ -589,6 +589,12 @@ def parties(people) -> list[str]:
      ["Mao Zedong"], [], []),
     ("Telegram, Zhou Enlai to Mao Zedong, Liu Shaoqi, and convey to Ho Chi Minh (excerpt)",
      ["Zhou Enlai"], ["Mao Zedong", "Liu Shaoqi"], [], []),
+    # a note on the author's conversations names whom they were with
+    ("Note on Two Conversations with the First Secretary of the Chinese Embassy, Comrade Wang "
+     "Pin, on 3 March 1963, in Our Embassy", [], [], [], ["Wang Pin"]),
+    ("Memorandum on a Conversation with Pak Chang-ok and Choe Chang-ik in Pyongyang", [], [], [],
+     ["Pak Chang-ok", "Choe Chang-ik"]),
+    ("Note on the Situation in the Korean Workers' Party", [], [], [], []),
 ])
 def test_title_failure_classes(title, senders, recipients, via, participants):
     parsed = parse_title(title)

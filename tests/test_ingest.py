@@ -160,3 +160,44 @@ def test_type_field_posts_and_stray_lines_in_the_built_graph(empty_project: Conf
     assert persons.rows == []
     assert any("is a post, not a person" in item for item in report.review)
     assert any("'record_id': ignored 'Leon Levy Foundation'" in item for item in report.review)
+
+
+def test_pages_in_another_language_or_naming_nobody_enter_with_what_can_be_read(
+        empty_project: Config) -> None:
+    corpus = Path(empty_project.corpus_dir)
+    (corpus / "ru.txt").write_text(
+        "Skip to content\n\n17 мая 1949 г.\n\nШифртелеграмма Ковалева Филиппову\n\n"
+        "Тов. Филиппову.\n\nМао Цзэдун сообщил мне, что армия Чэнь И взяла Шанхай.\n\n"
+        "Ковалев\n", encoding="utf-8")
+    (corpus / "nobody.txt").write_text(
+        "Skip to content\n\nMay 1, 1950\n\nOn the Situation in Korea\n\n"
+        "The harvest in the north is expected to be good this year.\n", encoding="utf-8")
+    compiled = compile_graphs(empty_project)
+    assert {d.id for d in compiled.documents} == {"1948-12-30-mao-to-stalin", "ru", "nobody"}
+    for doc in ("ru", "nobody"):
+        assert f"{doc}: no sender could be read from the title" in compiled.review.items
+    report = build(empty_project)
+    assert report.documents == 3
+    dates = select(empty_project.store_path, """
+        SELECT ?file ?date (COUNT(?p) AS ?paragraphs) WHERE {
+          ?r kg:sourceFile ?file ; kg:paragraph ?p ; kg:reproduces/kg:date ?date }
+        GROUP BY ?file ?date ORDER BY ?file""", base=empty_project.base_iri)
+    assert [row[:2] for row in dates.rows if row[0] != "1948-12-30-mao-to-stalin.txt"] == [
+        ["nobody.txt", "1950-05-01"], ["ru.txt", "1949-05-17"]]
+
+
+def test_a_record_of_conversation_has_its_keeper_not_a_sender(empty_project: Config) -> None:
+    (Path(empty_project.corpus_dir) / "1955-03-12-yudin-journal.txt").write_text(
+        "Skip to content\n\nMarch 12, 1955\n\nFrom the Journal of Ambassador Pavel Yudin: "
+        "Record of Conversation with Mao Zedong on 8 March 1955\n\nFrom the Journal of "
+        "P. F. Yudin, 12 March 1955, Top Secret\n\nI called on Mao Zedong and told him about "
+        "the plenum.\n", encoding="utf-8")
+    build(empty_project)
+    rows = select(empty_project.store_path, """
+        SELECT ?role ?who WHERE { ?r kg:sourceFile "1955-03-12-yudin-journal.txt" ;
+          kg:recordOf ?m . ?m a kg:Meeting ; ?role ?p . ?p rdfs:label ?who .
+          FILTER(?role IN (kg:recordedBy, kg:participant, kg:sender)) } ORDER BY ?role ?who""",
+                  base=empty_project.base_iri)
+    assert rows.rows == [["kg:participant", "Mao Zedong"],
+                         ["kg:participant", "Pavel Yudin"],
+                         ["kg:recordedBy", "Pavel Yudin"]]

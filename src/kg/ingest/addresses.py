@@ -15,7 +15,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from kg.ingest.names import Correspondent, name_key, similar_spelling, title_case
+from kg.ingest.names import (
+    Correspondent,
+    known_codename,
+    name_key,
+    similar_spelling,
+    title_case,
+)
 from kg.ingest.titles import parse_parties
 
 #: How many body paragraphs from the top may hold address lines and salutations.
@@ -25,6 +31,10 @@ ADDRESS_MAX = 160
 #: How many body paragraphs from the top may hold an instruction to pass the message on
 #: (after the cipher office's lines: "CABLE Nº 4159", "Received at 0105 14 October").
 FORWARD_REACH = 6
+#: A page whose header is many short lines (the cipher office's times, a distribution list,
+#: "Extremely Urgent", "MOSCOW") has its address lines further down: up to this many
+#: paragraphs are read while no paragraph of prose has begun.
+HEADER_MAX = 16
 
 _HONORIFIC = r"(?:Comrades?|Cdes?\.?|Com\[rade\])"
 #: "To Terebin", "[to the] CPSU CC", "TO THE CPSU CENTRAL COMMITTEE", "To Ministry of ...".
@@ -34,6 +44,9 @@ _ADDRESS_RE = re.compile(
 _SALUTATION_RE = re.compile(
     r"^(?:(?:Dear|Deeply respected|Respected)\s+)?(?P<parties>(?:" + _HONORIFIC +
     r"|Chairman|Premier|Ambassador|Minister|Marshal|General)\s.*?)\s*[:!]$")
+#: The person an address line is for, on the line under it: "To Ministry of Foreign Affairs
+#: of the USSR" / "Comrade GROMYKO".
+_ATTENTION_RE = re.compile(r"^" + _HONORIFIC + r"\s+(?P<parties>[\[A-Z][^.:;!]*?)\.?$")
 #: "Convey to Mao Zedong the following", "pass to Cde. X the following",
 #: "Visit Cde. MAO ZEDONG and pass him".
 _FORWARD_RE = re.compile(
@@ -47,6 +60,10 @@ _PRESENT_RE = re.compile(
     r"^(?:from (?:our|the [\w ,-]+?) sides?|present|also present|participants|"
     r"attending|attended|interpreters?|translators?)\s*:\s*(?P<parties>\S.*?)\.?$",
     re.IGNORECASE)
+#: The relaying officer's cover note: "I herewith relay the text of a letter addressed to
+#: ...", "I forward ...", "transmitting the following message".
+_RELAY_RE = re.compile(r"\b(?:I|we)\s+(?:herewith\s+|hereby\s+)?(?:relay|forward|transmit|"
+                       r"pass on|send on)\b|\btransmitting the following\b", re.IGNORECASE)
 _COMPLETION_RE = re.compile(r"\[(?P<part>[A-Z][\w'’-]*)\]\s+(?=[A-Z])")
 
 
@@ -57,6 +74,7 @@ class Addressing:
     addressees: tuple[Correspondent, ...] = ()  # address lines and salutations
     forward_to: tuple[Correspondent, ...] = ()  # "convey to X the following"
     present: tuple[Correspondent, ...] = ()  # lists of those present at a conversation
+    relays: bool = False  # a cover note says it relays someone else's message
 
 
 def read_addressing(paragraphs: Sequence[str]) -> Addressing:
@@ -64,19 +82,31 @@ def read_addressing(paragraphs: Sequence[str]) -> Addressing:
     paragraphs of a body give them."""
     addressees: list[Correspondent] = []
     present: list[Correspondent] = []
-    for text in paragraphs[:ADDRESS_REACH]:
+    header = next((n for n, text in enumerate(paragraphs[:HEADER_MAX])
+                   if len(" ".join(text.split())) > ADDRESS_MAX), min(len(paragraphs), HEADER_MAX))
+    reach, forward_reach = max(ADDRESS_REACH, header), max(FORWARD_REACH, header + 1)
+    addressed_at = -1  # the paragraph of the last address line
+    for n, text in enumerate(paragraphs[:reach]):
         line = " ".join(text.split())
         if len(line) > ADDRESS_MAX:
             continue
         if match := _PRESENT_RE.match(line):
             present += _parties(match["parties"])
+        elif addressed_at == n - 1 and (match := _ATTENTION_RE.match(line)):
+            # The person the address line's body is for takes its place.
+            people = _parties(match["parties"])
+            if people and addressees and addressees[-1].kind == "organization":
+                addressees.pop()
+            addressees += people
         elif match := _ADDRESS_RE.match(line) or _SALUTATION_RE.match(line):
             addressees += _parties(match["parties"])
+            addressed_at = n
     forward: list[Correspondent] = []
-    for text in paragraphs[:FORWARD_REACH]:
+    for text in paragraphs[:forward_reach]:
         for match in _FORWARD_RE.finditer(" ".join(text.split())):
             forward += _parties(match["a"] or match["b"] or match["c"])
-    return Addressing(_unique(addressees), _unique(forward), _unique(present))
+    relays = any(_RELAY_RE.search(text) for text in paragraphs[:forward_reach])
+    return Addressing(_unique(addressees), _unique(forward), _unique(present), relays)
 
 
 def _parties(text: str) -> list[Correspondent]:
@@ -144,7 +174,18 @@ def combine(recipients: tuple[Correspondent, ...], intermediaries: tuple[Corresp
     if body.addressees and (not recipients or any(
             same_party(a, r) for a in body.addressees for r in recipients)):
         return Parties(_merge(recipients, body.addressees), intermediaries, participants)
+    if body.addressees and intermediaries and recipients and body.relays:
+        # "A to B (via C)" with C's cover note "To D ... I herewith relay the letter": D
+        # is the next link of the chain (a cover name of B is B, not a link).
+        links = tuple(a for a in body.addressees if not _names_recipient(a, recipients))
+        return Parties(recipients, _merge(intermediaries, links), participants)
     return Parties(recipients, intermediaries, participants)
+
+
+def _names_recipient(party: Correspondent, recipients: tuple[Correspondent, ...]) -> bool:
+    """Whether ``party`` is a recipient under its name or under a cover name."""
+    return any(same_party(party, r) for r in recipients) or (
+        known_codename(party.name) is not None)
 
 
 def _merge(first: tuple[Correspondent, ...],

@@ -270,10 +270,11 @@ def _surname(name: str) -> str:
 
 def similar_spelling(a: str, b: str) -> bool:
     """Two spellings of one name: "Pak Heon-yeong" / "Pak Hon Yong", "Zhou Enlai" / "Zhou
-    En-lai", "Roshchin" / "Roschin"."""
+    En-lai", "Roshchin" / "Roschin", "Mun" / "Mun Il". Sharing a word is not enough: "Mun
+    Il" and "Kim Il Sung", "Pak Hon-yong" and "Pak Jeong-jo" are different people."""
     words_a = {name_key(w) for w in re.split(r"[\s-]+", a) if len(name_key(w)) > 1}
     words_b = {name_key(w) for w in re.split(r"[\s-]+", b) if len(name_key(w)) > 1}
-    if words_a & words_b:
+    if words_a and words_b and (words_a <= words_b or words_b <= words_a):
         return True
     ka, kb = name_key(a), name_key(b)
     return bool(ka and kb) and _edit_distance(ka, kb) <= max(1, min(len(ka), len(kb)) // 4)

@@ -79,6 +79,12 @@ MONTHS: dict[str, int] = {
     )
     for name in (month, month[:3], "sept" if month == "september" else month[:3])
 }
+# Russian month names as dates write them (genitive: "17 мая 1949 г."), for pages in Russian.
+MONTHS.update({
+    name: number for number, name in enumerate(
+        ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+         "сентября", "октября", "ноября", "декабря"), start=1)
+})
 ROMAN_MONTHS: dict[str, int] = {
     roman: number for number, roman in enumerate(
         ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"), start=1)
@@ -95,6 +101,7 @@ _YEAR = r"(?P<year>\d{4}|\d{2})"
 _DATE_PATTERNS = (
     re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$"),
     re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$"),
+    re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[а-я]+)\s+(?P<year>\d{4})(?:\s*г\.?)?$"),
     re.compile(r"^(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$"),
     re.compile(r"^(?P<year>\d{4})(?:-(?P<num_month>\d{2})(?:-(?P<day>\d{2}))?)?$"),
     re.compile(r"^(?P<day>\d{1,2})\.\s?(?P<roman>[IVX]{1,4})\.\s?" + _YEAR + "$"),
@@ -224,6 +231,15 @@ _SUBTITLE_RE = re.compile(r",?\s+[“\"‘'](?P<subtitle>[^“”\"‘’]+)[”
 _PLACE_PHRASE_RE = re.compile(r",\s*(?:at|in)\s+(?:the\s+)?[A-Z][\w'’ -]*$")
 _SUBJECT_RE = re.compile(r"\s+(?:on|about|regarding|concerning)\s+(?:the\s+|an?\s+)?[A-Za-z].*$",
                          re.IGNORECASE)
+#: "[Note] on Two Conversations with the Minister Counselor ..., Comrade Hoan Muoi, on 26
+#: January 1966, ...": a note on the author's conversations with the person named.
+_ON_CONVERSATIONS_RE = re.compile(
+    r"^(?:on|about)\s+(?:(?:a|the|an?|two|three|four|several|\w+)\s+)?conversations?\s+"
+    r"with\s+(?P<guest>.+)$", re.IGNORECASE)
+#: Where the guest's description ends: the date or place of the conversation.
+_GUEST_END_RE = re.compile(r",?\s+(?:on|in|at)\s+(?:\d|the\b|[A-Z])|,\s+(?=\d)")
+#: The guest's name after an honorific: "..., Comrade Hoan Muoi".
+_HONORED_NAME_RE = re.compile(r"\b(?:Comrades?|Cdes?\.?)\s+(?P<names>[A-Z][^,;]*)")
 _TRANSMITTING_RE = re.compile(
     r",?\s+(?:" + "|".join(TRANSMITTING_VERBS) + r")\s+(?:an?\s+|the\s+)?"
     r"(?:draft\s+)?(?:message|letter|telegram|cable|note|text)\s+(?P<inner>.+)$",
@@ -320,8 +336,9 @@ def _read_title(title: str) -> tuple[Title, str]:
     date = date_text = None
     if (match := _TRAILING_DATE_RE.search(rest)) and (iso := parse_date(match["date"])):
         date, date_text, rest = iso, match["date"], rest[:match.start()]
-    rest = _SUBJECT_RE.sub("", rest).strip(" ,:")
-    conversation = doc_type in CONVERSATION_KINDS
+    guests = _conversation_guests(rest)
+    rest = "" if guests else _SUBJECT_RE.sub("", rest).strip(" ,:")
+    conversation = doc_type in CONVERSATION_KINDS or bool(guests)
     embedded: Route = ((), (), (), ())
     if match := _TRANSMITTING_RE.search(_masked(rest)):
         # "X to Y, transmitting a Message from A to B": X wrote to Y; A and B are the
@@ -330,6 +347,7 @@ def _read_title(title: str) -> tuple[Title, str]:
         embedded = _route(re.sub(r"^to\s+", "from  to ", inner, flags=re.IGNORECASE))
         rest = rest[:match.start()]
     senders, recipients, vias, participants = _route(rest, conversation)
+    participants = (*participants, *guests)
     people = (*senders, *recipients, *vias, *participants)
     parsed = Title(
         doc_type=doc_type,
@@ -348,6 +366,18 @@ def _read_title(title: str) -> tuple[Title, str]:
                         for c in people if c.kind == "post"),
     )
     return parsed, rest
+
+
+def _conversation_guests(rest: str) -> tuple[Correspondent, ...]:
+    """Whom a note "on Conversations with X" names: the name after an honorific in X's
+    description, else X up to the conversation's date or place."""
+    if not (match := _ON_CONVERSATIONS_RE.match(rest)):
+        return ()
+    guest = match["guest"]
+    if named := _HONORED_NAME_RE.search(guest):
+        return parse_parties(named["names"])
+    end = _GUEST_END_RE.search(guest)
+    return parse_parties(guest[:end.start()] if end else guest)
 
 
 def _journal(keeper_text: str, entry_text: str | None) -> Title:

@@ -88,6 +88,12 @@ class Linker:
                     # "MAO ZEDONG", "KIM IL SUNG", "I. STALIN".
                     if sum(c.isalpha() for c in name) >= 3 and not name.isupper():
                         found.setdefault(name.upper(), set()).add(ent.id)
+                    # Prose writes a body's name in lower case: "the government of the
+                    # PRC", "the embassy of the USSR".
+                    first = name.split()[0]
+                    if ent.section == "organizations" and first in INSTITUTION_WORDS and \
+                            " " in name:
+                        found.setdefault(first.lower() + name[len(first):], set()).add(ent.id)
         # A name is as ambiguous as its normalised form: "Kuznetsov" and "KUZNETSOV".
         by_norm: dict[str, set[str]] = {}
         for name, ids in found.items():
@@ -208,8 +214,8 @@ class Linker:
         """The state whose bodies the document's short names ("CC", "Politburo") mean: the
         state whose organizations the document names in full most often (at least twice as
         often as any other's: a Soviet envoy's cable about the Chinese party means the CCP's
-        CC); when it names none, its senders' state if they share one; else none (a short
-        name then stays unresolved, never defaulted)."""
+        CC); when it names none, its senders' (or keepers') state if they share one; else
+        none (a short name then stays unresolved, never defaulted)."""
         named: Counter[str] = Counter()
         for _region, matches in self._scan(doc):
             for _s, _e, _text, plain in matches:
@@ -220,8 +226,14 @@ class Linker:
         if named:
             (top, most), *rest = named.most_common(2)
             return top if not rest or most >= 2 * rest[0][1] else None
+        return self.senders_country(doc)
+
+    def senders_country(self, doc: Document) -> str | None:
+        """The state the document's senders (or keepers) share, or None: the state whose
+        bodies its correspondents' short names mean ("Shtykov to Ministry of Foreign
+        Affairs" is the Soviet ministry, whatever country the cable is about)."""
         senders = set()
-        for c in doc.senders:
+        for c in (*doc.senders, *doc.keepers):
             ent = self.registry.resolve(c.identified_as or c.name) or \
                 self.registry.resolve(c.name)
             if ent is not None and ent.country:

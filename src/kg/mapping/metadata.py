@@ -121,7 +121,9 @@ def organization_iri(name: str, writer: FactWriter, review: Review) -> URIRef:
 def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Review,
            country: str | None = None, people: Mapping[str, str] | None = None) -> URIRef:
     name = c.identified_as or c.name
-    ent = registry.resolve(name, country) or registry.resolve(c.name, country)
+    # The editor's bracket may complete or respell the name ("Mun [Mun Il]").
+    ent = next((e for n in (name, c.name, *c.aliases) if (e := registry.resolve(n, country))),
+               None)
     if ent is not None:
         return ent.iri
     if getattr(c, "kind", "person") == "organization":
@@ -132,8 +134,9 @@ def _agent(c: Correspondent, writer: FactWriter, registry: Registry, review: Rev
 def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
                      ontology: Ontology, review: Review, linker: Linker | None = None) -> None:
     """Write the record, its communication and their metadata into the document graph.
-    With a ``linker``, correspondents' short names ("CC") are read in the document's
-    country and persons the registry lacks by the name the document knows them by."""
+    With a ``linker``, correspondents' short names ("CC") are read in their senders' state
+    (else the document's country) and persons the registry lacks by the name the document
+    knows them by."""
     iris = writer.iris
     kg = iris.kg
     g = writer.graph
@@ -202,7 +205,8 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
         g.add((node, kg.endOffset, integer_literal(p.end, _INTEGER)))
         g.add((node, kg.text, Literal(p.text)))
 
-    known = (linker.country(doc), linker.people(doc)) if linker else (None, {})
+    known = (linker.senders_country(doc) or linker.country(doc), linker.people(doc)) \
+        if linker else (None, {})
     _communication(doc, writer, registry, ontology, review, *known)
     _identifications(doc, writer, registry)
 
