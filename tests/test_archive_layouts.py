@@ -12,6 +12,7 @@ import pytest
 from kg.curate.evaluate import FIELDS, UNSCORED_FIELDS, evaluate, observed
 from kg.errors import DocumentError
 from kg.ingest.citation import parse_citations, parse_contributor, parse_translator
+from kg.ingest.dates import parse_date
 from kg.ingest.document import (
     Correspondent,
     duplicate_key,
@@ -20,7 +21,7 @@ from kg.ingest.document import (
     parse_text,
 )
 from kg.ingest.names import clean_name, known_codename, resolve_bracketed
-from kg.ingest.titles import parse_date, parse_title
+from kg.ingest.titles import parse_title
 
 ARCHIVE = Path(__file__).parent / "archive"
 DOCUMENTS = sorted(ARCHIVE.glob("*.txt"))

@@ -325,7 +325,10 @@ class _Page:
             return [[f"{r['code'].value} = {r['n'].value}"] for r in rows]
         if name in ROLE_PROPERTY:
             # A record of conversation has an author, not a sender: the gold's "senders".
-            role = "kg:sender|kg:recordedBy" if name == "senders" else f"kg:{ROLE_PROPERTY[name]}"
+            # Those present at an occasion a message reports count as its participants.
+            role = {"senders": "kg:sender|kg:recordedBy",
+                    "participants": "kg:participant|kg:concerns/kg:participant"}.get(
+                        name, f"kg:{ROLE_PROPERTY[name]}")
             where = f"GRAPH {self.graph} {{ {self.comm} {role} ?e }}"
         else:
             where = (f"GRAPH {self.graph} {{ {self.record} kg:mentions ?e }} "

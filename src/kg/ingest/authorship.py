@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.ingest.dates import parse_date
 from kg.ingest.names import (
     POST_WORDS,
     Correspondent,
@@ -22,7 +23,7 @@ from kg.ingest.names import (
     is_post,
     trailing_name,
 )
-from kg.ingest.titles import parse_date, parse_parties
+from kg.ingest.titles import parse_parties
 
 #: How many paragraphs from the end a signature may stand before the archive's own notes
 #: ("[handwritten: authenticated ...", "MFA 25 September 1956 Special N1475").

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kg.errors import DocumentError
 from kg.ingest.addresses import combine, read_addressing
+from kg.ingest.attendance import Attendance, read_attendance
 from kg.ingest.authorship import Signature, keeper_met, read_signature, record_keeper
 from kg.ingest.brackets import NOT_NAMES, Bracket, find_brackets
 from kg.ingest.citation import (
@@ -35,6 +36,7 @@ from kg.ingest.citation import (
     parse_translator,
     without_link,
 )
+from kg.ingest.dates import parse_date
 from kg.ingest.layouts import Page, read_page
 from kg.ingest.names import (
     Correspondent,
@@ -47,7 +49,6 @@ from kg.ingest.titles import (
     Title,
     canonical_type,
     normalized_title,
-    parse_date,
     parse_title,
 )
 
@@ -135,6 +136,7 @@ class Document:
     signature: Signature | None
     participants: tuple[Correspondent, ...] = ()
     keepers: tuple[Correspondent, ...] = ()  # who wrote a record of conversation
+    attendance: tuple[Attendance, ...] = ()  # who was present at occasions the text reports
     codenames: tuple[Codename, ...] = ()
     funding: str | None = None
     language: str | None = None
@@ -222,6 +224,7 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         outgoing_numbers=(signature.number,) if signature and signature.number else (),
         senders=senders,
         keepers=keepers,
+        attendance=read_attendance(texts),
         recipients=parties.recipients,
         intermediaries=parties.intermediaries,
         brackets=find_brackets(text, spans),

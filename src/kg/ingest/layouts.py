@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.errors import DocumentError
+from kg.ingest.dates import leading_date, parse_date
 from kg.ingest.furniture import (
     BODY_END_LINES,
     BUTTON_LINE_RE,
@@ -36,7 +37,7 @@ from kg.ingest.furniture import (
     TRAILER_HEADING,
 )
 from kg.ingest.names import is_all_caps
-from kg.ingest.titles import leading_date, looks_like_title, normalized_title, parse_date
+from kg.ingest.titles import looks_like_title, normalized_title
 
 # --- data tables -----------------------------------------------------------------------
 

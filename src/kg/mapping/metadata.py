@@ -205,9 +205,12 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
         g.add((node, kg.endOffset, integer_literal(p.end, _INTEGER)))
         g.add((node, kg.text, Literal(p.text)))
 
+    curated = writer.author is not None  # a curated mapping states the meetings itself
     known = (linker.senders_country(doc) or linker.country(doc), linker.people(doc)) \
         if linker else (None, {})
     _communication(doc, writer, registry, ontology, review, *known)
+    if not curated:
+        _attendance(doc, writer, registry, review, *known)
     _identifications(doc, writer, registry)
 
 
@@ -260,6 +263,33 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     sig_ev = _first(writer, doc.signature.text, last=True) if doc.signature else []
     for number in doc.outgoing_numbers:
         writer.state(comm, kg.outgoingNumber, Literal(number), sig_ev)
+
+
+def _attendance(doc: Document, writer: FactWriter, registry: Registry, review: Review,
+                country: str | None, known_as: Mapping[str, str]) -> None:
+    """Who the text says was present at each occasion it reports ("At the luncheon ... were
+    A, B"): the participants of a record of conversation, or of a meeting the message
+    concerns, one per occasion, each statement with its sentence as evidence."""
+    kg = writer.iris.kg
+    comm = writer.iris.communication(doc.id)
+    meetings: dict[str, URIRef] = {}
+    for seen in doc.attendance:
+        evidence = _first(writer, seen.sentence)
+        if is_conversation(doc):
+            meeting = comm
+        elif (meeting := meetings.get(seen.occasion)) is None:
+            meeting = meetings[seen.occasion] = writer.iris.id(
+                "meeting", f"{doc.id}-{seen.occasion}")
+            writer.graph.add((meeting, _TYPE, kg.Meeting))
+            writer.graph.add((meeting, _LABEL, Literal(
+                f"The {seen.occasion} reported in {doc.title or doc.id}", lang="en")))
+            writer.state(comm, kg.concerns, meeting, evidence)
+        people = [_agent(c, writer, registry, review, country, known_as) for c in seen.people]
+        if seen.author and writer.author is not None:
+            people.insert(0, writer.author)  # "myself"
+        for agent in people:
+            writer.state(meeting, kg.participant, agent, evidence)
+            writer.graph.add((writer.record, kg.mentions, agent))
 
 
 def _codenames(doc: Document, writer: FactWriter, registry: Registry,
