@@ -261,3 +261,40 @@ def test_straight_and_typographic_apostrophes_are_one(
     got = linked(linker, page("Note on the Army", "The Workers’ Party of Korea and the "
                               "Workers' Party of Korea; the Korean People's Army."))
     assert [what for _, what in got] == ["wpk", "wpk", "kpa"]
+
+
+MINISTRIES = """\
+organizations:
+  ussr-mfa:
+    label: Ministry of Foreign Affairs of the USSR
+    type: Government
+    aliases: [USSR Ministry of Foreign Affairs]
+  prc-trade:
+    label: Ministry of Foreign Trade of the People's Republic of China
+    type: Government
+    aliases: [PRC Ministry of Foreign Trade]
+  prc-government:
+    label: Central People's Government of the People's Republic of China
+    type: Government
+    aliases: [Government of the PRC]
+  northeast-government:
+    label: Northeast People's Government
+    type: Government
+    aliases: [东北人民政府]
+"""
+
+
+def test_a_post_names_its_ministry_and_prose_names_bodies_in_lower_case(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    linker = linker_of(tmp_path_factory, MINISTRIES)
+    got = linked(linker, page(
+        "Telegram from Shtykov to the USSR First Deputy Minister of Foreign Affairs",
+        "The PRC Foreign Trade Vice Minister and the USSR Minister of Culture arrived. "
+        "The measures planned by the government of the PRC were approved.\n\n"
+        "[1] 高岗，时任东北人民政府主席。"))
+    assert got == [
+        ("USSR First Deputy Minister of Foreign Affairs", "ussr-mfa"),
+        ("PRC Foreign Trade Vice Minister", "prc-trade"),  # no Ministry of Culture known
+        ("government of the PRC", "prc-government"),
+        ("东北人民政府", "northeast-government"),  # no spaces between Chinese words
+    ]

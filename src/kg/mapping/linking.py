@@ -49,6 +49,23 @@ _HONORIFIC_RE = re.compile(
     r"(?:[ \t]" + _INITIALS + r"(?![\w]))?)"
 )
 
+#: A post that names its ministry: "USSR First Deputy Minister of Foreign Affairs", "PRC
+#: Foreign Trade Vice Minister". The state and the ministry's field make a registry name
+#: ("USSR Ministry of Foreign Affairs", "PRC Ministry of Foreign Trade").
+STATE_WORDS = ("USSR", "Soviet", "PRC", "Chinese", "DPRK", "North Korean", "DRV",
+               "North Vietnamese", "Vietnamese", "Mongolian", "MPR")
+_RANKS = r"(?:(?:First|Vice|Deputy)\s+)*"
+_FIELD_WORD = r"(?!(?:First|Vice|Deputy|Minister)\b)[A-Z][a-z]+"
+_FIELD = _FIELD_WORD + r"(?:\s(?:and\s)?" + _FIELD_WORD + r"){0,3}"
+_MINISTER_RE = re.compile(
+    r"\b(?P<state>" + "|".join(STATE_WORDS) + r")\s+" + _RANKS
+    + r"(?:Minister\s+of\s+(?:the\s+)?(?P<after>" + _FIELD + r")"
+    r"|(?P<before>" + _FIELD + r")\s+" + _RANKS + r"Minister)\b")
+
+#: A character of a word written with spaces between words: any word character but the
+#: CJK ideographs and kana.
+_WORD = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
 _LEADING_HONORIFIC_RE = re.compile(r"^(?:(?:" + "|".join(HONORIFICS) + r")\s+)+")
 
 
@@ -131,9 +148,11 @@ class Linker:
                 groups.setdefault(first, []).append(rest)
         # A name starts where a word does, checked once its first character is read (a
         # look-behind in front of it would hide that character from the engine).
-        alternatives = "|".join(f"{first}(?<!\\w{first})(?:{'|'.join(rests)})"
+        # Chinese and Japanese write words without spaces: a name in their script needs no
+        # word boundary ("东北人民政府主席" holds the Northeast People's Government).
+        alternatives = "|".join(f"{first}(?<!{_WORD}{first})(?:{'|'.join(rests)})"
                                 for first, rests in groups.items())
-        return re.compile(f"(?:{alternatives})(?!\\w)")
+        return re.compile(f"(?:{alternatives})(?!{_WORD})")
 
     def regions(self, doc: Document) -> list[tuple[int, int]]:
         """The spans of the source to read: title, summary and body paragraphs."""
@@ -183,8 +202,20 @@ class Linker:
                     candidates = self.short_names.get(plain, ())
                 out.append(Mention(s, e, text, candidates, entity))
                 taken.append((s, e))
+            out.extend(self._ministries_of_posts(doc, start, end))
             out.extend(self._unknown_persons(doc, start, end, taken))
         return sorted(out, key=lambda mention: (mention.start, mention.end))
+
+    def _ministries_of_posts(self, doc: Document, start: int, end: int) -> list[Mention]:
+        """The ministries named by posts ("USSR First Deputy Minister of Foreign Affairs" is
+        the USSR Ministry of Foreign Affairs), when the registry knows them by that name."""
+        out = []
+        for m in _MINISTER_RE.finditer(doc.source, start, end):
+            name = f"{m['state']} Ministry of {m['after'] or m['before']}"
+            candidates = self.names.get(name, ())
+            if len(candidates) == 1:
+                out.append(Mention(m.start(), m.end(), m.group(0), candidates, candidates[0]))
+        return out
 
     def people(self, doc: Document) -> dict[str, str]:
         """The persons the registry does not know, by the name each passage gives them ->
@@ -215,7 +246,8 @@ class Linker:
         state whose organizations the document names in full most often (at least twice as
         often as any other's: a Soviet envoy's cable about the Chinese party means the CCP's
         CC); when it names none, its senders' (or keepers') state if they share one; else
-        none (a short name then stays unresolved, never defaulted)."""
+        none (a short name then stays unresolved, never defaulted: a page naming two
+        states' bodies alike gets neither)."""
         named: Counter[str] = Counter()
         for _region, matches in self._scan(doc):
             for _s, _e, _text, plain in matches:
