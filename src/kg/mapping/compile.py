@@ -23,6 +23,7 @@ import os
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,10 +32,12 @@ from rdflib.term import Node
 
 from kg.ingest.document import Document
 from kg.mapping import nquads
-from kg.mapping.curated import Mapping, Resolver, compile_mapping
+from kg.mapping.curated import CURATORS, Mapping, Resolver, compile_mapping
+from kg.mapping.editorial import editorial_claimants, state_page_facts
 from kg.mapping.iris import Iris
 from kg.mapping.linking import Linker
 from kg.mapping.metadata import Review, compile_mentions, compile_metadata
+from kg.mapping.prose import hidden_facts
 from kg.mapping.provenance import FactWriter
 from kg.mapping.registry import Registry
 from kg.speedups import gc_paused
@@ -62,6 +65,16 @@ class Context:
     check: Callable[[Iterable[Triple]], list[str]] | None = None  # provenance SHACL check
     keep: bool = False
 
+    @cached_property
+    def shared_nodes(self) -> frozenset[str]:
+        """The node ids declared by more than one mapping (a node several files use)."""
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for m in self.mappings.values():
+            for ident in m.nodes:
+                (shared if ident in seen else seen).add(ident)
+        return frozenset(shared)
+
 
 @dataclass
 class Compiled:
@@ -82,11 +95,22 @@ def document_graph(doc: Document, ctx: Context, review: Review) -> tuple[set[Tri
     """The triples of one document's graph, with its number of facts and of mentions."""
     iris = ctx.iris
     g: set[Triple] = set()
-    writer = FactWriter(iris, doc.id, doc.source, g)
+    editors, editorial = editorial_claimants(doc, ctx.registry)
+    curators = ctx.resolver.ontology.individuals.get(CURATORS)
+    writer = FactWriter(iris, doc.id, doc.source, g, editors=editors,
+                        editorial=editorial | ({curators} if curators else set()),
+                        body=tuple((p.start, p.end) for p in doc.body))
     mapping = ctx.mappings.get(doc.id)
     if mapping is not None:
         compile_mapping(mapping, writer, ctx.resolver)
     compile_metadata(doc, writer, ctx.registry, ctx.resolver.ontology, review, ctx.linker)
+    state_page_facts(doc, writer)
+    if mapping is not None:
+        # A node declared here only to be referred to is described where its facts are.
+        about = {item.get("about") for item in mapping.facts if isinstance(item, dict)}
+        own = [i for i in mapping.nodes if i not in ctx.shared_nodes or i in about]
+        for warning in hidden_facts(g, iris, ctx.linker, ctx.resolver, own):
+            review.add(doc.id, f"warning: {warning}")
     for copy, kept in sorted(ctx.copies.items()):
         if kept == doc.id:
             g.add((iris.document(doc.id), iris.kg.otherCopy, Literal(f"{copy}.txt")))

@@ -29,6 +29,9 @@ NODE_KEYS = {"type", "label", "aliases", "description", "note"}
 RESERVED = {"about", "quote", "claimed_by", "note"}
 #: Subjects every mapping may name without declaring them.
 BUILTIN_SUBJECTS = ("communication", "document")
+#: The ontology individual for the graph's curators: ``claimed_by: Curators`` marks a reading
+#: the curators make themselves (an identification, say), never reported speech.
+CURATORS = "Curators"
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # rdflib makes a new URIRef on every RDF.x / XSD.x access: these are made once.
@@ -153,7 +156,11 @@ class Resolver:
 
 
 def collect_nodes(mappings: list[Mapping], registry: Registry) -> dict[str, Node]:
-    """All nodes of all mappings; ids must be unique across files and the registry."""
+    """All nodes of all mappings. A node may be shared by several files (an identification
+    resting on passages of two documents, a plan one document names and another's facts
+    rest on): each file that uses it declares it, with the same type and label, so that
+    every mapping compiles on its own. Otherwise ids are unique across files and the
+    registry."""
     nodes: dict[str, Node] = {}
     origin: dict[str, str] = {}
     for m in mappings:
@@ -164,8 +171,13 @@ def collect_nodes(mappings: list[Mapping], registry: Registry) -> dict[str, Node
                     f"{registry[ident].line}); rename the node or use the registry entry",
                     file=m.file, line=node.line)
             if ident in nodes:
-                raise MappingError(f"node id {ident!r} is also defined in {origin[ident]}",
-                                   file=m.file, line=node.line)
+                first = nodes[ident]
+                if (first.cls, first.label) == (node.cls, node.label):
+                    continue  # the same node, declared by each file that uses it
+                raise MappingError(
+                    f"node id {ident!r} is also defined in {origin[ident]} as another node "
+                    "(a node shared by several files has the same type and label in each)",
+                    file=m.file, line=node.line)
             nodes[ident] = node
             origin[ident] = m.file
     return nodes
@@ -234,13 +246,17 @@ def _compile_fact(item: Any, line: int, m: Mapping, writer: FactWriter,
         raise MappingError("this fact states nothing: add at least one property",
                            file=file, line=line)
     writer.graph.add((writer.record, kg.mentions, subject))
+    # An identification's entities are not named by the document for it: Bo Yibo is not
+    # named in a telegram because the curators identify its Bai Po with him.
+    node = resolver.nodes.get(item.get("about"))
+    names_objects = node is None or node.cls != kg.Identification
     for key in props:
         key_line = lines[key]
         prop, literal_kind = _property(str(key), ontology, file, key_line)
         values = item[key] if isinstance(item[key], list) else [item[key]]
         for value in values:
             obj = _value(value, prop, literal_kind, resolver, m.document, file, key_line)
-            if isinstance(obj, URIRef) and ontology.iris.is_entity(obj):
+            if names_objects and isinstance(obj, URIRef) and ontology.iris.is_entity(obj):
                 writer.graph.add((writer.record, kg.mentions, obj))
             writer.state(subject, prop, obj, evidence, claimed_by=claimed_by,
                          note=str(note) if note else None)

@@ -1,10 +1,17 @@
 """Facts with their evidence: every curated statement is asserted in its document's graph
 and reified as a ``kg:Fact`` that says who claims it, who reports it, and which passage
 supports it (a W3C Web Annotation with quote and position selectors).
+
+Who claims a fact, when the mapping does not say: the author, for what the body of the
+document states; the archive's editors (``editors``), for what only the page's own lines
+state (title, date line, citation), read outside the body. Claims of the editors, the
+translator or the curators (``editorial``) are never reported speech: the author does not
+report them.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rdflib import RDF, XSD, Literal, URIRef
@@ -48,6 +55,12 @@ class FactWriter:
     source: str
     graph: set[Triple]
     author: URIRef | None = None
+    #: Who claims what only the page's own lines (outside ``body``) state.
+    editors: URIRef | None = None
+    #: Claimants who make the page or the graph, not its text: never reported speech.
+    editorial: frozenset[URIRef] = frozenset()
+    #: The body's paragraphs as (start, end) offsets, in order.
+    body: tuple[tuple[int, int], ...] = ()
     facts: int = 0
     _seen: set[URIRef] = field(default_factory=set)
     #: The document's archival record, the object of many triples: made once.
@@ -107,12 +120,15 @@ class FactWriter:
         g = self.graph
         g.add((s, p, o))
         fact = self.iris.fact(self.doc_id, s, p, o)
+        if claimed_by is None and self.editors is not None and self.outside_body(evidence):
+            claimed_by = self.editors
         claimant = claimed_by or self.author
         if fact not in self._seen:
             self._seen.add(fact)
             self.facts += 1
             if reported is None:
-                reported = claimed_by is not None and claimed_by != self.author
+                reported = (claimed_by is not None and claimed_by != self.author
+                            and claimed_by != self.editors and claimed_by not in self.editorial)
             g.add((fact, _TYPE, kg.Fact))
             if reported:
                 g.add((fact, _TYPE, kg.ReportedClaim))
@@ -129,6 +145,22 @@ class FactWriter:
         for ev in evidence:
             g.add((fact, kg.evidence, self.annotate(ev, fact)))
         return fact
+
+    def outside_body(self, evidence: list[Evidence]) -> bool:
+        """Whether every passage of ``evidence`` lies outside the body's paragraphs (in
+        the page's title, date line or citation); False without evidence or body."""
+        if not evidence or not self.body:
+            return False
+        starts = self._body_starts
+        for ev in evidence:
+            i = bisect_right(starts, ev.start) - 1
+            if i >= 0 and ev.start < self.body[i][1]:
+                return False
+        return True
+
+    @property
+    def _body_starts(self) -> list[int]:
+        return [start for start, _ in self.body]
 
     def annotate(self, ev: Evidence, body: Node, motivation: URIRef = OA.describing) -> URIRef:
         """A Web Annotation whose target is the passage ``ev`` and whose body is ``body``."""

@@ -139,8 +139,9 @@ class TimelineItem:
     iri: str
     label: str
     kind: str  # the most specific kg: class label
-    start: str  # ISO date, year-month or year
+    start: str  # ISO date, year-month or year: its length is its precision
     end: str = ""
+    qualifier: str = ""  # how the date is to be read: "about", "early in", "spring" ...
 
 
 #: What the timeline shows: instances of these classes (and subclasses) with a date.
@@ -156,21 +157,24 @@ def timeline_items(store: ox.Store, base: str) -> list[TimelineItem]:
     dates = " ".join(f"<{kg}{p}>" for p in DATE_PROPERTIES)
     rows = _q(store, f"""
         SELECT ?e (SAMPLE(?l) AS ?label) (MIN(STR(?d)) AS ?start) (MAX(STR(?end)) AS ?finish)
-               (SAMPLE(?kind) AS ?k) WHERE {{
+               (SAMPLE(?kind) AS ?k) (SAMPLE(?ql) AS ?q) (SAMPLE(?sl) AS ?s) WHERE {{
           VALUES ?c {{ {classes} }}
           ?e a ?c .
           {{ VALUES ?dp {{ {dates} }} ?e ?dp ?d }}
           UNION {{ ?e <{kg}endDate> ?d }}
           OPTIONAL {{ ?e <{kg}endDate> ?end }}
           OPTIONAL {{ ?e <{RDFS}label> ?l }}
+          OPTIONAL {{ ?e <{kg}dateQualifier>/<{RDFS}label> ?ql }}
+          OPTIONAL {{ ?e <{kg}season>/<{RDFS}label> ?sl }}
           OPTIONAL {{ GRAPH ?g {{ ?e a ?asserted }} FILTER(!STRENDS(STR(?g), "/graph/inferred"))
                      ?asserted <{RDFS}label> ?kind . FILTER(LANG(?kind) = "en") }}
         }} GROUP BY ?e""")
     items = []
-    for e, label, start, finish, kind in rows:
+    for e, label, start, finish, kind, qualifier, season in rows:
         end = _v(finish)
+        how = " ".join(w for w in (_v(qualifier).lower(), _v(season).lower()) if w)
         items.append(TimelineItem(e.value, _v(label) or _local(e.value), _v(kind) or "Event",
-                                  _v(start), end if end != _v(start) else ""))
+                                  _v(start), end if end != _v(start) else "", how))
     return sorted(items, key=lambda i: (i.start, i.end, i.label))
 
 
@@ -191,7 +195,8 @@ def timeline_svg(items: list[TimelineItem], base: str) -> str:
             parts.append(f'<text x="{left - 14}" y="{y + 18}" text-anchor="end" font-size="16" '
                          f'font-weight="bold" {FONT} fill="#1b1b1b">{escape(year)}</text>')
             y += year_row
-        when = item.start + (f" – {item.end}" if item.end else "")
+        when = (f"{item.qualifier} " if item.qualifier else "") + item.start \
+            + (f" – {item.end}" if item.end else "")
         parts.append(
             f'<g class="timeline-item" data-kind="{escape(item.kind)}" data-start="'
             f'{escape(item.start)}"><text x="{left - 14}" y="{y + 10}" text-anchor="end" '

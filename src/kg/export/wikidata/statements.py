@@ -25,6 +25,8 @@ NUMBER_TYPES = {XSD + "integer", XSD + "decimal", XSD + "int", XSD + "long",
 #: that series from the same document as P1545 series ordinal (the second deviation of the
 #: Chinese Revolution: P361 with P1545 "2").
 SERIES_ORDINAL = "P1545"
+#: "sourcing circumstances: circa", for a date the document gives as about (kg:About).
+SOURCING_CIRCUMSTANCES, CIRCA = "P1480", "Q5727902"
 QUOTE_LANGUAGE = "en"
 
 
@@ -97,11 +99,14 @@ def collect(store: ox.Store, base: str, alignment: Alignment) -> WikidataExport:
     facts = read_facts(store, base)
     ordinals = {(f.subject.value, f.record): f for f in facts
                 if f.predicate == f"{base}/ontology#ordinal" and isinstance(f.object, ox.Literal)}
+    circa = {(f.subject.value, f.record): f for f in facts
+             if f.predicate == f"{base}/ontology#dateQualifier"
+             and term_text(f.object) == f"{base}/ontology#About"}
     groups: dict[tuple[object, ...], Statement] = {}
     skipped: list[Skipped] = []
     missing_by_fact: dict[str, set[str]] = {}
     for fact in facts:
-        reason, missing, statement = _convert(fact, alignment, qids, ordinals)
+        reason, missing, statement = _convert(fact, alignment, qids, ordinals, circa)
         if statement is None:
             skipped.append(Skipped(fact.iri, term_text(fact.subject), fact.predicate,
                                    term_text(fact.object), reason))
@@ -125,7 +130,8 @@ def collect(store: ox.Store, base: str, alignment: Alignment) -> WikidataExport:
 
 
 def _convert(fact: Fact, alignment: Alignment, qids: dict[str, str],
-             ordinals: dict[tuple[str, str], Fact]
+             ordinals: dict[tuple[str, str], Fact],
+             circa: dict[tuple[str, str], Fact] | None = None
              ) -> tuple[str, set[str], Statement | None]:
     mapping = alignment.usable(fact.predicate)
     if mapping is None:
@@ -152,6 +158,11 @@ def _convert(fact: Fact, alignment: Alignment, qids: dict[str, str],
         qualifiers.append((SERIES_ORDINAL, Value("string", term_text(ordinal.object))))
         reference_quotes += [q for q in ordinal.quotes if q not in reference_quotes]
         qualifier_facts.append(ordinal.iri)
+    about = (circa or {}).get((term_text(fact.subject), fact.record))
+    if about is not None and value.kind == "time":  # a date given as "about": circa
+        qualifiers.append((SOURCING_CIRCUMSTANCES, Value("item", CIRCA)))
+        reference_quotes += [q for q in about.quotes if q not in reference_quotes]
+        qualifier_facts.append(about.iri)
     reference = Reference(fact.iri, fact.record, qids.get(fact.record), fact.title,
                           tuple(reference_quotes), tuple(qualifier_facts))
     statement = Statement(qids[term_text(fact.subject)], mapping.pid, value,
