@@ -22,12 +22,14 @@ KOVALEV = CORPUS / "1949-05-17-kovalev-to-filippov.txt"
 
 @pytest.fixture
 def empty_project(tmp_path: Path) -> Config:
-    """The real registry and the Mao cable's mapping, over a corpus with only that cable."""
+    """The real registry (every file) and the Mao cable's mapping, over a corpus with only
+    that cable."""
     (tmp_path / "corpus").mkdir()
     shutil.copy(CORPUS / "1948-12-30-mao-to-stalin.txt", tmp_path / "corpus")
     maps = tmp_path / "mappings"
     (maps / "documents").mkdir(parents=True)
     shutil.copy(MAPPINGS / "registry.yaml", maps)
+    shutil.copytree(MAPPINGS / "registry", maps / "registry")
     shutil.copy(MAPPINGS / "documents" / "1948-12-30-mao-to-stalin.yaml", maps / "documents")
     return Config.load({"data_dir": str(tmp_path / "data"), "corpus_dir": str(tmp_path / "corpus"),
                         "mappings_dir": str(maps)}, env={})
@@ -201,3 +203,19 @@ def test_a_record_of_conversation_has_its_keeper_not_a_sender(empty_project: Con
     assert rows.rows == [["kg:participant", "Mao Zedong"],
                          ["kg:participant", "Pavel Yudin"],
                          ["kg:recordedBy", "Pavel Yudin"]]
+
+
+def test_review_lists_every_merge_of_provisional_persons(empty_project: Config) -> None:
+    corpus = Path(empty_project.corpus_dir)
+    for day, title in (("2", "Memorandum of Conversation between Cde. Ri Tong-hwi and "
+                             "Ambassador Puzanov"),
+                       ("9", "Telegram from Puzanov to Gromyko")):
+        (corpus / f"1958-05-0{day}-puzanov.txt").write_text(
+            f"Skip to content\n\nMay {day}, 1958\n\n{title}\n\nCde. Ri Tong-hwi said that "
+            "the harvest would be good. Cde. Pak said nothing.\n", encoding="utf-8")
+    result = kg(empty_project, "review")
+    assert result.exit_code == 0, result.output
+    merges = [line for line in result.stdout.splitlines() if line.startswith("merged:")]
+    # A full name is one person in both documents; a bare surname ("Pak") never merges.
+    assert merges == ["merged: person 'Ri Tong-hwi' is one person in 2 documents, by the same "
+                      "full name: 1958-05-02-puzanov, 1958-05-09-puzanov"]

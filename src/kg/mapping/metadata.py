@@ -50,6 +50,25 @@ class Review:
                 self.items.append(item)
 
 
+#: How a review item says that a provisional person is one person across documents.
+SHARED_SCOPE = "the same full name in other documents is this person too"
+_SHARED_RE = re.compile(r"^(?P<doc>[^:]+): person (?P<name>'.*?'|\".*?\") is not in the "
+                        r"registry \(minted provisionally; " + re.escape(SHARED_SCOPE) + r"\)$")
+
+
+def merged_across_documents(items: list[str]) -> list[str]:
+    """The provisional persons that a full name makes one person in several documents, as
+    review items ("merged: person 'Kim Sung-hwa' in 2 documents: a, b"), so that a curator
+    sees every merge the build made."""
+    docs: dict[str, list[str]] = {}
+    for item in items:
+        if match := _SHARED_RE.match(item):
+            docs.setdefault(match["name"], []).append(match["doc"])
+    return [f"merged: person {name} is one person in {len(found)} documents, by the same "
+            f"full name: {', '.join(sorted(found))}"
+            for name, found in sorted(docs.items()) if len(found) > 1]
+
+
 def split_names(text: str | None) -> list[str]:
     """``"Helen Marsh and Mikhail Orlovsky"`` -> both names."""
     if not text:
@@ -98,8 +117,7 @@ def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review
     g.add((iri, _TYPE, kg.Person))
     g.add((iri, _LABEL, Literal(name, lang="en")))
     g.add((iri, kg.needsReview, Literal(True)))
-    scope = ("the same full name in other documents is this person too" if shared
-             else "a surname or initials: this document's person only")
+    scope = (SHARED_SCOPE if shared else "a surname or initials: this document's person only")
     review.add(writer.doc_id, f"person {name!r} is not in the registry (minted provisionally; "
                               f"{scope})")
     return iri

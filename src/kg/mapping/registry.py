@@ -101,6 +101,16 @@ class Entity:
         return (self.label, *self.aliases, *self.codenames)
 
 
+def script_language(name: str) -> str | None:
+    """The language a name's script shows: "zh" for Chinese characters, "ru" for Cyrillic;
+    None for the Latin-script names (transliterations, in no one language)."""
+    if any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in name):
+        return "zh"
+    if any("\u0400" <= ch <= "\u04ff" for ch in name):
+        return "ru"
+    return None
+
+
 def normalize_name(name: str) -> str:
     """Fold case, whitespace, full stops and apostrophes: ``"I.V.  Stalin"`` -> ``"i v
     stalin"``, ``"Grigor’yan"`` -> ``"grigor'yan"``."""
@@ -201,7 +211,7 @@ class Registry:
             g.add((ent.iri, RDF.type, kg[ent.cls]))
             g.add((ent.iri, RDFS.label, Literal(ent.label, lang="en")))
             for alias in ent.aliases:
-                g.add((ent.iri, kg.spelling, Literal(alias)))
+                g.add((ent.iri, kg.spelling, Literal(alias, lang=script_language(alias))))
             for code in ent.codenames:
                 g.add((ent.iri, kg.codename, Literal(code)))
             if ent.description:

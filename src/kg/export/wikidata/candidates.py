@@ -103,6 +103,8 @@ def _entity_info(store: ox.Store, base: str
             labels.setdefault(e, str(o.value))
         elif name == "description":
             descriptions.setdefault(e, str(o.value))
+        elif getattr(o, "language", None) not in (None, "en"):
+            continue  # a name in Chinese or Russian script is no English alias
         elif str(o.value) not in aliases[e]:
             aliases[e].append(str(o.value))
     keys = set(labels) | set(descriptions) | set(aliases) | set(classes)
