@@ -5,6 +5,7 @@
     python -m bench endpoint --size 100       # loopback load test: ours, oxigraph, rdflib
     python -m bench engines --size 100        # SHACL and N-Quads: hand-written vs libraries
     python -m bench slow-clients              # 200 trickling connections, 20 s, beside look-ups
+    python -m bench incremental --size 1000   # add a page, edit a mapping, remove a page
     python -m bench                           # build at 10,100,1000, then endpoint at 100
 """
 
@@ -44,6 +45,10 @@ def main(argv: list[str] | None = None) -> None:
     sc = sub.add_parser("slow-clients", help="trickling connections beside normal requests")
     sc.add_argument("--connections", type=int, default=200)
     sc.add_argument("--seconds", type=float, default=20)
+    inc = sub.add_parser("incremental", help="incremental builds after small changes")
+    inc.add_argument("--size", type=int, default=1000)
+    inc.add_argument("--check", action="store_true",
+                     help="compare the last store with a full build's, quad for quad")
     args = parser.parse_args(argv)
     WORK.mkdir(exist_ok=True)
 
@@ -69,6 +74,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.slow_clients import bench_slow_clients
 
         bench_slow_clients(args.connections, args.seconds, WORK)
+    elif args.command == "incremental":
+        from bench.incremental import bench_incremental
+
+        bench_incremental(args.size, WORK, args.check)
     elif args.command == "engines":
         from bench.engines import bench_engines
 

@@ -22,8 +22,17 @@ from kg.config import Config
 from kg.errors import DocumentError, MappingError
 from kg.ingest.document import Document, parse_document
 from kg.ingest.duplicates import choose, group_copies
-from kg.mapping.compile import Context, Output, Shards, compile_all, parallel_map, processes_for
+from kg.mapping.compile import Compiled as DocumentResult
+from kg.mapping.compile import (
+    Context,
+    Output,
+    Shards,
+    compile_all,
+    parallel_map,
+    processes_for,
+)
 from kg.mapping.curated import (
+    BUILTIN_SUBJECTS,
     MAPPINGS_SUBDIR,
     Mapping,
     Resolver,
@@ -40,6 +49,8 @@ from kg.reason.explain import Explanations
 from kg.speedups import Interner, gc_paused
 from kg.store.builds import StoreWriter
 from kg.store.lifecycle import build_lock, data_dir_problem, disk_full, is_disk_full
+from kg.store.record import Inputs, Plan, Record, read_inputs, reusable, strings
+from kg.store.record import plan as plan_build
 from kg.validate.validator import Validator, validation_error
 
 Progress = Callable[[str], None]
@@ -73,6 +84,9 @@ class Compiled:
     processes: int = 1  # compile worker processes used
     counts: dict[str, int] = field(default_factory=dict)  # triples per document graph
     validator: Validator | None = None  # the SHACL engine chosen, ready to check
+    #: Each document's compiled result (what :class:`kg.store.record.Record` keeps).
+    results: dict[str, DocumentResult] = field(default_factory=dict)
+    compiled: set[str] = field(default_factory=set)  # the documents compiled by this build
 
     @property
     def registry_graph(self) -> Graph:
@@ -155,6 +169,24 @@ def merge_copies(documents: list[Document], curated: set[str],
     return sorted(kept, key=lambda d: order[d.id]), copies
 
 
+@dataclass
+class Prepared:
+    """What every document compiles against: the pages parsed (copies merged), the
+    ontology, the registry, every mapping, with their nodes resolved."""
+
+    iris: Iris
+    ontology: Ontology
+    registry: Registry
+    documents: list[Document]
+    copies: dict[str, str]
+    mappings: dict[str, Mapping]
+    resolver: Resolver
+    review: Review
+    report: BuildReport
+    stages: _Stages
+    checker: Validator | None
+
+
 def compile_graphs(config: Config, progress: Progress = _quiet,
                    report: BuildReport | None = None, *, strict: bool = False,
                    output: Output = "keep", validator: str | None = None) -> Compiled:
@@ -167,6 +199,14 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
     the provenance layer of each document is SHACL-checked as it is compiled
     (``violations``), and :func:`validate` checks the rest with the same engine.
     """
+    prepared = prepare(config, progress, report, strict=strict, validator=validator)
+    return compile_documents(config, prepared, output)
+
+
+def prepare(config: Config, progress: Progress = _quiet, report: BuildReport | None = None,
+            *, strict: bool = False, validator: str | None = None) -> Prepared:
+    """Parse every page (merging copies) and load ontology, registry and mappings: the
+    checks of a whole build, before any document compiles."""
     report = report or BuildReport()
     stages = _Stages(progress, report)
     iris = Iris(config.base_iri)
@@ -203,40 +243,59 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
             raise m
         mappings[path.stem] = m
     resolver = Resolver(ontology, registry, collect_nodes(list(mappings.values()), registry))
+    checker = Validator(ontology.shapes(), ontology.graph, validator) if validator else None
+    return Prepared(iris, ontology, registry, documents, copies, mappings, resolver, review,
+                    report, stages, checker)
 
+
+def compile_documents(config: Config, prepared: Prepared, output: Output = "keep", *,
+                      reuse: dict[str, DocumentResult] | None = None) -> Compiled:
+    """Compile the documents of ``prepared`` into their graphs (see :func:`compile_graphs`),
+    except those whose result is given in ``reuse`` (an incremental build: compiled by an
+    earlier build from the same inputs), which are taken as they are."""
+    p = prepared
+    iris, ontology, registry, review, report = p.iris, p.ontology, p.registry, p.review, p.report
     graphs: dict[URIRef, Graph] = {
         iris.ontology_graph: ontology.graph,
         iris.registry_graph: registry.graph(ontology),
     }
-    checker = Validator(ontology.shapes(), ontology.graph, validator) if validator else None
-    ctx = Context(iris, registry, resolver, Linker(registry), mappings, copies,
-                  check=checker.check if checker else None, keep=output == "keep")
-    results = compile_all(documents, ctx, output if isinstance(output, Shards) else None,
-                          processes)
-    compiled = Compiled(iris, ontology, registry, graphs, documents, 0, review,
-                        processes=processes, validator=checker)
+    reuse = reuse or {}
+    todo = [d for d in p.documents if d.id not in reuse]
+    processes = processes_for(config.build_processes, len(todo))
+    ctx = Context(iris, registry, p.resolver, Linker(registry), p.mappings, p.copies,
+                  check=p.checker.check if p.checker else None, keep=output == "keep")
+    fresh = {r.doc_id: r for r in compile_all(
+        todo, ctx, output if isinstance(output, Shards) else None, processes)}
+    compiled = Compiled(iris, ontology, registry, graphs, p.documents, 0, review,
+                        processes=processes, validator=p.checker, compiled=set(fresh))
     mentions = 0
     # One object per term across documents (kg.speedups).
     interner = Interner(itertools.chain(ontology.graph, graphs[iris.registry_graph]))
-    for doc, r in zip(documents, results, strict=True):
+    for doc in p.documents:
+        r = fresh.get(doc.id) or reuse[doc.id]
+        compiled.results[doc.id] = r
         compiled.facts += r.facts
         mentions += r.mentions
         review.extend(r.review)
-        compiled.domain.extend(interner.triples(r.domain))
+        r.domain = list(interner.triples(r.domain))
+        compiled.domain.extend(r.domain)
+        r.fact_nodes = [(interner.triple(t), fact) for t, fact in r.fact_nodes]
         for t, fact in r.fact_nodes:
-            compiled.fact_nodes.setdefault(interner.triple(t), []).append(fact)
+            compiled.fact_nodes.setdefault(t, []).append(fact)
         compiled.violations.extend(r.violations)
         compiled.counts[str(iris.document_graph(doc.id))] = r.triples
         if r.graph is not None:
             g = graphs[iris.document_graph(doc.id)] = Graph()
             for t in r.graph:
                 g.add(t)
-    report.documents = len(documents)
+            r.graph = None
+    report.documents = len(p.documents)
     report.facts = compiled.facts
     report.review = review.items
-    stages.done("map", f"{compiled.facts} facts with evidence, {mentions} mentions linked, "
-                       f"{len(registry.entities)} registry entities"
-                       + (f" ({processes} processes)" if processes > 1 else ""))
+    p.stages.done("map", f"{compiled.facts} facts with evidence, {mentions} mentions linked, "
+                         f"{len(registry.entities)} registry entities"
+                         + (f", {len(todo)} documents compiled" if reuse else "")
+                         + (f" ({processes} processes)" if processes > 1 else ""))
     return compiled
 
 
@@ -327,21 +386,36 @@ def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
     return graphs
 
 
-def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) -> BuildReport:
+def build(config: Config, progress: Progress = _quiet, *, strict: bool = False,
+          full: bool = False) -> BuildReport:
     """Build the reasoned store from the corpus, mappings and ontology, atomically.
+
+    Only what changed since the served build is redone (:mod:`kg.store.record` says what
+    changed, and when a full build is needed instead: the first one, a change to the
+    ontology, the registry, the code or the settings, a record missing or damaged); the
+    result is the store a full build would make. ``full`` forces a full build. The progress
+    says which it is, and why a full one.
 
     The new store is filled while the build runs (:class:`kg.store.builds.StoreWriter`): document
     graphs as the compile workers finish them (through N-Quads files in a scratch directory
     under ``data_dir``, removed as they are read and in any case at the end), then the
-    inferred graph and the explanations as they are written. It becomes the current store
-    only once everything has been loaded; a failed build leaves the current one as it was.
+    inferred graph and the explanations as they are written. An incremental build starts
+    from a checkpoint of the served store (hard links), without the graphs of the
+    documents removed or to compile again, and changes the inferred graph and the
+    explanations by their difference. The new store becomes the current one only once
+    everything has been loaded; a failed build leaves the current one as it was.
     One build at a time per data directory (a second one raises
     :class:`kg.store.lifecycle.BuildRunning`); a full disk is a :class:`StoreError`.
     """
     data_dir = Path(config.data_dir)
     try:
         with build_lock(data_dir):
-            return _build(config, data_dir, progress, strict)
+            inputs = read_inputs(config)
+            plan = Plan("asked for (--full)") if full else plan_build(config, inputs)
+            if not plan.full:
+                return _build(config, data_dir, progress, strict, inputs, plan)
+            progress(f"full build: {plan.reason}")
+            return _build(config, data_dir, progress, strict, inputs, plan)
     except OSError as exc:
         if is_disk_full(exc):
             raise disk_full(data_dir) from None
@@ -350,12 +424,30 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
         raise
 
 
-def _build(config: Config, data_dir: Path, progress: Progress, strict: bool) -> BuildReport:
+def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inputs: Inputs,
+           plan: Plan) -> BuildReport:
     report = BuildReport()
+    prepared = prepare(config, progress, report, strict=strict, validator=config.validator)
+    iris = prepared.iris
+    nodes = {ident: str(node.iri) for ident, node in prepared.resolver.nodes.items()}
+    reuse: dict[str, DocumentResult] = {}
+    base = None
+    if plan.record is not None:  # incremental
+        mappings = prepared.mappings
+        reuse = reusable(plan.record, plan, [d.id for d in prepared.documents],
+                         prepared.copies, nodes,
+                         set(prepared.ontology.individuals) | set(BUILTIN_SUBJECTS),
+                         lambda d: strings([mappings[d].author, mappings[d].facts])
+                         if d in mappings else set())
+        base = config.store_path.resolve()
+        progress(f"incremental build: {plan.summary(len(inputs.documents))}")
+    drop = [str(iris.document_graph(d)) for d in (plan.record.results if plan.record else ())
+            if d not in reuse]
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
-            StoreWriter(data_dir, compact=config.compact_store) as store:
-        compiled = compile_graphs(
-            config, progress, report, strict=strict, validator=config.validator,
+            StoreWriter(data_dir, compact=config.compact_store and base is None, base=base,
+                        drop=drop) as store:
+        compiled = compile_documents(
+            config, prepared, reuse=reuse,
             output=Shards(Path(scratch), lambda path, name: store.load(path, name=name,
                                                                        remove=True)))
         stages = _Stages(progress, report)
@@ -364,9 +456,11 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool) -> 
 
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
-        graphs = write_graphs(compiled, inference, report, store.writer)
+        graphs = write_graphs(compiled, inference, report, store.replace)
         stages.done("reason", f"{len(inference.triples)} triples inferred by "
                               f"{config.reasoner}: {inference.summary()}")
+        if base is not None:  # the ontology and the registry are the served build's
+            graphs = {name: g for name, g in graphs.items() if name in store.replaced}
 
         meta = {
             "version": __version__,
@@ -378,7 +472,10 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool) -> 
             "inferred": report.inferred,
             "validator": config.validator,
             "reasoner": config.reasoner,
+            "incremental": base is not None,
         }
+        Record(inputs.shared, inputs.documents, prepared.copies, nodes,
+               compiled.results).save(store.partial)
         report.store = str(store.commit(graphs, meta))
     total = sum(report.triples.values())
     stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")

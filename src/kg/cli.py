@@ -122,9 +122,12 @@ def _progress(line: str) -> None:
               help="Only build when the inputs changed since the last build.")
 @click.option("--strict", is_flag=True,
               help="Stop at the first unreadable document instead of skipping it.")
+@click.option("--full", is_flag=True,
+              help="Rebuild everything, not only what changed since the last build.")
 @click.pass_context
-def build(ctx: click.Context, if_needed: bool, strict: bool) -> None:
-    """Parse, map, validate, reason and load the graph into the store."""
+def build(ctx: click.Context, if_needed: bool, strict: bool, full: bool) -> None:
+    """Parse, map, validate, reason and load the graph into the store (only what changed
+    since the last build, unless --full)."""
     from kg.build import build as run_build
     from kg.build import up_to_date
 
@@ -132,7 +135,7 @@ def build(ctx: click.Context, if_needed: bool, strict: bool) -> None:
     if if_needed and up_to_date(config):
         click.echo(f"store is up to date: {config.store_path}", err=True)
         return
-    report = run_build(config, progress=_progress, strict=strict)
+    report = run_build(config, progress=_progress, strict=strict, full=full)
     click.echo(f"built {report.documents} documents, {report.facts} facts, "
                f"{sum(report.triples.values())} triples in {report.total_seconds:.2f} s "
                f"-> {report.store}", err=True)
@@ -150,6 +153,13 @@ def validate(ctx: click.Context) -> None:
 
     compiled = check(_config(ctx, inputs=True), progress=_progress)
     click.echo(f"valid: {len(compiled.documents)} documents, {compiled.facts} facts", err=True)
+    # Facts hiding in prose: a label or note stating a figure or a name no fact states.
+    warnings = [item for item in compiled.review.items if "warning:" in item]
+    for item in warnings:
+        click.echo(f"  - {item}", err=True)
+    if warnings:
+        click.echo(f"{len(warnings)} warning(s): state these as facts, or reword the "
+                   "label or note", err=True)
 
 
 @main.command()
@@ -282,11 +292,13 @@ def publish(ctx: click.Context, url: str, user: str | None, password: str | None
 def review(ctx: click.Context) -> None:
     """List what the build could not read or resolve by itself."""
     from kg.build import compile_graphs
+    from kg.mapping.metadata import merged_across_documents
 
     compiled = compile_graphs(_config(ctx, inputs=True))
-    for item in compiled.review.items:
+    items = [*compiled.review.items, *merged_across_documents(compiled.review.items)]
+    for item in items:
         click.echo(item)
-    click.echo(f"({len(compiled.review.items)} item(s) to review)", err=True)
+    click.echo(f"({len(items)} item(s) to review)", err=True)
 
 
 @main.command()

@@ -17,11 +17,11 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -29,6 +29,7 @@ from rdflib.term import Node
 
 from kg.errors import StoreError
 from kg.store.lifecycle import disk_full, hold, is_disk_full, notify_servers, remove_unused
+from kg.store.patch import replace_graph
 
 BUILDS = "builds"
 CURRENT = "store"
@@ -47,9 +48,14 @@ class StoreWriter:
     half-built store is removed and the current one is untouched.
     """
 
-    def __init__(self, data_dir: str | Path, *, compact: bool = True):
+    def __init__(self, data_dir: str | Path, *, compact: bool = True,
+                 base: Path | None = None, drop: Iterable[str] = ()):
         self.data_dir = Path(data_dir)
         self.compact = compact
+        #: An incremental build starts from a checkpoint of ``base`` (the served store:
+        #: hard links to its files) without the named graphs ``drop``.
+        self.base, self.drop = base, sorted(drop)
+        self.replaced: dict[str, Path] = {}  # graphs whose whole new content is given
         builds = self.data_dir / BUILDS
         builds.mkdir(parents=True, exist_ok=True)
         self.build_id = (time.strftime("%Y%m%dT%H%M%S")
@@ -71,9 +77,13 @@ class StoreWriter:
         if self.thread is not None:
             return
         try:
+            if self.base is not None:
+                ox.Store.read_only(str(self.base)).backup(str(self.partial / CURRENT))
             self.store = ox.Store(str(self.partial / CURRENT))
         except OSError as exc:
             raise StoreError(f"cannot create a store in {self.partial}: {exc}") from None
+        for name in self.drop:
+            self.store.remove_graph(ox.NamedNode(name))
         self.thread = threading.Thread(target=self._bulk_load, name="kg-store-loader",
                                        daemon=True)
         self.thread.start()
@@ -101,6 +111,18 @@ class StoreWriter:
         self._start()
         return _Writer(self, name)
 
+    def replace(self, name: str) -> TextIO:
+        """A text stream of the whole new content of the graph ``name`` (N-Quads, no blank
+        nodes). Without a base store it goes to the loader as :meth:`writer`; in a store
+        started from a base, :meth:`commit` makes the graph equal to it by removing and
+        adding only the difference (:func:`kg.store.patch.replace_graph`)."""
+        if self.base is None:
+            return self.writer(name)
+        self._check()
+        self._start()
+        path = self.replaced[name] = self.partial / f"replace-{len(self.replaced)}.nq"
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115  (the caller closes it)
+
     def commit(self, graphs: dict[str, Graph], meta: dict[str, Any]) -> Path:
         """Wait for the loader, add ``graphs`` (rdflib graphs by graph IRI: those with
         canonical blank nodes, which the bulk loader would relabel), compact the store if
@@ -117,8 +139,17 @@ class StoreWriter:
         self.thread.join()
         self._check()
         for iri, graph in graphs.items():
-            _load(self.store, graph, ox.NamedNode(iri))
+            if iri not in self.replaced:
+                _load(self.store, graph, ox.NamedNode(iri))
         self.seconds["wait"] = round(time.perf_counter() - t, 3)
+        if self.replaced:
+            t = time.perf_counter()
+            for iri, path in self.replaced.items():
+                blank = [_quad(s, p, o, iri) for s, p, o in graphs.get(iri, ())]
+                replace_graph(self.store, iri, path, blank)
+                path.unlink()
+            self.store.flush()
+            self.seconds["patch"] = round(time.perf_counter() - t, 3)
         if self.compact:
             t = time.perf_counter()
             self.store.optimize()
@@ -297,6 +328,10 @@ def _load(store: ox.Store, graph: Graph, name: ox.NamedNode) -> None:
     # Terms are converted directly (faster than a round trip through N-Triples, and it
     # keeps blank node labels, which parsers would relabel: the ontology's are canonical).
     store.bulk_extend([ox.Quad(_term(s), _term(p), _term(o), name) for s, p, o in graph])
+
+
+def _quad(s: Node, p: Node, o: Node, graph: str) -> ox.Quad:
+    return ox.Quad(_term(s), _term(p), _term(o), ox.NamedNode(graph))  # type: ignore[arg-type]
 
 
 def _term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
