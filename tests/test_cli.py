@@ -121,5 +121,7 @@ def test_build_reports_stages_and_skips_when_up_to_date(built: Built) -> None:
 def test_build_prints_each_stage(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "build"])
     assert result.exit_code == 0, result.output
-    stages = [line.split()[0] for line in result.stderr.splitlines()[:5]]
+    lines = result.stderr.splitlines()
+    assert lines[0] == "full build: no store built yet"  # which kind of build, and why
+    stages = [line.split()[0] for line in lines[1:6]]
     assert stages == ["parse", "map", "validate", "reason", "load"]
