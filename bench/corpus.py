@@ -266,6 +266,9 @@ def generate(out: Path, n: int, seed: int = 1, *, with_real: bool = True) -> Pat
     (out / "corpus").mkdir(parents=True)
     (out / "mappings" / "documents").mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "mappings" / "registry.yaml", out / "mappings" / "registry.yaml")
+    # The whole registry, as a real build reads it (the real documents' mappings name its
+    # places and bodies; the linker's cost grows with it).
+    shutil.copytree(PROJECT_ROOT / "mappings" / "registry", out / "mappings" / "registry")
     if with_real:
         for p in (PROJECT_ROOT / "corpus").glob("*.txt"):
             shutil.copy(p, out / "corpus" / p.name)

@@ -62,9 +62,8 @@ _MINISTER_RE = re.compile(
     + r"(?:Minister\s+of\s+(?:the\s+)?(?P<after>" + _FIELD + r")"
     r"|(?P<before>" + _FIELD + r")\s+" + _RANKS + r"Minister)\b")
 
-#: A character of a word written with spaces between words: any word character but the
-#: CJK ideographs and kana.
-_WORD = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+#: A character of the scripts that write words without spaces: CJK ideographs and kana.
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 _LEADING_HONORIFIC_RE = re.compile(r"^(?:(?:" + "|".join(HONORIFICS) + r")\s+)+")
 
@@ -150,9 +149,11 @@ class Linker:
         # look-behind in front of it would hide that character from the engine).
         # Chinese and Japanese write words without spaces: a name in their script needs no
         # word boundary ("东北人民政府主席" holds the Northeast People's Government).
-        alternatives = "|".join(f"{first}(?<!{_WORD}{first})(?:{'|'.join(rests)})"
-                                for first, rests in groups.items())
-        return re.compile(f"(?:{alternatives})(?!{_WORD})")
+        alternatives = "|".join(
+            f"{first}(?:{'|'.join(rests)})" if _CJK_RE.match(first)
+            else f"{first}(?<!\\w{first})(?:{'|'.join(rests)})(?!\\w)"
+            for first, rests in groups.items())
+        return re.compile(f"(?:{alternatives})")
 
     def regions(self, doc: Document) -> list[tuple[int, int]]:
         """The spans of the source to read: title, summary and body paragraphs."""

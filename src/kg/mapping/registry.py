@@ -12,6 +12,7 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -114,7 +115,10 @@ def script_language(name: str) -> str | None:
 def normalize_name(name: str) -> str:
     """Fold case, whitespace, full stops and apostrophes: ``"I.V.  Stalin"`` -> ``"i v
     stalin"``, ``"Grigor’yan"`` -> ``"grigor'yan"``."""
-    return " ".join(re.sub(r"[.\u00a0]", " ", name).replace("’", "'").casefold().split())
+    return " ".join(_STOPS_RE.sub(" ", name).replace("’", "'").casefold().split())
+
+
+_STOPS_RE = re.compile(r"[.\u00a0]")
 
 
 def kind_of(ontology: Ontology, cls: URIRef) -> str:
@@ -157,19 +161,27 @@ class Registry:
         return [self.entities[i] for i in sorted(ids)]
 
     def _by_initials(self, key: str) -> set[str]:
+        """The persons with the surname of ``key`` and a name whose first given name starts
+        with its first letter ("i v stalin")."""
         parts = key.split()
         if len(parts) < 2:
             return set()
         surname, first = parts[-1], parts[0][0]
-        found = set()
+        return {ident for ident, given in self._surnames.get(surname, ()) if first in given}
+
+    @cached_property
+    def _surnames(self) -> dict[str, list[tuple[str, set[str]]]]:
+        """Surname -> (person id, the first letters of that person's given names), for the
+        persons whose label or a spelling ends with that surname."""
+        index: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
         for ent in self.entities.values():
             if ent.section != "persons":
                 continue
             names = [normalize_name(n).split() for n in (ent.label, *ent.aliases)]
-            given = [n[0][0] for n in names if len(n) > 1]
-            if any(n[-1] == surname for n in names) and first in given:
-                found.add(ent.id)
-        return found
+            given = {n[0][0] for n in names if len(n) > 1}
+            for surname in {n[-1] for n in names if n}:
+                index[surname].append((ent.id, given))
+        return index
 
     def resolve(self, name: str, country: str | None = None) -> Entity | None:
         """The one entity ``name`` refers to, or None when unknown or ambiguous. In a
