@@ -109,3 +109,9 @@ def test_names_sharing_a_word_are_not_one_party() -> None:
         ("Stalin", ()), ("Kim Il Sung", ()), ("Mun", ("Mun Il",)), ("Fedorenko", ())]
     assert same_party(Correspondent("Pak Heon-yeong"), Correspondent("Pak Hon Yong"))
     assert not same_party(Correspondent("Pak Hon-yong"), Correspondent("Pak Jeong-jo"))
+
+
+def test_a_city_in_an_address_line_is_no_party() -> None:
+    doc = parse_text(page("Outgoing Cable No. 18250, Gromyko to Malik", "to NEW YORK",
+                          "to MALIK", "Telegraph about the results."))
+    assert names(doc.recipients) == ["Malik"] and names(doc.senders) == ["Gromyko"]

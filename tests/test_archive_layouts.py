@@ -596,6 +596,11 @@ def parties(people) -> list[str]:
     ("Memorandum on a Conversation with Pak Chang-ok and Choe Chang-ik in Pyongyang", [], [], [],
      ["Pak Chang-ok", "Choe Chang-ik"]),
     ("Note on the Situation in the Korean Workers' Party", [], [], [], []),
+    # a type the table does not know, named by its number, is no sender
+    ("Incoming Cable No. 3381, Tsarapkin to Gromyko", ["Tsarapkin"], ["Gromyko"], [], []),
+    # a classification before the type keeps the conversation a conversation
+    ("From the Journal of Gromyko: Top Secret Memorandum of Conversation between Gromyko and "
+     "Ambassador Liu Xiao", [], [], [], ["Gromyko", "Liu Xiao"]),
 ])
 def test_title_failure_classes(title, senders, recipients, via, participants):
     parsed = parse_title(title)

@@ -33,11 +33,28 @@ def test_lists_of_those_present_at_an_occasion():
     ]
 
 
+def test_who_was_present_at_a_meeting_the_author_had():
+    assert present([
+        "In accordance with your directive I had a meeting with CHOE YONG-GEON.",
+        "NAM IL [Nam Il] was present at the meeting. I read him the text.",
+        "PRC Embassy Counsellor Chen Lei and [Soviet Foreign Ministry Collegium Member Ivan "
+        "P.] Sudarikov were present.",
+        "I met with Cde. Zhou Enlai in the evening and told him about it.",
+    ]) == [
+        ("meeting", ["Choe Yong-geon"], True),
+        ("meeting", ["Nam Il"], False),
+        ("meeting", ["Chen Lei", "Ivan P. Sudarikov"], False),
+        ("meeting", ["Zhou Enlai"], True),
+    ]
+
+
 def test_what_does_not_say_who_was_present():
     assert present([
         "Kim Il Sung said that he attended the meeting.",  # a pronoun, not a name
         "The meeting was attended by many comrades.",
         "At the meeting the question of the harvest was discussed.",
+        "Kim said that he was present.",  # a clause, not a name
+        "The Soviet embassy was present.",  # a body
     ]) == []
 
 

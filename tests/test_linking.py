@@ -298,3 +298,20 @@ def test_a_post_names_its_ministry_and_prose_names_bodies_in_lower_case(
         ("government of the PRC", "prc-government"),
         ("东北人民政府", "northeast-government"),  # no spaces between Chinese words
     ]
+
+
+def test_names_inside_editors_brackets_and_hyphenated_names(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    linker = linker_of(tmp_path_factory, REGISTRY + """  xian:
+    label: Xi'an
+    type: Settlement
+    aliases: [Xian]
+""")
+    got = linked(linker, page(
+        "Telegram from Mao Zedong to Stalin",
+        "[Soviet Leader Joseph V.] Stalin met PRC Counsellor He Bao-Xian in Xian and along "
+        "the LANZHOU-XIAN line."))
+    # The bracket completes the name after it: no provisional "V. Joseph"; a syllable of a
+    # hyphenated given name is no place, a place joined to another by a hyphen is.
+    assert not [text for text, what in got if what.startswith("new:")]
+    assert [text for text, what in got if what == "xian"] == ["Xian", "XIAN"]

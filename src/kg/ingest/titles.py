@@ -126,6 +126,13 @@ _NUMBER_LIST = _NUMBER + r"(?:\s*(?:,\s*and|,|and|&)\s*" + _NUMBER + ")*"
 _NUMBERS_RE = re.compile(r"^Nos?\.\s*(?P<numbers>" + _NUMBER_LIST + r")[,:]?\s*", re.IGNORECASE)
 _TRAILING_NUMBERS_RE = re.compile(r",?\s+Nos?\.\s*(?P<numbers>" + _NUMBER_LIST + r")\s*$",
                                   re.IGNORECASE)
+#: A type the table does not know, named by its number: "Outgoing Cable No. 18249, X to Y".
+_NUMBERED_TYPE_RE = re.compile(
+    r"^(?P<type>(?:[A-Z][a-z]+\s+){0,3}(?:Cable|Telegram|Radiogram|Message|Letter|Note|Report|"
+    r"Memorandum|Dispatch|Directive|Order|Minutes|Protocol|Decision|Instruction)s?)"
+    r"(?=\s+Nos?\.\s*\d)")
+#: A classification before the type: "Secret Memorandum of Conversation", "Top Secret ...".
+_CLASSIFICATION_RE = re.compile(r"^(?:(?:Top|Strictly)\s+)?Secret\s+(?=[A-Z])")
 _NUMBER_SEPARATOR_RE = re.compile(r"\s*(?:,\s*and|,|and|&)\s*", re.IGNORECASE)
 _EXCERPT_RE = re.compile(r"\s*[(\[](?:excerpts?|extracts?)[)\]]\s*", re.IGNORECASE)
 _SUBTITLE_RE = re.compile(r",?\s+[“\"‘'](?P<subtitle>[^“”\"‘’]+)[”\"’']\s*$")
@@ -224,9 +231,10 @@ def _read_title(title: str) -> tuple[Title, str]:
     if match := _SUBTITLE_RE.search(rest):
         subtitle, rest = match["subtitle"], rest[:match.start()]
     doc_type = None
-    if match := _TYPE_RE.match(rest):
+    rest = _CLASSIFICATION_RE.sub("", rest)  # "Secret Memorandum of Conversation ..."
+    if match := _TYPE_RE.match(rest) or _NUMBERED_TYPE_RE.match(rest):
         doc_type = canonical_type(match["type"])
-        rest = rest[match.end():]
+        rest = rest[match.end():].lstrip()
     numbers: list[str] = []
     if match := _NUMBERS_RE.match(rest):
         numbers += _NUMBER_SEPARATOR_RE.split(match["numbers"])
@@ -369,6 +377,9 @@ def _split_once(text: str, pattern: re.Pattern[str]) -> tuple[str, str]:
     return text[:match.start()], text[match.end():]
 
 
+_PLACES = frozenset(p.casefold() for p in PLACE_NAMES)  # "to NEW YORK" is a place too
+
+
 def parse_parties(text: str) -> tuple[Correspondent, ...]:
     """"Mao Zedong and Zhou Enlai" -> two; "Filippov [Stalin]" -> Filippov identified as
     Stalin (see :func:`kg.ingest.names.resolve_bracketed`)."""
@@ -384,7 +395,7 @@ def parse_parties(text: str) -> tuple[Correspondent, ...]:
         # A city after a party is where it sat ("Ministry of Foreign Affairs, Moscow"); a
         # lower-case piece is a phrase ("convey to Ho Chi Minh"), not a party.
         bare = re.sub(r"^the\s+", "", piece, flags=re.IGNORECASE)
-        if (not bare or bare in PLACE_NAMES or bare.casefold() in NOT_PARTIES
+        if (not bare or bare.casefold() in _PLACES or bare.casefold() in NOT_PARTIES
                 or not bare[:1].isupper() and bare[:1] != "["):
             continue
         match = _GLOSSED_RE.match(piece)

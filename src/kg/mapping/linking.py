@@ -284,6 +284,8 @@ class Linker:
             matches = []
             for m in self.pattern.finditer(doc.source, start, end):
                 text = m.group(0)
+                if _syllable(doc.source, m.start(), m.end()):
+                    continue
                 plain = _straight(" ".join(text.replace("[", "").replace("]", "").split()))
                 matches.append((m.start(), m.end(), text, plain))
             found.append(((start, end), matches))
@@ -313,6 +315,8 @@ class Linker:
                 s += lead.end()
             if s >= e or any(a < e and s < b for a, b in taken):
                 continue
+            if re.match(r"\]\s*[A-Z]", doc.source[e:e + 3]):
+                continue  # "[Foreign Minister Vyacheslav M.] Molotov": the name goes on
             name = doc.source[s:e].strip()
             words = name.split()
             if words[0] in NOT_PERSON_WORDS or INSTITUTION_WORDS.intersection(
@@ -325,6 +329,15 @@ class Linker:
             found.append(Mention(s, e, name, (), None, provisional=name))
             taken.append((s, e))
         return found
+
+
+def _syllable(source: str, start: int, end: int) -> bool:
+    """A short one-word name that is a syllable of a hyphenated name: "Xian" in "He
+    Bao-Xian", "Il" in "Kim Il-sung" (a longer name keeps its match: "Sino-Soviet")."""
+    text = source[start:end]
+    return len(text) <= 5 and " " not in text and (
+        bool(re.match(r"[a-z]-", source[max(0, start - 2):start]))
+        or bool(re.match(r"-[a-z]", source[end:end + 2])))
 
 
 def _alternatives(name: str) -> list[tuple[str, str]]:
