@@ -233,6 +233,26 @@ def add(ctx: click.Context, files: tuple[str, ...], draft: bool) -> None:
         ctx.exit(1)
 
 
+@main.command("evaluate-candidates")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--curated", "curated", required=True,
+              type=click.Path(exists=True, file_okay=False),
+              help="Folder of hand-curated mappings, <page>.yaml for FOLDER's <page>.txt.")
+@click.pass_context
+def evaluate_candidates(ctx: click.Context, folder: str, curated: str) -> None:
+    """Score the candidate facts `kg add --draft` proposes for FOLDER's pages against
+    hand-curated mappings: precision and recall, strict and loose (docs/curation.md)."""
+    from kg.curate.score import evaluate_candidates as run
+    from kg.mapping.iris import Iris
+    from kg.mapping.ontology import Ontology
+    from kg.mapping.registry import Registry
+
+    config = _config(ctx, inputs=True)
+    ontology = Ontology.load(config.ontology_dir, Iris(config.base_iri))
+    registry = Registry.load(config.mappings_dir, ontology)
+    click.echo(run(folder, curated, registry, ontology).markdown(), nl=False)
+
+
 @main.command()
 @click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--registry", "registry_dir", type=click.Path(exists=True, file_okay=False),

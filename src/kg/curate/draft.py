@@ -1,6 +1,8 @@
 """Mapping drafts: a skeleton for a new document's curated mapping, pre-filled with what
-the automatic layer read and with candidate passages, so a curator starts from that rather
-than from a blank file. Everything to curate is commented out: the draft is valid as it is.
+the automatic layer read and with candidate facts (:mod:`kg.curate.candidates`), so a
+curator starts from that rather than from a blank file. Each candidate fact (and each node
+it introduces) is marked ``candidate: true``: the build leaves it out until a curator
+removes the mark (accepts it), edits or deletes it. The draft is valid as it is.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from kg.curate.candidates import Candidate, propose
 from kg.ingest.document import Document, find_all_quotes
 from kg.mapping.linking import Linker
 from kg.mapping.registry import Registry
@@ -38,21 +41,19 @@ def draft_mapping(doc: Document, registry: Registry, linker: Linker | None = Non
         c = doc.senders[0]
         ent = registry.resolve(c.identified_as or c.name) or registry.resolve(c.name)
         author = ent.id if ent else None
+    candidates = propose(doc, registry, linker)
 
     lines = [
         f"# Draft mapping for {doc.title or doc.id}",
         "# Written by `kg add --draft`; the format is in docs/model.md. The document's",
         "# metadata below is already in the graph: curate facts the page states in its body.",
         "",
-        f"document: {doc.id}",
+        f"document: {_yaml_str(doc.id) if re.fullmatch(r'[0-9.-]+', doc.id) else doc.id}",
         f"author: {author}" if author else
         "# author: the registry id of the document's author (no registry entry matched "
         + ", ".join(c.name for c in doc.senders) + ")",
         "",
-        "nodes: {}",
-        "",
-        "facts: []",
-        "",
+        *_candidate_sections(candidates),
         "# --- Read automatically from the page ---",
     ]
     for label, value in (("title", doc.title), ("date", doc.date), ("type", doc.doc_type),
@@ -81,10 +82,12 @@ def draft_mapping(doc: Document, registry: Registry, linker: Linker | None = Non
             kind = "ambiguous" if m.ambiguous else "not in the registry"
             lines.append(f"#   {m.text}: {kind}")
 
-    lines += ["", "# --- Candidate facts: passages with figures, dates or several named entities.",
-              "# Move one into `facts:` above, set `about` and a property from the ontology,",
-              "# and keep the quote verbatim. ---"]
-    by_sentence = _candidates(doc, mentions)
+    lines += ["", "# --- Other passages with figures, dates or several named entities (no",
+              "# candidate fact read them): copy one into `facts:` with `about`, a property",
+              "# from the ontology and the quote verbatim. ---"]
+    covered = {c.quote for c in candidates}
+    by_sentence = [(text, ids) for text, ids in _candidates(doc, mentions)
+                   if text not in covered]
     for sentence, ids in by_sentence[:MAX_CANDIDATES]:
         lines.append(f"# - about: {ids[0] if ids else 'communication'}")
         if ids:
@@ -104,3 +107,45 @@ def _candidates(doc: Document, mentions: list) -> list[tuple[str, list[str]]]:
         if _FIGURE.search(sentence) or len(ids) >= 2:
             out.append((sentence, ids))
     return out
+
+
+def _candidate_sections(candidates: list[Candidate]) -> list[str]:
+    """The ``nodes:`` and ``facts:`` sections holding the candidates, each marked."""
+    if not candidates:
+        return ["nodes: {}", "", "facts: []", ""]
+    lines = ["# Candidate facts proposed from the body (kg.curate.candidates). Each is marked",
+             "# `candidate: true` and stays out of the graph until a curator removes the mark",
+             "# (accepts it); edit or delete the others. A node marked so enters the graph",
+             "# once an accepted fact uses it. The claimant is the author unless `claimed_by`",
+             "# names the speaker the author reports.", "", "nodes:"]
+    seen: set[str] = set()
+    for c in candidates:
+        for node in c.nodes:
+            if node.id in seen:
+                continue
+            seen.add(node.id)
+            lines += [f"  {node.id}:", f"    type: {node.type}",
+                      f"    label: {_yaml_str(node.label)}", "    candidate: true"]
+    if not seen:
+        lines[-1] = "nodes: {}"
+    lines += ["", "facts:"]
+    for c in candidates:
+        lines += [f"  # candidate ({c.kind})", f"  - about: {c.about}"]
+        if c.claimed_by:
+            lines.append(f"    claimed_by: {c.claimed_by}")
+        for key, value in c.props.items():
+            lines.append(f"    {key}: {_yaml_value(value)}")
+        lines += [f"    quote: {_yaml_str(c.quote)}", "    candidate: true"]
+    return [*lines, ""]
+
+
+def _yaml_value(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
+    if isinstance(value, bool | int | float):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    text = str(value)
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*|[A-Z][A-Za-z]+", text) and not \
+            re.fullmatch(r"\d+(?:-\d+)*|true|false|yes|no|null|on|off", text):
+        return text  # an id or an ontology individual
+    return _yaml_str(text)

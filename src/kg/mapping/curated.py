@@ -25,8 +25,8 @@ from kg.mapping.registry import Registry, kind_of
 
 MAPPINGS_SUBDIR = "documents"
 FILE_KEYS = {"document", "author", "nodes", "facts"}
-NODE_KEYS = {"type", "label", "aliases", "description", "note"}
-RESERVED = {"about", "quote", "claimed_by", "note"}
+NODE_KEYS = {"type", "label", "aliases", "description", "note", "candidate"}
+RESERVED = {"about", "quote", "claimed_by", "note", "candidate"}
 #: Subjects every mapping may name without declaring them.
 BUILTIN_SUBJECTS = ("communication", "document")
 #: The ontology individual for the graph's curators: ``claimed_by: Curators`` marks a reading
@@ -69,14 +69,21 @@ class Mapping:
     nodes: dict[str, Node]
     facts: list[Any]
     data: Any
+    #: Facts still marked ``candidate: true`` (proposed by ``kg add --draft``, not yet
+    #: reviewed): left out of the graph unless the mapping is loaded with candidates.
+    candidates: int = 0
 
 
 def mapping_path(mappings_dir: str | Path, doc_id: str) -> Path:
     return Path(mappings_dir) / MAPPINGS_SUBDIR / f"{doc_id}.yaml"
 
 
-def load_mapping(path: Path, ontology: Ontology, *, display: str | None = None) -> Mapping:
-    """Parse a mapping file and its node declarations (facts are checked at compile time)."""
+def load_mapping(path: Path, ontology: Ontology, *, display: str | None = None,
+                 with_candidates: bool = False) -> Mapping:
+    """Parse a mapping file and its node declarations (facts are checked at compile time).
+
+    Facts marked ``candidate: true`` are left out unless ``with_candidates``; so are nodes
+    marked so that no fact kept refers to."""
     file = display or str(path)
     data = yamlfile.load(path, display=file)
     if not isinstance(data, dict):
@@ -96,13 +103,42 @@ def load_mapping(path: Path, ontology: Ontology, *, display: str | None = None) 
     if not isinstance(raw_nodes, dict):
         raise MappingError("'nodes' must map ids to {type, label}", file=file,
                            line=data.lines.get("nodes", 1))
-    for ident, spec in raw_nodes.items():
-        nodes[ident] = _node(ident, spec, raw_nodes.lines[ident], ontology, file)
     facts = data.get("facts") or []
     if not isinstance(facts, list):
         raise MappingError("'facts' must be a list", file=file, line=data.lines.get("facts", 1))
+    facts, pending, used = _reviewed(facts, file, with_candidates)
+    for ident, spec in raw_nodes.items():
+        if with_candidates or ident in used or not _is_candidate(spec, file):
+            nodes[ident] = _node(ident, spec, raw_nodes.lines[ident], ontology, file)
     author = data.get("author")
-    return Mapping(path, file, doc, author, nodes, facts, data)
+    return Mapping(path, file, doc, author, nodes, facts, data, pending)
+
+
+def _is_candidate(item: Any, file: str) -> bool:
+    """Whether a fact or node is marked ``candidate: true`` (not yet reviewed)."""
+    if not isinstance(item, dict) or "candidate" not in item:
+        return False
+    if not isinstance(item["candidate"], bool):
+        raise MappingError("candidate takes true or false (remove it to accept the fact)",
+                           file=file, line=item.lines["candidate"])
+    return item["candidate"]
+
+
+def _reviewed(facts: Any, file: str, with_candidates: bool) -> tuple[Any, int, set]:
+    """The facts to compile (all, or those not marked as candidates), how many were left
+    out, and every id the facts kept name (a candidate node they use is kept too)."""
+    kept = yamlfile.LocatedList()
+    kept.line, kept.lines = getattr(facts, "line", 1), []
+    used: set = set()
+    for item, line in zip(facts, getattr(facts, "lines", [1] * len(facts)), strict=True):
+        if with_candidates or not _is_candidate(item, file):
+            kept.append(item)
+            kept.lines.append(line)
+            if isinstance(item, dict):
+                for value in item.values():
+                    used.update(v for v in (value if isinstance(value, list) else [value])
+                                if isinstance(v, str))
+    return kept, len(facts) - len(kept), used
 
 
 def _node(ident: object, spec: object, line: int, ontology: Ontology, file: str) -> Node:

@@ -1,0 +1,293 @@
+"""Candidate facts: what a page's body states, proposed in the ontology's own patterns for a
+curator to accept, edit or delete (``kg add --draft`` writes them into the mapping's
+``facts:`` with ``candidate: true``; the build leaves them out until the mark is removed).
+
+A :class:`Candidate` is one mapping fact: a subject (a registry id or a node it
+introduces), properties with their values, who claims it (the author, or the speaker the
+author reports: "X said that ...", "according to X", "X informed me that ..."), and a
+verbatim quote. The rules that find them are in :mod:`kg.curate.patterns`; this module
+holds the sentences they read, the people they resolve, and who is speaking.
+
+Names are resolved to registry ids by :class:`kg.mapping.linking.Linker`; a person the
+registry does not know becomes a ``Person`` node with the name as its label, for the
+curator to merge or add to the registry. Rules propose only what they read with
+confidence: a fact whose speaker cannot be told is not proposed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from kg.ingest.document import Document, find_all_quotes
+from kg.mapping.iris import short_hash, slugify
+from kg.mapping.linking import Linker, Mention
+from kg.mapping.registry import Registry
+
+#: Who claims what only the archive's own lines (summary, editors' brackets) state.
+EDITORS = "digital-archive-editors"
+#: Abbreviations a sentence does not end after.
+_ABBREVIATIONS = frozenset({"cde", "cdes", "com", "comrade", "mr", "mrs", "dr", "no", "nos",
+                            "gen", "st", "i.e", "e.g", "etc", "vol", "p", "pp", "ll", "l",
+                            "f", "op", "d", "ft", "lt", "col", "maj", "capt"})
+_BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)\]]?\s+(?=[A-Z“\"\[(])")
+#: Verbs of speech: what follows them is the speaker's claim, reported by the author.
+SPEECH_VERBS = (
+    "said", "says", "stated", "states", "declared", "noted", "remarked", "replied",
+    "answered", "added", "emphasized", "emphasised", "stressed", "pointed out", "explained",
+    "informed me", "informed us", "told me", "told us", "reported", "announced", "responded",
+    "assured me", "assured us", "confirmed", "communicated", "indicated", "believes",
+    "considers", "thinks", "expressed the opinion", "expressed the view",
+)
+_SPEECH_RE = re.compile(
+    r"(?P<who>(?:\b[Tt]he\s+[a-z]+(?:\s+[a-z]+)?|\b[A-Z][\w.’'\[\]-]*(?:\s+(?:[A-Z][\w.’'\[\]-]*|\[[^\]]{1,30}\]))*|\b[Hh]e|\b[Ss]he"
+    r"|\bI|\b[Ww]e|\bthe [A-Z]?[a-z]+))"
+    r"(?:\s+(?:initially|also|further|then|again|firmly|briefly|immediately))?\s+"
+    r"(?P<verb>" + "|".join(re.escape(v) for v in SPEECH_VERBS) + r")\b"
+    r"(?:\s+(?:me|us|to me|to us))?,?\s*(?:that\b|:)?")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?P<who>(?:Cde\.\s|Comrade\s)?[A-Z][\w.’'-]*"
+                           r"(?:\s[A-Z][\w.’'-]*){0,3})")
+_SAID_BY_RE = re.compile(r"\b(?:said|says|remarked|added|replied|noted|stressed)\s+"
+                         r"(?P<who>(?:Cde\.\s|Comrade\s|Com\[rade\]\s)?[A-Z][\w’'-]*"
+                         r"(?:\s[A-Z][\w’'-]*){0,3})")
+#: The author speaking in the first person, outside anyone's quotation.
+_FIRST_PERSON = re.compile(r"(?:^|\s|\[)(?:I|me|my|myself)(?:\]|\s|[.,;:]|$)")
+#: A record of conversation's turn: the speaker's name in capitals opens the paragraph.
+_TURN_RE = re.compile(r"^(?P<who>(?:[A-Z]\.\s?)*[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,3})\.?\s")
+
+
+@dataclass
+class NewNode:
+    """A node a candidate introduces (a meeting, a plan, a post, a figure, a person)."""
+
+    id: str
+    type: str
+    label: str
+
+
+@dataclass
+class Candidate:
+    """One proposed mapping fact."""
+
+    kind: str  # meeting, post, quantity, plan, characterization, codename, event
+    about: str
+    props: dict[str, Any]
+    quote: str
+    start: int
+    claimed_by: str | None = None  # None: the author
+    nodes: list[NewNode] = field(default_factory=list)
+    note: str | None = None
+
+    def statements(self) -> list[tuple[str, str, Any]]:
+        """(subject, property, value) for every value of every property."""
+        out = []
+        for key, value in self.props.items():
+            for v in value if isinstance(value, list) else [value]:
+                out.append((self.about, key, v))
+        return out
+
+
+@dataclass
+class Sentence:
+    """A sentence of the body with its offsets into the page's source."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int
+
+
+class Page:
+    """What the rules read of one document: its sentences, its resolved mentions, its
+    author, and who speaks where."""
+
+    def __init__(self, doc: Document, registry: Registry, linker: Linker | None = None):
+        self.doc = doc
+        self.registry = registry
+        self.linker = linker or Linker(registry)
+        self.mentions = [m for m in self.linker.mentions(doc)]
+        self.author = self._author()
+        self.year = doc.date[:4] if doc.date else None
+        self.sentences = list(_sentences(doc))
+        self.turns = self._turns()
+        self._nodes: set[str] = set()
+        self.suffix = short_hash(doc.id)[:4]
+
+    def _author(self) -> str | None:
+        for c in (*self.doc.senders, *self.doc.keepers):
+            ent = self.registry.resolve(c.identified_as or c.name) or \
+                self.registry.resolve(c.name)
+            if ent is not None:
+                return ent.id
+        return None
+
+    # --- entities --------------------------------------------------------------------
+
+    def entities(self, start: int, end: int, section: str | None = None) -> list[Mention]:
+        """The mentions resolved (or provisional persons) inside ``start:end``."""
+        return [m for m in self.mentions if start <= m.start and m.end <= end
+                and (m.entity is not None or m.provisional)
+                and (section is None or (m.entity.section if m.entity else "persons")
+                     == section)]
+
+    def person_id(self, m: Mention, nodes: list[NewNode]) -> str:
+        """The registry id of a person mention, or a Person node for an unknown one."""
+        if m.entity is not None:
+            return m.entity.id
+        name = m.provisional or m.text
+        node = NewNode(slugify(name), "Person", name)
+        if node.id in self.registry:
+            node.id = f"{node.id}-{self.suffix}"
+        nodes.append(node)
+        return node.id
+
+    def node_id(self, *words: str) -> str:
+        """A fresh node id for this document: readable words and the document's hash."""
+        base = "-".join(filter(None, (slugify(w) for w in words)))[:60].strip("-")
+        ident = f"{base}-{self.suffix}"
+        n = 2
+        while ident in self._nodes or ident in self.registry:
+            ident, n = f"{base}-{n}-{self.suffix}", n + 1
+        self._nodes.add(ident)
+        return ident
+
+    # --- quotes ----------------------------------------------------------------------
+
+    def quote(self, start: int, end: int, sentence: Sentence) -> tuple[str, int] | None:
+        """The passage ``start:end`` as a quote the compiler finds once: itself when it is
+        unique in the page, else its whole sentence; None if neither is."""
+        for s, e in ((start, end), (sentence.start, sentence.end)):
+            text = " ".join(self.doc.source[s:e].split()).strip(" ,;:")
+            if len(text) >= 8 and len(find_all_quotes(self.doc.source, text)) == 1:
+                return text, s
+        return None
+
+    # --- who speaks ------------------------------------------------------------------
+
+    def claimant(self, sentence: Sentence, at: int) -> tuple[bool, str | None]:
+        """Who claims what the sentence states at offset ``at``: ``(True, None)`` the
+        author, ``(True, id)`` a speaker the author reports, ``(False, None)`` someone the
+        rules cannot tell (the candidate is then not proposed)."""
+        if sentence.paragraph in self.turns:
+            return self.turns[sentence.paragraph]
+        state = self._voices.get(id(sentence), [(sentence.start, (True, None))])
+        current = state[0][1]
+        for offset, voice in state:
+            if offset <= at:
+                current = voice
+        return current
+
+    @cached_property
+    def _voices(self) -> dict[int, list[tuple[int, tuple[bool, str | None]]]]:
+        """For each sentence, from which offset whose voice it is: the author's until a
+        verb of speech gives the floor to someone ("He said that ...", "..., he said,
+        ...", "said Cde. X", "according to X"); a quotation left open carries the
+        speaker into the next paragraph; after a reported paragraph, the voice stays
+        unknown until the author speaks again in the first person."""
+        text = self.doc.source
+        out: dict[int, list[tuple[int, tuple[bool, str | None]]]] = {}
+        voice: tuple[bool, str | None] = (True, None)
+        last_speaker: str | None = None
+        last_subject: str | None = None
+        paragraph, open_quotes = -1, 0
+        for s in self.sentences:
+            if s.paragraph != paragraph:
+                if paragraph >= 0 and voice != (True, None) and open_quotes <= 0:
+                    voice = (False, None)
+                paragraph, open_quotes = s.paragraph, max(open_quotes, 0)
+                if not s.text.startswith("“") and _FIRST_PERSON.search(s.text):
+                    open_quotes = 0  # the author's own paragraph: a quotation left open ended
+            if voice != (True, None) and open_quotes <= 0 and _FIRST_PERSON.search(s.text):
+                voice = (True, None)
+            changes = [(s.start, voice)]
+            subject = [m for m in self.entities(s.start, s.start + 40, "persons")
+                       if m.entity is not None and not re.sub(
+                           r"Com\[rade\]|Cdes?\.|Comrades?|General", "",
+                           text[s.start:m.start]).strip(" “\"[]")]
+            if subject:
+                last_subject = subject[0].entity.id  # type: ignore[union-attr]
+            for m in (*_SPEECH_RE.finditer(text, s.start, s.end),
+                      *_SAID_BY_RE.finditer(text, s.start, s.end),
+                      *_ACCORDING_RE.finditer(text, s.start, s.end)):
+                who = self._speaker(m.group("who"), m.start("who"), m.end("who"),
+                                    last_speaker or last_subject)
+                if m.re is _SPEECH_RE:  # "..., he said, ...": the whole sentence is his
+                    inverted = m.group("who").casefold() in {"he", "she"} and \
+                        bool(text[s.start:m.start()].strip(" “\"["))
+                else:  # "said Cde. X", "according to X"
+                    inverted = True
+                changes.append((s.start if inverted else m.end(), who))
+                voice = who
+                if who[1]:
+                    last_speaker = who[1]
+            changes.sort(key=lambda c: c[0])
+            out[id(s)] = changes
+            open_quotes += s.text.count("“") - s.text.count("”")
+        return out
+
+    def _speaker(self, who: str, start: int, end: int,
+                 antecedent: str | None) -> tuple[bool, str | None]:
+        word = who.split()[-1].casefold() if who.split() else ""
+        if who in {"I", "We", "we"}:
+            return True, None
+        if word in {"he", "she"}:
+            return (True, antecedent if antecedent != self.author else None) if antecedent \
+                else (False, None)
+        if who.lower().startswith("the "):
+            return False, None
+        people = self.entities(start, end, "persons")
+        resolved = [m for m in people if m.entity is not None]
+        if len(resolved) == 1 and len(people) == 1:
+            ident = resolved[0].entity.id  # type: ignore[union-attr]
+            return True, (None if ident == self.author else ident)
+        return False, None
+
+    def _turns(self) -> dict[int, tuple[bool, str | None]]:
+        """Paragraphs of a record of conversation that open with the speaker's name in
+        capitals ("HO CHI MINH. Does ..."): each is that speaker's claim."""
+        turns: dict[int, tuple[bool, str | None]] = {}
+        for p in self.doc.body:
+            m = _TURN_RE.match(p.text)
+            if not m or len(m.group("who")) < 4:
+                continue
+            people = [x for x in self.entities(p.start, p.start + m.end("who"), "persons")
+                      if x.entity is not None]
+            if len(people) == 1:
+                turns[p.ordinal] = (True, people[0].entity.id)  # type: ignore[union-attr]
+        return turns
+
+
+def _sentences(doc: Document) -> list[Sentence]:
+    out = []
+    for p in doc.body:
+        start = 0
+        for b in _BOUNDARY.finditer(p.text):
+            before = p.text[start:b.start()].rstrip(".!?”\"’)]")
+            last = before.split()[-1].casefold() if before.split() else ""
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or \
+                    re.fullmatch(r"(?:[a-z]\.)+[a-z]", last):
+                continue
+            out.append(Sentence(p.text[start:b.start()], p.start + start, p.start + b.start(),
+                                p.ordinal))
+            start = b.end()
+        if p.text[start:].strip():
+            out.append(Sentence(p.text[start:], p.start + start, p.end, p.ordinal))
+    return out
+
+
+def propose(doc: Document, registry: Registry, linker: Linker | None = None) -> list[Candidate]:
+    """Every candidate fact the rules find in ``doc``'s body, in the order of the text."""
+    from kg.curate.patterns import RULES
+
+    page = Page(doc, registry, linker)
+    found: list[Candidate] = []
+    seen: set[tuple] = set()
+    for rule in RULES:
+        for c in rule(page):
+            key = (c.about, c.quote, repr(sorted(c.props.items())))
+            if key not in seen:
+                seen.add(key)
+                found.append(c)
+    return sorted(found, key=lambda c: c.start)

@@ -1,0 +1,470 @@
+"""The rules that propose candidate facts (:mod:`kg.curate.candidates`), one function per
+kind, each reading the page's sentences and resolved mentions and proposing facts in the
+patterns of docs/model.md: meetings with participants and date, posts as PositionHolding,
+figures as Quantity with kind, unit and side, requests and plans, characterizations,
+cover names, and the dates and places of events.
+
+Every table of words the rules use sits at the top: extend the table, not the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from kg.curate.candidates import EDITORS, Candidate, NewNode, Page, Sentence
+from kg.ingest.names import POST_WORDS
+from kg.mapping.linking import Mention
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_MONTH = r"(?P<month>" + "|".join(MONTHS) + r")"
+_DAY_MONTH = re.compile(r"\b(?:(?P<day>\d{1,2})\s+" + _MONTH + r"|" + _MONTH.replace(
+    "month", "month2") + r"\s+(?P<day2>\d{1,2})\b)(?:,?\s+(?P<year>1[89]\d\d))?")
+
+#: Occasions a sentence reports with their participants.
+MEETING_WORDS = ("meeting", "conversation", "talk", "talks", "negotiations", "conference",
+                 "dinner", "luncheon", "reception")
+#: Posts: words that make a phrase a post ("secretary of the party committee of
+#: Manchuria"), besides kg.ingest.names.POST_WORDS.
+EXTRA_POST_WORDS = frozenset({"director", "deputy", "commander-in-chief", "governor",
+                              "vice-chairman", "vice-premier", "adviser", "advisor"})
+_POST_HEAD = r"(?:[A-Z][\w.-]*\s+){0,3}(?:(?:First|Deputy|Vice|Chief|General)\s+){0,2}"
+_POST_WORD = r"(?:" + "|".join(sorted({*POST_WORDS, *EXTRA_POST_WORDS}, key=len,
+                                         reverse=True)) + r")"
+#: Quantities: unit words -> (unit as the mapping writes it, the kind when the unit says it).
+UNITS = {
+    "divisions": ("divisions", None), "division": ("divisions", None),
+    "people": ("people", None), "persons": ("people", None), "men": ("people", None),
+    "soldiers": ("people", None), "troops": ("people", "TroopStrength"),
+    "forces": ("people", None),
+    "prisoners": ("people", "Prisoners"), "members": ("people", "PartyMembership"),
+    "cadres": ("people", "Cadres"),
+    "days": ("days", "Duration"), "weeks": ("weeks", "Duration"),
+    "months": ("months", "Duration"), "years": ("years", "Duration"),
+}
+#: Words near a figure that say what it counts (checked in this order).
+KIND_CUES = (
+    ("Prisoners", r"prisoners?|captured|taken captive"),
+    ("Losses", r"\blost\b|losses|killed|casualties|wounded"),
+    ("DivisionsDefected", r"defected|rebelled|went over|came over|took our side"),
+    ("DivisionsEncircled", r"encircled|surrounded"),
+    ("DivisionsRemaining", r"\bremain"),
+    ("DivisionsDestroyed", r"destroyed|annihilated|finished off|wiped out|routed"),
+    ("SupportPersonnel", r"servicing|support personnel|porters"),
+    ("PartyMembership", r"\bmembers?\b|membership"),
+    ("TroopStrength", r"\btroops\b|\bsoldiers\b|\barmy\b|\bforces\b"),
+)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "a": 1}
+_QUANTITY_RE = re.compile(
+    r"(?P<qualifier>more than|over|about|around|some|nearly|almost|up to|approximately"
+    r"|not greater than|at least|within)?\s*"
+    r"(?:(?P<low>\d+)\s*[-–]\s*)?(?P<value>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight"
+    r"|nine|ten)\s*(?P<scale>thousand|million|hundred)?\s+(?:[A-Za-z]+\s+){0,2}?"
+    r"(?P<unit>" + "|".join(UNITS) + r")\b")
+_CLAUSE_MARK = re.compile(r"[,;:]")
+_DURATION_CODE = {"days": "D", "months": "M", "years": "Y"}  # weeks: 7 days
+#: Requests and intentions: (pattern, who intends: "author" or the named group).
+_REQUEST_RE = re.compile(
+    r"\b(?:(?P<i>I|We)\s+(?:would\s+)?(?:request|ask|beg|propose|suggest)\s+(?:that\s+)?you"
+    r"|(?:[Pp]lease|[Rr]equest(?:\s+that)?\s+you|[Rr]equest your)"
+    r"|(?P<we>I|We|we)\s+(?:intend|plan|propose|are planning|have decided|decided)\s+to"
+    r"|(?P<go>I|We|we)\s+will\s+(?:go|come|travel|fly|leave|depart)\s+(?:to|for))\b")
+#: "X asked [me] to ...", "X requested that ...": the author reports X's request.
+_ASKED_RE = re.compile(r"\b(?:asked|requested|proposed|suggested)\s+(?:\[?(?:me|us)\]?\s+)?"
+                       r"(?:to|that)\b")
+_GO_RE = re.compile(r"\b(?:go|come|travel|fly|leave|depart|go back)\s+(?:to|for)\s+$")
+#: "X - honest, capable, ...": a name, a dash, qualities in lower case.
+_DASH = r"\s*(?:[-–—]|\s-\s)\s*"
+_QUALITY_LIST = re.compile(_DASH + r"(?P<list>[a-z][a-z ,'’-]{3,200}?)(?=[.;]|$)")
+#: Cover names: "under the name X", "X (codename Y)", "X, pseudonym Y".
+_COVER_RE = re.compile(r"\b(?:under the (?:name|pseudonym|codename|cover name)|codenamed|"
+                       r"code-named|pseudonym|cover name|codename)\s+[\"“]?(?P<name>[A-Z][\w-]+)")
+#: Movements with a place: "X arrived in PLACE", "X left for PLACE".
+_ARRIVAL_RE = re.compile(r"\s+(?:has\s+|had\s+|will\s+)?(?P<verb>arrived in|arrived at|"
+                         r"arrive in|left for|departed for|returned to|flew to|"
+                         r"went to)\s+$")
+
+
+def _date(text: str, year: str | None) -> tuple[str, int, int] | None:
+    m = _DAY_MONTH.search(text)
+    if not m:
+        return None
+    month = MONTHS.index(m["month"] or m["month2"]) + 1
+    y = m["year"] or year
+    if not y:
+        return None
+    return f"{y}-{month:02d}-{int(m['day'] or m['day2']):02d}", m.start(), m.end()
+
+
+def _persons(page: Page, start: int, end: int) -> list[Mention]:
+    return page.entities(start, end, "persons")
+
+
+def _fact(page: Page, kind: str, about: str, props: dict, s: Sentence, start: int, end: int,
+          *, nodes: list[NewNode] | None = None, at: int | None = None,
+          claimant: tuple[bool, str | None] | None = None) -> Candidate | None:
+    """A candidate stated at ``start:end`` of sentence ``s``, if it has a usable quote
+    and a claimant the rules can tell."""
+    known, who = claimant or page.claimant(s, start if at is None else at)
+    quoted = page.quote(start, end, s)
+    if not known or quoted is None or not any(v not in (None, [], "") for v in props.values()):
+        return None
+    props = {k: v for k, v in props.items() if v not in (None, [], "")}
+    return Candidate(kind, about, props, quoted[0], quoted[1], who, nodes or [])
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+def meetings(page: Page) -> Iterator[Candidate]:
+    """Who was present at an occasion (kg.ingest.attendance), and the author's own
+    meetings: "I visited X", "X visited me", "a meeting with X took place"."""
+    doc = page.doc
+    for att in doc.attendance:
+        s = _sentence_of(page, att.sentence)
+        if s is None:
+            continue
+        nodes: list[NewNode] = []
+        people = [page.person_id(m, nodes) for m in _persons(page, s.start, s.end)]
+        if att.author and page.author:
+            people.insert(0, page.author)
+        if len(people) < 1:
+            continue
+        ident = page.node_id(att.occasion, doc.date or "")
+        nodes.insert(0, NewNode(ident, "Meeting", f"{att.occasion.capitalize()} "
+                                f"({', '.join(p.name for p in att.people)})"))
+        date = _date(s.text, page.year)
+        c = _fact(page, "meeting", ident, {"participant": _unique(people),
+                                            "date": date[0] if date else None},
+                  s, s.start, s.end, nodes=nodes)
+        if c:
+            yield c
+    visit = re.compile(r"\bI\s+(?:visited|met with|met|received|called on|had a "
+                       r"(?:meeting|conversation|talk) with)\s+(?:Cdes?\.\s|Comrades?\s)?")
+    visited = re.compile(r"\s+(?:visited|called on|came to see)\s+me\b")
+    took_place = re.compile(r"\b(?:I\s+had\s+an?\s+|an?\s+)(?:meeting|conversation|talk)s?\s+"
+                            r"with\s+(?:Cdes?\.\s|Comrades?\s)?")
+    for s in page.sentences:
+        if not page.author:
+            break
+        text = page.doc.source
+        for rx, after in ((visit, True), (visited, False), (took_place, True)):
+            for m in rx.finditer(text, s.start, s.end):
+                nodes = []
+                if after:
+                    who = [x for x in _persons(page, m.end(), s.end) if x.start == m.end()]
+                else:
+                    who = [x for x in _persons(page, s.start, m.start()) if x.end == m.start()]
+                if not who or (rx is took_place and not re.search(
+                        r"\b(?:took place|was held|I had)\b", s.text)):
+                    continue
+                person = page.person_id(who[0], nodes)
+                ident = page.node_id("meeting", page.doc.date or "", who[0].text)
+                nodes.insert(0, NewNode(ident, "Meeting", f"Meeting with {who[0].text}"))
+                start, end = (m.start(), who[0].end) if after else (who[0].start, m.end())
+                date = _date(text[max(s.start, start - 20):end], page.year)
+                c = _fact(page, "meeting", ident, {
+                    "participant": _unique([page.author, person]),
+                    "date": date[0] if date else None}, s, start, end, nodes=nodes)
+                if c:
+                    yield c
+
+
+def _sentence_of(page: Page, text: str) -> Sentence | None:
+    words = " ".join(text.split())
+    for s in page.sentences:
+        if words in " ".join(s.text.split()):
+            return s
+    return None
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --- posts ---------------------------------------------------------------------------------
+
+_POST_AFTER = re.compile(  # "X, chief of ...", "X (secretary of ...)", "X—secretary of ..."
+    r"(?:\s*,\s*|\s*\(\s*|\s*[—–]\s*|\s+-\s+)(?P<post>" + _POST_HEAD + _POST_WORD
+    + r"(?:\s+(?:of|for|to|in|at)\s+[^,;()\[\].]{2,80}?)?)(?=\s*[,;).]|\s+and\s|$)",
+    re.IGNORECASE)
+_POST_BEFORE = re.compile(  # "Minister of Foreign Affairs X", "[DPRK Minister of ...] X"
+    r"(?P<open>\[)?(?P<post>" + _POST_HEAD + _POST_WORD
+    + r"(?:\s+(?:of|for|to|in)\s+(?:the\s+)?(?:[A-Z(][\w()'.-]*\s*){1,6})?)(?(open)\]|)"
+    r"\s*(?:,\s*)?(?:Cdes?\.\s*|Comrade\s+|Com\[rade\]\s+)?$")
+
+
+def posts(page: Page) -> Iterator[Candidate]:
+    """A person and the post the text gives him next to his name."""
+    text = page.doc.source
+    seen: set[tuple[str, str]] = set()
+    for s in page.sentences:
+        for m in _persons(page, s.start, s.end):
+            after = _POST_AFTER.match(text, m.end, s.end)
+            before = _POST_BEFORE.search(text, max(s.start, m.start - 90), m.start)
+            for found, bracket in ((after, False), (before, bool(before and before["open"]))):
+                if not found:
+                    continue
+                post = " ".join(found["post"].split()).strip(" ,")
+                post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\])$", "", post)
+                key = (m.entity.id if m.entity else m.text, post.casefold())
+                if not _is_post(post) or key in seen or re.search(r"\bof(?: the)?$", post):
+                    continue
+                seen.add(key)
+                if found is before and re.search(r"\bof\s*(?:the\s*)?$", found["post"]):
+                    continue  # "the deputy of Cde. X": someone else holds the post
+                    continue
+                span = (min(m.start, found.start()), max(m.end, found.end()))
+                yield from _post(page, s, m, post, found.span("post"), span, bracket)
+
+
+def _is_post(post: str) -> bool:
+    words = post.split()
+    return 1 <= len(words) <= 14 and any(
+        w.casefold().strip(",.") in POST_WORDS | EXTRA_POST_WORDS for w in words[:6]) and \
+        not re.search(r"\b(?:said|was|is|will|who|which|that)\b", post)
+
+
+def _post(page: Page, s: Sentence, m: Mention, post: str, post_span: tuple[int, int],
+          span: tuple[int, int], bracket: bool) -> Iterator[Candidate]:
+    nodes: list[NewNode] = []
+    person = page.person_id(m, nodes)
+    orgs = [o.entity.id for o in page.entities(*post_span, "organizations") if o.entity]
+    ident = page.node_id(person, post)
+    nodes.append(NewNode(ident, "PositionHolding", f"{m.text}, {post}"))
+    claimant = (True, EDITORS) if bracket else None
+    holds = _fact(page, "post", person, {"holds": ident}, s, *span, nodes=nodes,
+                  claimant=claimant)
+    what = _fact(page, "post", ident, {"post": post, "inOrganization": orgs[0]
+                                       if len(set(orgs)) == 1 else None}, s, *span,
+                 claimant=claimant)
+    if holds and what:
+        yield holds
+        yield what
+
+
+# --- quantities ----------------------------------------------------------------------------
+
+def quantities(page: Page) -> Iterator[Candidate]:
+    """A figure with its unit and what it counts, and whose forces it counts when an armed
+    force is named beside it."""
+    text = page.doc.source
+    for s in page.sentences:
+        for m in _QUANTITY_RE.finditer(text, s.start, s.end):
+            unit, kind = UNITS[m["unit"]]
+            left = max([s.start, *(x.end() for x in _CLAUSE_MARK.finditer(text, s.start,
+                                                                         m.start()))])
+            window = text[left:_clause_end(text, m.end(), s.end)]
+            if re.search(r"\b(?:from|to)\s+$", text[max(s.start, m.start() - 6):m.start()]) \
+                    or re.match(r"\s+to\s+\d", text[m.end():m.end() + 6]) or \
+                    re.search(r"\bparty\b", window) and m["unit"] != "members":
+                continue  # a change (from X to Y) is a QuantityChange: the curator's
+            if kind is None or kind == "TroopStrength":
+                kind = next((k for k, rx in KIND_CUES if re.search(rx, window)), None)
+            if kind is None or (unit == "divisions") != kind.startswith("Divisions") and \
+                    kind not in {"Losses", "Prisoners"}:
+                continue
+            value = _number(m["value"], m["scale"])
+            if value is None:
+                continue
+            props: dict = {"quantityKind": kind, "value": None if m["low"] else value,
+                           "minValue": int(m["low"]) if m["low"] else None,
+                           "maxValue": value if m["low"] else None, "unit": unit,
+                           "qualifier": (m["qualifier"] or None)}
+            if kind == "Duration":
+                if not isinstance(value, int):
+                    continue
+                if not m["low"]:
+                    props["duration"] = f"P{value * 7}D" if unit == "weeks" else \
+                        f"P{value}{_DURATION_CODE[unit]}"
+            forces = [o.entity for o in page.entities(max(s.start, m.start() - 40),
+                                                      min(s.end, m.end() + 40),
+                                                      "organizations")
+                      if o.entity and o.entity.cls == "ArmedForce"]
+            if len({f.id for f in forces}) == 1 and kind != "Duration":
+                props["ofForce"] = forces[0].id
+            ident = page.node_id("q", kind, str(value))
+            label = " ".join(text[m.start():m.end()].split())
+            end = _clause_end(text, m.end(), s.end)
+            c = _fact(page, "quantity", ident, props, s, m.start(), end,
+                      nodes=[NewNode(ident, "Quantity", label)])
+            if c:
+                yield c
+
+
+def _number(value: str, scale: str | None) -> int | float | None:
+    if value.isalpha():
+        n: float = _WORD_NUMBERS[value]
+    else:
+        digits = re.sub(r"[,\s]", "", value)
+        n = float(digits) if "." in digits else int(digits)
+    n *= {"thousand": 1000, "million": 1_000_000, "hundred": 100}.get(scale or "", 1)
+    return int(n) if float(n).is_integer() else n
+
+
+def _clause_end(text: str, at: int, limit: int) -> int:
+    m = re.compile(r"[,;.]").search(text, at, limit)
+    return m.start() if m else limit
+
+
+# --- requests and plans --------------------------------------------------------------------
+
+def plans(page: Page) -> Iterator[Candidate]:
+    """Requests and intentions: "I ask you to ...", "we intend to ...", "will go to
+    Moscow", and the requests the author reports: "X asked me to ..."."""
+    text = page.doc.source
+    for s in page.sentences:
+        for m in _REQUEST_RE.finditer(text, s.start, s.end):
+            known, who = page.claimant(s, m.start())
+            if not known:
+                continue
+            intends = who or page.author
+            end = _clause_end(text, m.end(), s.end)
+            props = {"intendedBy": intends, "destination": _place_after(page, m.end(), end)
+                     if m["go"] else None}
+            if m["go"] and not props["destination"]:
+                continue
+            date = _date(text[m.end():end], page.year)
+            props["plannedDate"] = date[0] if date else None
+            ident = page.node_id("plan", " ".join(text[m.end():end].split()[:4]))
+            yield from _plan(page, s, ident, props, m.start(), end)
+        for m in _ASKED_RE.finditer(text, s.start, s.end):
+            who = [x for x in _persons(page, s.start, m.start())
+                   if not text[x.end:m.start()].strip(" ,[]") or
+                   re.fullmatch(r"\s*(?:,[^,]{0,80},\s*|\s*\[[^\]]*\]\s*)?(?:also\s+|then\s+)?",
+                                text[x.end:m.start()])]
+            if len(who) != 1 or who[0].entity is None:
+                continue
+            end = _clause_end(text, m.end(), s.end)
+            ident = page.node_id("request", who[0].entity.id)
+            yield from _plan(page, s, ident, {"intendedBy": who[0].entity.id}, who[0].start,
+                             end, at=who[0].start)
+
+
+def _plan(page: Page, s: Sentence, ident: str, props: dict, start: int, end: int,
+          at: int | None = None) -> Iterator[Candidate]:
+    if not props.get("intendedBy"):
+        return
+    label = " ".join(page.doc.source[start:end].split())[:100]
+    c = _fact(page, "plan", ident, props, s, start, end,
+              nodes=[NewNode(ident, "Plan", label)], at=at)
+    if c:
+        yield c
+
+
+def _place_after(page: Page, start: int, end: int) -> str | None:
+    places = [p for p in page.entities(start, end, "places") if p.entity]
+    return places[0].entity.id if places and places[0].entity else None
+
+
+# --- characterizations ---------------------------------------------------------------------
+
+def characterizations(page: Page) -> Iterator[Candidate]:
+    """"X - honest, capable, little experience": who is assessed, and each quality."""
+    text = page.doc.source
+    for s in page.sentences:
+        for m in _persons(page, s.start, s.end):
+            q = _QUALITY_LIST.match(text, m.end, s.end)
+            if not q or m.entity is None:
+                continue
+            qualities = [x.strip() for x in re.split(r",|\bbut\b|\band\b", q["list"])
+                         if x.strip()]
+            if len(qualities) < 2 or any(len(x.split()) > 6 for x in qualities):
+                continue
+            known, who = page.claimant(s, m.start)
+            assessor = who or page.author
+            if not known or not assessor:
+                continue
+            ident = page.node_id("characterization", m.entity.id)
+            node = NewNode(ident, "Characterization", f"On {m.text}")
+            c = _fact(page, "characterization", ident, {
+                "assessor": assessor, "assessed": m.entity.id, "quality": qualities},
+                s, m.start, q.end(), nodes=[node])
+            if c:
+                yield c
+
+
+# --- cover names ---------------------------------------------------------------------------
+
+def codenames(page: Page) -> Iterator[Candidate]:
+    """A cover name the page identifies: "Filippov [Stalin]", "Strakhov (Li Lisan)",
+    "X, under the name Y". In the editors' square brackets or the summary, the editors'
+    claim; in the body's own words, the author's."""
+    doc, text = page.doc, page.doc.source
+    spans = [(p.start, p.end) for p in doc.body]
+    if doc.summary:
+        where = text.rfind(doc.summary[:60])
+        if where >= 0:
+            spans.append((where, where + len(doc.summary)))
+    for c in doc.codenames:
+        ent = page.registry.resolve(c.person)
+        if ent is None:
+            continue
+        rx = re.compile(re.escape(c.name) + r"\s*(?P<open>[\[(])\s*" + r"[^\])]{0,40}?"
+                        + re.escape(c.person.split()[-1]) + r"\s*[\])]")
+        for start, end in spans:
+            m = rx.search(text, start, end)
+            if not m:
+                continue
+            summary = start >= (doc.body[-1].end if doc.body else 0) or not any(
+                p.start <= m.start() < p.end for p in doc.body)
+            editors = summary or m["open"] == "["
+            s = _sentence_at(page, m.start()) or Sentence(text[start:end], start, end, -1)
+            claim = (True, EDITORS) if editors else None
+            for about, props, node in (
+                    (ent.id, {"codename": c.name}, None),
+                    (page.node_id("identification", c.name), {
+                        "nameAsWritten": c.name, "identifiedAs": ent.id,
+                        "identificationKind": "CoverName"}, True)):
+                nodes = [NewNode(about, "Identification", f'"{c.name}" is {ent.label}')] \
+                    if node else []
+                cand = _fact(page, "codename", about, props, s, m.start(), m.end(),
+                             nodes=nodes, claimant=claim)
+                if cand:
+                    yield cand
+            break
+    for s in page.sentences:
+        for m in _COVER_RE.finditer(text, s.start, s.end):
+            who = [x for x in _persons(page, s.start, m.start()) if x.entity]
+            if who and m.start() - who[-1].end < 40:
+                c2 = _fact(page, "codename", who[-1].entity.id,  # type: ignore[union-attr]
+                           {"codename": m["name"]}, s, who[-1].start, m.end())
+                if c2:
+                    yield c2
+
+
+def _sentence_at(page: Page, at: int) -> Sentence | None:
+    return next((s for s in page.sentences if s.start <= at < s.end), None)
+
+
+# --- events with dates and places ----------------------------------------------------------
+
+def events(page: Page) -> Iterator[Candidate]:
+    """"X arrived in PLACE (on DATE)", "X left for PLACE": an event with its participant,
+    place and date."""
+    text = page.doc.source
+    for s in page.sentences:
+        for p in page.entities(s.start, s.end, "places"):
+            if p.entity is None:
+                continue
+            m = _ARRIVAL_RE.search(text, max(s.start, p.start - 40), p.start)
+            if not m:
+                continue
+            who = [x for x in _persons(page, s.start, m.start()) if x.entity
+                   and not text[x.end:m.start()].strip()]
+            if len(who) != 1:
+                continue
+            person = who[0].entity.id  # type: ignore[union-attr]
+            date = _date(s.text, page.year)
+            ident = page.node_id("event", person, m["verb"], p.entity.id)
+            node = NewNode(ident, "Event", " ".join(text[who[0].start:p.end].split()))
+            c = _fact(page, "event", ident, {
+                "participant": person, "place": p.entity.id,
+                "date": date[0] if date else None}, s, who[0].start, p.end, nodes=[node])
+            if c:
+                yield c
+
+
+RULES: tuple[Callable[[Page], Iterator[Candidate]], ...] = (
+    meetings, posts, quantities, plans, characterizations, codenames, events)
