@@ -27,6 +27,9 @@ class Build:
     etag: str
     modified: datetime
     meta: dict
+    #: The build's own folder (side indexes live there), None for a store ``kg build``
+    #: did not make.
+    folder: Path | None = None
 
 
 def config() -> Config:
@@ -65,7 +68,9 @@ def _open(path: Path) -> Build:
     else:
         modified = datetime.fromtimestamp(Path(resolved).stat().st_mtime, tz=UTC)
     etag = hashlib.sha1(f"{resolved}|{built}".encode()).hexdigest()[:16]
-    return Build(store, etag, modified.replace(microsecond=0), meta)
+    parent = Path(resolved).parent
+    folder = parent if (parent / "build.json").is_file() else None
+    return Build(store, etag, modified.replace(microsecond=0), meta, folder)
 
 
 def local_path(iri: str) -> str | None:

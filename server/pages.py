@@ -73,11 +73,26 @@ def example_queries() -> list[dict[str, str]]:
     out = []
     for path in sorted(Path(config.queries_dir).glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title = next((line.lstrip("# ").strip() for line in text.splitlines()
-                      if line.startswith("#")), path.stem)
+        title = _question(text) or path.stem
         out.append({"name": path.stem, "title": title,
                     "query": with_prologue(text, config.base_iri)})
     return out
+
+
+def _question(text: str) -> str:
+    """The question a query answers: its first run of comment lines, whole."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#") and line.lstrip("# ").strip():
+            lines.append(line.lstrip("# ").strip())
+        elif lines:
+            break
+    return " ".join(lines)
+
+
+#: Classes of the graph's own bookkeeping, listed after people, places and events.
+BOOKKEEPING = {"Explanation", "InferredStatement", "AssertedStatement", "InferenceRule", "Fact",
+               "ReportedClaim", "Mention", "Paragraph", "ArchivalCitation", "Reprint"}
 
 
 def editor_page() -> str:
@@ -105,6 +120,7 @@ def overview() -> dict[str, Any]:
           ?s a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l .
           FILTER(STRSTARTS(STR(?c), "{kg}") && LANG(?l) = "en") }}
         GROUP BY ?c ORDER BY DESC(?n) ?label""", use_default_graph_as_union=True)]
+    counts.sort(key=lambda c: c[0].rsplit("#", 1)[-1] in BOOKKEEPING)
     lists: dict[str, list[tuple[str, str]]] = {}
     for kind, cls in (("persons", "Person"), ("operations", "MilitaryOperation"),
                       ("deviations", "PoliticalDeviation"), ("documents", "ArchivalRecord")):
@@ -117,6 +133,12 @@ def overview() -> dict[str, Any]:
         items = sorted(((s.value, label.value if label else s.value.rsplit("/", 1)[-1],
                          int(o.value) if o else 0) for s, label, o in rows),
                        key=lambda r: (r[2], r[1].casefold()))
+        if cls == "ArchivalRecord":  # by title, in date order
+            titled = {s.value: (d.value if d else "", t.value) for s, t, d in store.query(
+                f"SELECT ?s ?t ?d WHERE {{ ?s a <{kg}{cls}> ; <{kg}title> ?t "
+                f"OPTIONAL {{ ?s <{kg}date> ?d }} }}", use_default_graph_as_union=True)}
+            items = sorted(((i, titled.get(i, ("", label))[1], 0) for i, label, _ in items),
+                           key=lambda r: titled.get(r[0], ("", ""))[0])
         lists[kind] = [(linked_data.local_path(i) or i, label) for i, label, _ in items]
     return {"counts": counts, "lists": lists}
 

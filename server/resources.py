@@ -15,7 +15,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request
 
 from kg.read.describe import describe
-from kg.read.view import document_view, resource_view
+from kg.read.record import record_header
+from kg.read.view import dates_of, document_view, inverse_properties, resource_view
 from kg.store.query import prefixes_for
 from server import linked_data
 
@@ -37,6 +38,8 @@ _PATH = re.compile(r"^[a-z0-9][a-z0-9\-_/]*$")
 #: Rendered representations kept per process, keyed by build, path and extension.
 CACHE_SIZE = 1024
 _cache: dict[tuple[str, str, str], tuple[bytes, str, str]] = {}
+#: The kinds of entity a page dates where it names them (communications, meetings ...).
+_DATED = re.compile(r"^/id/(communication|meeting|operation|event|plan|document)/")
 _EXT = re.compile(r"^(?P<path>.+)\.(?P<ext>html|ttl|nt|rdf|jsonld)$")
 
 
@@ -121,9 +124,16 @@ def _render(path: str, ext: str) -> tuple[bytes, str, str]:
         abort(404, description=f"nothing is known about <{iri}>")
     media, fmt = REPRESENTATIONS[ext]
     if fmt is None:
-        view = resource_view(d, base)
+        from server.pages import cached
+
+        inverses = cached("inverses", lambda: inverse_properties(store, base))
+        dated = sorted({o.value for t in d.triples for o in (t.subject, t.object)
+                        if isinstance(o, ox.NamedNode) and _DATED.match(o.value[len(base):])})
+        view = resource_view(d, base, inverses, dates_of(store, dated, base))
         doc = document_view(store, iri, base) if path.startswith("document/") else None
-        html = render_template("resource.html", view=view, doc=doc, local=linked_data.local_path,
+        header = record_header(store, iri, base) if doc else None
+        html = render_template("resource.html", view=view, doc=doc, header=header,
+                               local=linked_data.local_path,
                                formats=[e for e in REPRESENTATIONS if e != "html"], path=path)
         return html.encode("utf-8"), "text/html; charset=utf-8", iri
     prefixes = prefixes_for(base) if ext in {"ttl", "jsonld"} else None

@@ -76,7 +76,7 @@ def test_inferred_rows_link_to_their_explanation(client: FlaskClient) -> None:
 
 def test_why_page_shows_rule_and_premises_with_evidence(client: FlaskClient) -> None:
     html = client.get("/id/person/li-lisan.html").get_data(as_text=True)
-    row = re.search(r'<tr class="inferred">\s*<th scope="row">led</th>.*?href="(/why/\w+)"',
+    row = re.search(r'<tr class="restated"[^>]*>\s*<th scope="row">led</th>.*?href="(/why/\w+)"',
                     html, re.S)
     assert row
     why = client.get(row.group(1)).get_data(as_text=True)
@@ -95,7 +95,7 @@ def test_why_data_has_the_statement_rule_terms_and_premises(client: FlaskClient,
     base = built.config.base_iri
     kg = Namespace(base + "/ontology#")
     html = client.get("/id/person/li-lisan.html").get_data(as_text=True)
-    row = re.search(r'<tr class="inferred">\s*<th scope="row">led</th>.*?href="/why/(\w+)"',
+    row = re.search(r'<tr class="restated"[^>]*>\s*<th scope="row">led</th>.*?href="/why/(\w+)"',
                     html, re.S)
     assert row
     g = Graph().parse(data=client.get(f"/why/{row.group(1)}.ttl").data, format="turtle")

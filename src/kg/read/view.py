@@ -11,9 +11,13 @@ from kg.mapping.iris import short_hash
 from kg.read.describe import LABEL, RDF, Description
 
 OA = "http://www.w3.org/ns/oa#"
+OWL = "http://www.w3.org/2002/07/owl#"
 SKOS_EXACT = "http://www.w3.org/2004/02/skos/core#exactMatch"
 #: Provenance plumbing shown through the rows, not as rows of their own.
 HIDDEN = {RDF + "subject", RDF + "predicate", RDF + "object"}
+#: Shown once in the page's header (the Wikidata link), not again as rows.
+IN_HEADER = {SKOS_EXACT}
+IN_HEADER_KG = {"wikidata"}
 
 
 @dataclass
@@ -37,6 +41,17 @@ class Row:
     inferred: bool
     evidence: list[Evidence] = field(default_factory=list)
     statement: str = ""  # the statement's hash: /why/<hash> explains an inferred row
+    when: str = ""  # the date of the value, for communications and other dated events
+    stated_as: str = ""  # the stated reading (inverse or symmetric) an inferred row restates
+
+    @property
+    def key(self) -> str:
+        """What the row states, whichever way it is read: one row per key on a page."""
+        return f"{self.predicate} {self.value}"
+
+    @property
+    def is_url(self) -> bool:
+        return not self.is_iri and self.value.startswith(("http://", "https://"))
 
 
 #: How a page groups a resource's statements, by (property local name, pointing here?).
@@ -125,8 +140,57 @@ def _own(t: ox.Triple, kg: str) -> bool:
     return t.predicate.value.startswith(kg) or t.predicate.value == SKOS_EXACT
 
 
-def resource_view(d: Description, base: str) -> ResourceView:
-    """Rows of a resource's page: outgoing then incoming, with evidence and inferred marks."""
+def inverse_properties(store: ox.Store, base: str) -> dict[str, str]:
+    """Each ontology property with an inverse, mapped to it (both ways); a symmetric
+    property maps to itself. A page states such a fact once, read from its own side."""
+    out: dict[str, str] = {}
+    for p, q in store.query(f"""
+            SELECT ?p ?q WHERE {{ GRAPH <{base}/graph/ontology> {{
+              {{ ?p <{OWL}inverseOf> ?q }} UNION {{ ?p a <{OWL}SymmetricProperty> BIND(?p AS ?q) }}
+            }} }}"""):
+        out[p.value] = q.value
+        out.setdefault(q.value, p.value)
+    return out
+
+
+def dates_of(store: ox.Store, iris: list[str], base: str) -> dict[str, str]:
+    """The ``kg:date`` (else ``kg:startDate``) of each of ``iris`` that has one."""
+    kg = f"{base}/ontology#"
+    out: dict[str, str] = {}
+    for iri in iris:
+        for prop in ("date", "startDate"):
+            found = sorted(q.object.value for q in store.quads_for_pattern(
+                ox.NamedNode(iri), ox.NamedNode(kg + prop), None, None))
+            if found:
+                out[iri] = found[0]
+                break
+    return out
+
+
+def _one_reading(rows: list[Row], inverses: dict[str, str]) -> list[Row]:
+    """Each fact once: an incoming row whose inverse (or symmetric twin) is also a row is
+    merged into that outgoing row, which keeps the evidence of both and counts as stated
+    when either reading is."""
+    outgoing = {(r.predicate, r.value): r for r in rows if not r.incoming}
+    kept = []
+    for row in rows:
+        twin = outgoing.get((inverses.get(row.predicate, ""), row.value)) if row.incoming \
+            else None
+        if twin is None:
+            kept.append(row)
+            continue
+        if not row.inferred and twin.inferred:
+            twin.inferred = False
+            twin.stated_as = row.predicate_label
+        twin.evidence = sorted([*twin.evidence, *row.evidence], key=lambda e: (e.title, e.start))
+    return kept
+
+
+def resource_view(d: Description, base: str, inverses: dict[str, str] | None = None,
+                  dates: dict[str, str] | None = None) -> ResourceView:
+    """Rows of a resource's page: outgoing then incoming, with evidence and inferred marks.
+    With ``inverses`` (:func:`inverse_properties`) each fact is stated once; ``dates``
+    (:func:`dates_of`) dates the values that are events."""
     kg = f"{base}/ontology#"
     me = ox.NamedNode(d.iri)
     index = _index(d.triples)
@@ -159,6 +223,11 @@ def resource_view(d: Description, base: str) -> ResourceView:
             continue
         if not _own(t, kg):
             continue  # alignments to other vocabularies live in the data document
+        if t.predicate.value in IN_HEADER or \
+                t.predicate.value.removeprefix(kg) in IN_HEADER_KG and t.subject == me:
+            continue
+        if t.predicate.value == RDF + "type" and t.subject == me:
+            continue  # the header names the types the data states (not Agent, inferred)
         incoming = t.subject != me
         other = t.subject if incoming else t.object
         rows.append(Row(
@@ -172,9 +241,12 @@ def resource_view(d: Description, base: str) -> ResourceView:
             evidence=sorted(facts.get((t.subject, t.predicate, t.object), []),
                             key=lambda e: (e.title, e.start)),
             statement=short_hash(t.subject, t.predicate, t.object),
+            when=(dates or {}).get(getattr(other, "value", ""), ""),
         ))
-    types = sorted({(o.value, _label(index, o)) for o in index.get(me, {}).get(RDF + "type", [])
-                    if isinstance(o, ox.NamedNode) and o.value.startswith(kg)})
+    rows = _one_reading(rows, inverses or {})
+    types = sorted({(t.object.value, _label(index, t.object)) for t in d.asserted
+                    if t.subject == me and t.predicate.value == RDF + "type"
+                    and t.object.value.startswith(kg)})
     wikidata = sorted(o.value for o in index.get(me, {}).get(SKOS_EXACT, []))
     return ResourceView(d.iri, _label(index, me), types, wikidata, rows)
 
