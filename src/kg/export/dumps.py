@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from kg.config import PROJECT_ROOT, Config
 from kg.errors import KGError
-from kg.export import dataset, wikidata
+from kg.export import cmif, dataset, wikidata
 from kg.store.builds import build_meta, open_store
 from kg.store.query import prefixes_for
 
@@ -71,6 +71,8 @@ FORMATS: dict[str, Format] = {
                          "Entities without a Wikidata item, to create before their facts"),
     "skipped": Format("wikidata-skipped.csv", "text/csv",
                       "Facts not written as Wikidata statements, with the reason"),
+    "cmif": Format("cmif.xml", "application/tei+xml",
+                   "Correspondence metadata in CMIF (TEI correspDesc), for correspSearch"),
 }
 #: Formats that serialize the whole graph (and in which RDF syntax, with named graphs or not).
 DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -200,6 +202,7 @@ class _Exporter:
             "quickstatements": lambda: wikidata.quickstatements(self.wikidata).encode(),
             "candidates": lambda: wikidata.candidates_csv(self.wikidata).encode(),
             "skipped": lambda: wikidata.skipped_csv(self.wikidata).encode(),
+            "cmif": lambda: cmif.render(self.store, self.base, self.meta),
         }
 
     def render(self, fmt: str) -> bytes:
