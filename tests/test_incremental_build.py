@@ -18,6 +18,8 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
+import kg.build
+import kg.store.builds
 from kg.build import build
 from kg.config import PROJECT_ROOT, Config
 from kg.errors import MappingError
@@ -126,10 +128,20 @@ def test_additions_edits_and_removals_give_the_full_builds_store(
     same_as_full_build(project, checks)
 
 
-def test_nothing_changed_gives_the_same_store(project: Project) -> None:
+def test_nothing_changed_gives_the_same_store(project: Project,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     before = quads(project.config)
+    read: list[object] = []  # pages parsed, mappings loaded: none, the record has them
+    monkeypatch.setattr(kg.build, "_parse", read.append)
+    monkeypatch.setattr(kg.build, "_load_mapping", read.append)
+
+    def dumped(*args: object) -> None:  # the recorded digests say what changed
+        raise AssertionError("the graph was dumped from the store to be compared")
+
+    monkeypatch.setattr(kg.store.builds, "replace_graph", dumped)
     assert "0 documents added, 0 edited, 0 removed" in project.build()
     assert quads(project.config) == before
+    assert read == []
 
 
 def test_what_every_document_depends_on_rebuilds_everything_and_says_why(

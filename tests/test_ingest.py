@@ -76,7 +76,9 @@ def test_draft_is_valid_and_a_candidate_becomes_a_fact(empty_project: Config) ->
     text = draft.read_text()
     assert "author: ivan-kovalev" in text
     assert "#   recipient: Filippov [Stalin] -> joseph-stalin" in text
-    check(empty_project)  # the draft as written is a valid (empty) mapping
+    drafted = check(empty_project)  # the draft as written is a valid mapping
+    assert any(item.startswith(f"{draft.stem}: ") and
+               "candidate fact(s) not yet reviewed" in item for item in drafted.review.items)
 
     # A curator takes the first candidate passage with a figure and states it.
     quote = next(line.split("quote: ", 1)[1] for line in text.splitlines()

@@ -49,7 +49,7 @@ from kg.reason.explain import Explanations
 from kg.speedups import Interner, gc_paused
 from kg.store.builds import StoreWriter
 from kg.store.lifecycle import build_lock, data_dir_problem, disk_full, is_disk_full
-from kg.store.record import Inputs, Plan, Record, read_inputs, reusable, strings
+from kg.store.record import Cache, Inputs, Plan, Record, read_inputs, reusable, strings
 from kg.store.record import plan as plan_build
 from kg.validate.validator import Validator, validation_error
 
@@ -129,12 +129,14 @@ def corpus_files(config: Config) -> list[Path]:
 
 
 def read_corpus(config: Config, review: Review, *, strict: bool = False,
-                processes: int = 1) -> list[Document]:
+                processes: int = 1, cache: Cache | None = None) -> list[Document]:
     """Parse every corpus document. An unreadable one is reported and skipped (the rest of
-    the build goes on) or, with ``strict``, stops the build."""
+    the build goes on) or, with ``strict``, stops the build. With a ``cache``, pages read
+    by an earlier build and unchanged since are taken from it."""
     documents = []
-    for path, parsed in zip(files := corpus_files(config),
-                            parallel_map(_parse, files, processes), strict=True):
+    files = corpus_files(config)
+    for path, parsed in zip(files, cache.map(_parse, files, processes, "pages") if cache
+                            else parallel_map(_parse, files, processes), strict=True):
         if isinstance(parsed, DocumentError):
             if strict:
                 raise parsed
@@ -204,9 +206,11 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
 
 
 def prepare(config: Config, progress: Progress = _quiet, report: BuildReport | None = None,
-            *, strict: bool = False, validator: str | None = None) -> Prepared:
+            *, strict: bool = False, validator: str | None = None,
+            cache: Cache | None = None) -> Prepared:
     """Parse every page (merging copies) and load ontology, registry and mappings: the
-    checks of a whole build, before any document compiles."""
+    checks of a whole build, before any document compiles (with a ``cache``, the files
+    unchanged since the last build are not read again)."""
     report = report or BuildReport()
     stages = _Stages(progress, report)
     iris = Iris(config.base_iri)
@@ -215,7 +219,7 @@ def prepare(config: Config, progress: Progress = _quiet, report: BuildReport | N
 
     corpus = corpus_files(config)
     processes = processes_for(config.build_processes, len(corpus))
-    documents = read_corpus(config, review, strict=strict, processes=processes)
+    documents = read_corpus(config, review, strict=strict, processes=processes, cache=cache)
     curated = {p.stem for p in (Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")}
     documents, copies = merge_copies(documents, curated, review)
     stages.done("parse", f"{len(documents)} documents"
@@ -236,7 +240,9 @@ def prepare(config: Config, progress: Progress = _quiet, report: BuildReport | N
                 f"no corpus document {path.stem}.txt for this mapping in {config.corpus_dir}",
                 file=str(path), line=1)
         paths.append(path)
-    loaded = parallel_map(_load_mapping, [(p, ontology) for p in paths], processes)
+    items = [(p, ontology) for p in paths]
+    loaded = (cache.map(_load_mapping, items, processes, "mappings") if cache
+              else parallel_map(_load_mapping, items, processes))
     mappings: dict[str, Mapping] = {}
     for path, m in zip(paths, loaded, strict=True):
         if isinstance(m, MappingError):
@@ -264,6 +270,8 @@ def compile_documents(config: Config, prepared: Prepared, output: Output = "keep
     processes = processes_for(config.build_processes, len(todo))
     ctx = Context(iris, registry, p.resolver, Linker(registry), p.mappings, p.copies,
                   check=p.checker.check if p.checker else None, keep=output == "keep")
+    if processes > 1:  # the linker's regex (a second or two) compiled once, before forking
+        ctx.linker.pattern  # noqa: B018
     fresh = {r.doc_id: r for r in compile_all(
         todo, ctx, output if isinstance(output, Shards) else None, processes)}
     compiled = Compiled(iris, ontology, registry, graphs, p.documents, 0, review,
@@ -361,11 +369,12 @@ def reason(compiled: Compiled, reasoner: str | None = None) -> Inference:
 
 
 def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
-                 sink: Callable[[str], TextIO]) -> dict[str, Graph]:
+                 sink: Callable[[str], TextIO],
+                 digests: dict[str, dict[str, int]] | None = None) -> dict[str, Graph]:
     """Write the inferred graph and the explanations as N-Quads, each to ``sink(graph IRI)``
     (a text stream: the store loader's); return the graphs to load as rdflib graphs instead
     (the ontology, the registry, triples with blank nodes). Counts the triples of each
-    graph into ``report``."""
+    graph into ``report``; with ``digests``, puts there its subjects' (no blank nodes)."""
     iris = compiled.iris
     graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     report.triples = {iri: len(g) for iri, g in graphs.items()}
@@ -377,8 +386,11 @@ def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
         for name, write in ((str(iris.inferred_graph), explained.write_inferred),
                             (str(iris.graph("explanations")), explained.write)):
             blank: list[Triple] = []
+            subjects: dict[str, int] = {}
             with sink(name) as out:
-                report.triples[name] = write(out, name, blank) + len(blank)
+                report.triples[name] = write(out, name, blank, subjects) + len(blank)
+            if digests is not None and not blank:
+                digests[name] = subjects
             if blank:  # kept from the bulk loader, which would relabel their blank nodes
                 graphs[name] = Graph()
                 for t in blank:
@@ -412,9 +424,8 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False,
         with build_lock(data_dir):
             inputs = read_inputs(config)
             plan = Plan("asked for (--full)") if full else plan_build(config, inputs)
-            if not plan.full:
-                return _build(config, data_dir, progress, strict, inputs, plan)
-            progress(f"full build: {plan.reason}")
+            if plan.full:
+                progress(f"full build: {plan.reason}")
             return _build(config, data_dir, progress, strict, inputs, plan)
     except OSError as exc:
         if is_disk_full(exc):
@@ -427,7 +438,9 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False,
 def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inputs: Inputs,
            plan: Plan) -> BuildReport:
     report = BuildReport()
-    prepared = prepare(config, progress, report, strict=strict, validator=config.validator)
+    cache = Cache(inputs.documents, plan.record)
+    prepared = prepare(config, progress, report, strict=strict, validator=config.validator,
+                       cache=cache)
     iris = prepared.iris
     nodes = {ident: str(node.iri) for ident, node in prepared.resolver.nodes.items()}
     reuse: dict[str, DocumentResult] = {}
@@ -445,7 +458,7 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
             if d not in reuse]
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store and base is None, base=base,
-                        drop=drop) as store:
+                        drop=drop, digests=plan.record.digests if plan.record else None) as store:
         compiled = compile_documents(
             config, prepared, reuse=reuse,
             output=Shards(Path(scratch), lambda path, name: store.load(path, name=name,
@@ -456,7 +469,8 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
 
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
-        graphs = write_graphs(compiled, inference, report, store.replace)
+        digests: dict[str, dict[str, int]] = {}
+        graphs = write_graphs(compiled, inference, report, store.replace, digests)
         stages.done("reason", f"{len(inference.triples)} triples inferred by "
                               f"{config.reasoner}: {inference.summary()}")
         if base is not None:  # the ontology and the registry are the served build's
@@ -474,9 +488,9 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
             "reasoner": config.reasoner,
             "incremental": base is not None,
         }
-        Record(inputs.shared, inputs.documents, prepared.copies, nodes,
-               compiled.results).save(store.partial)
-        report.store = str(store.commit(graphs, meta))
+        Record(inputs.shared, inputs.documents, prepared.copies, nodes, compiled.results,
+               digests, cache.new["pages"], cache.new["mappings"]).save(store.partial)
+        report.store = str(store.commit(graphs, meta, digests))
     total = sum(report.triples.values())
     stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")
     return report

@@ -111,6 +111,9 @@ def document_graph(doc: Document, ctx: Context, review: Review) -> tuple[set[Tri
         own = [i for i in mapping.nodes if i not in ctx.shared_nodes or i in about]
         for warning in hidden_facts(g, iris, ctx.linker, ctx.resolver, own):
             review.add(doc.id, f"warning: {warning}")
+        if mapping.candidates:  # drafted by `kg add --draft`, left out of the graph
+            review.add(doc.id, f"{mapping.candidates} candidate fact(s) not yet reviewed "
+                               "(accept one by deleting its `candidate: true`)")
     for copy, kept in sorted(ctx.copies.items()):
         if kept == doc.id:
             g.add((iris.document(doc.id), iris.kg.otherCopy, Literal(f"{copy}.txt")))

@@ -98,9 +98,9 @@ def hidden_facts(graph: Iterable[Triple], iris: Iris, linker: Linker, resolver: 
     """Warnings, one per figure or registry entity that the label of a node of this
     document's mapping (``own``: their ids) or a fact's note states and no fact of that
     node does."""
-    ids = {node.iri: ident for ident, node in resolver.nodes.items()}
-    hood = _Neighbourhood(graph, iris, set(ids))
-    ids.update({ent.iri: ident for ident, ent in resolver.registry.entities.items()})
+    index = _index(resolver)
+    hood = _Neighbourhood(graph, iris, index.nodes)
+    ids, by_iri = index.ids, index.entities
     texts: list[tuple[str, str, set[Node]]] = []
     for ident in sorted(own):
         node = resolver.nodes[ident]
@@ -110,7 +110,6 @@ def hidden_facts(graph: Iterable[Triple], iris: Iris, linker: Linker, resolver: 
     for subject, obj, note in sorted(hood.notes, key=lambda n: (str(n[0]), n[2])):
         name = ids.get(subject) or str(subject).rsplit("/", 2)[-2]  # "document", "communication"
         texts.append((f"a note on {name}", note, hood.near(subject, obj)))
-    by_iri = {ent.iri: ent for ent in resolver.registry.entities.values()}
     warnings: list[str] = []
     for where, text, near in texts:
         numbers = {n for v in near if isinstance(v, Literal) for n in _numbers(v)}
@@ -127,6 +126,27 @@ def hidden_facts(graph: Iterable[Triple], iris: Iris, linker: Linker, resolver: 
                 warnings.append(f"{where} names {name!r} ({entity.id}), whom no fact of it "
                                 f"names: {_clip(text)!r}")
     return warnings
+
+
+class _Index:
+    """The look-ups of every mapping node and registry entity by IRI, made once per
+    resolver (a build's documents all share one) instead of once per document."""
+
+    def __init__(self, resolver: Resolver):
+        self.resolver = resolver
+        self.ids = {node.iri: ident for ident, node in resolver.nodes.items()}
+        self.nodes: set[Node] = set(self.ids)
+        self.ids.update({ent.iri: ident for ident, ent in resolver.registry.entities.items()})
+        self.entities = {ent.iri: ent for ent in resolver.registry.entities.values()}
+
+
+_last: list[_Index] = []
+
+
+def _index(resolver: Resolver) -> _Index:
+    if not _last or _last[0].resolver is not resolver:
+        _last[:] = [_Index(resolver)]
+    return _last[0]
 
 
 def _entities(text: str, linker: Linker) -> list[tuple[str, Entity]]:

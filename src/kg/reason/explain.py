@@ -17,6 +17,7 @@ axiom it applies.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import TextIO
@@ -139,12 +140,14 @@ class Explanations:
         self._queue = list(self.inferred)  # what is to be explained: grows with premises
         self._queued = set(self.inferred)
 
-    def write(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
+    def write(self, out: TextIO, graph: str, blank: list[Triple],
+              digests: dict[str, int] | None = None) -> int:
         """Write the explanations into the named graph ``graph`` (an IRI) as N-Quads;
         return how many triples. Those with a blank node go to ``blank`` instead, as with
-        :func:`kg.mapping.nquads.write`."""
+        :func:`kg.mapping.nquads.write`. With ``digests``, fill it with a digest of each
+        subject's lines (:class:`_Text`)."""
         kg = self.iris.kg
-        text = _Text(out, graph, self.nt, blank)
+        text = _Text(out, graph, self.nt, blank, digests)
         derived_by, premise = kg.derivedBy, kg.premise
         for node, t, rule, premises in self._steps():
             text.statement(node, kg.Explanation, t)
@@ -158,9 +161,10 @@ class Explanations:
             text.triple(s, p, o)
         return text.close()
 
-    def write_inferred(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
+    def write_inferred(self, out: TextIO, graph: str, blank: list[Triple],
+                       digests: dict[str, int] | None = None) -> int:
         """Write the inferred statements themselves into ``graph``, as :meth:`write`."""
-        text = _Text(out, graph, self.nt, blank)
+        text = _Text(out, graph, self.nt, blank, digests)
         for s, p, o in self.inferred:
             text.triple(s, p, o)
         return text.close()
@@ -215,13 +219,19 @@ class Explanations:
 
 class _Text:
     """N-Quads lines of one graph, made from the N-Triples forms of their terms; triples
-    with a blank node go to ``blank``."""
+    with a blank node go to ``blank``.
+
+    With ``digests``, each subject's N-Triples form gets a digest of its lines (the sum
+    of a 64-bit hash of each string written: the same lines give the same digest whatever
+    their order), which the next incremental build compares with its own to change only
+    the subjects whose lines changed (:func:`kg.store.patch.replace_subjects`)."""
 
     BATCH = 10_000  # strings (a line, or the four lines reifying a statement) held at most
 
     def __init__(self, out: TextIO, graph: str, nt: Callable[[Node], str],
-                 blank: list[Triple]):
+                 blank: list[Triple], digests: dict[str, int] | None = None):
         self.out, self.nt, self.blank = out, nt, blank
+        self.digests = digests
         self.end = f" <{graph}> .\n"
         self.reification = tuple(nt(x) for x in (_TYPE, _SUBJECT, _PREDICATE, _OBJECT))
         self.lines: list[str] = []
@@ -231,8 +241,11 @@ class _Text:
         if _blank(s) or _blank(o):
             self.blank.append((s, p, o))
             return
-        self.lines.append(f"{self.nt(s)} {self.nt(p)} {self.nt(o)}{self.end}")
+        line = f"{self.nt(s)} {self.nt(p)} {self.nt(o)}{self.end}"
+        self.lines.append(line)
         self.written += 1
+        if self.digests is not None:
+            self._digest(self.nt(s), line)
         if len(self.lines) >= self.BATCH:
             self.flush()
 
@@ -246,21 +259,34 @@ class _Text:
         nt, end = self.nt, self.end
         n = f"<{node}>"
         a, subject, predicate, object_ = self.reification
-        self.lines.append(f"{n} {a} {nt(cls)}{end}{n} {subject} {nt(s)}{end}"
-                          f"{n} {predicate} {nt(p)}{end}{n} {object_} {nt(o)}{end}")
+        lines = (f"{n} {a} {nt(cls)}{end}{n} {subject} {nt(s)}{end}"
+                 f"{n} {predicate} {nt(p)}{end}{n} {object_} {nt(o)}{end}")
+        self.lines.append(lines)
         self.written += 4
+        if self.digests is not None:
+            self._digest(n, lines)
         if len(self.lines) >= self.BATCH:
             self.flush()
 
     def links(self, node: URIRef, p: URIRef, objects: Iterable[Node]) -> None:
         """``node`` ``p`` each of ``objects``."""
-        head = f"<{node}> {self.nt(p)} "
+        n = f"<{node}>"
+        head = f"{n} {self.nt(p)} "
         for o in objects:
             if type(o) is URIRef:  # rule and premise nodes: not worth a cached form each
-                self.lines.append(f"{head}<{o}>{self.end}")
+                line = f"{head}<{o}>{self.end}"
+                self.lines.append(line)
                 self.written += 1
+                if self.digests is not None:
+                    self._digest(n, line)
             else:
                 self.triple(node, p, o)
+
+    def _digest(self, subject: str, text: str) -> None:
+        h = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+        digests = self.digests
+        assert digests is not None
+        digests[subject] = (digests.get(subject, 0) + h) & _MASK
 
     def flush(self) -> None:
         self.out.write("".join(self.lines))
@@ -270,6 +296,9 @@ class _Text:
         """Write what is left; return the number of lines written."""
         self.flush()
         return self.written
+
+
+_MASK = (1 << 64) - 1
 
 
 class _RuleNodes:

@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from kg.errors import StoreError
 from kg.store.lifecycle import disk_full, hold, is_disk_full, notify_servers, remove_unused
-from kg.store.patch import replace_graph
+from kg.store.patch import replace_graph, replace_subjects
 
 BUILDS = "builds"
 CURRENT = "store"
@@ -49,12 +49,16 @@ class StoreWriter:
     """
 
     def __init__(self, data_dir: str | Path, *, compact: bool = True,
-                 base: Path | None = None, drop: Iterable[str] = ()):
+                 base: Path | None = None, drop: Iterable[str] = (),
+                 digests: dict[str, dict[str, int]] | None = None):
         self.data_dir = Path(data_dir)
         self.compact = compact
         #: An incremental build starts from a checkpoint of ``base`` (the served store:
-        #: hard links to its files) without the named graphs ``drop``.
+        #: hard links to its files) without the named graphs ``drop``; ``digests`` are
+        #: those of the subjects of its graphs that :meth:`replace` changes, as recorded
+        #: by the build that made it (:func:`kg.store.patch.replace_subjects`).
         self.base, self.drop = base, sorted(drop)
+        self.digests = digests or {}
         self.replaced: dict[str, Path] = {}  # graphs whose whole new content is given
         builds = self.data_dir / BUILDS
         builds.mkdir(parents=True, exist_ok=True)
@@ -123,10 +127,12 @@ class StoreWriter:
         path = self.replaced[name] = self.partial / f"replace-{len(self.replaced)}.nq"
         return open(path, "w", encoding="utf-8")  # noqa: SIM115  (the caller closes it)
 
-    def commit(self, graphs: dict[str, Graph], meta: dict[str, Any]) -> Path:
+    def commit(self, graphs: dict[str, Graph], meta: dict[str, Any],
+               digests: dict[str, dict[str, int]] | None = None) -> Path:
         """Wait for the loader, add ``graphs`` (rdflib graphs by graph IRI: those with
         canonical blank nodes, which the bulk loader would relabel), compact the store if
-        asked, and make it the current one.
+        asked, and make it the current one. ``digests`` are those of the subjects of the
+        graphs given to :meth:`replace` (by graph IRI), to compare with the base's.
 
         Everything reaches the store through the bulk loader, which writes finished
         table files: there is nothing to flush. Without ``compact`` the store is closed
@@ -144,9 +150,13 @@ class StoreWriter:
         self.seconds["wait"] = round(time.perf_counter() - t, 3)
         if self.replaced:
             t = time.perf_counter()
+            digests = digests or {}
             for iri, path in self.replaced.items():
                 blank = [_quad(s, p, o, iri) for s, p, o in graphs.get(iri, ())]
-                replace_graph(self.store, iri, path, blank)
+                if not blank and iri in self.digests and iri in digests:
+                    replace_subjects(self.store, iri, path, self.digests[iri], digests[iri])
+                else:
+                    replace_graph(self.store, iri, path, blank)
                 path.unlink()
             self.store.flush()
             self.seconds["patch"] = round(time.perf_counter() - t, 3)

@@ -24,15 +24,17 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg import __version__
 from kg.config import Config
 from kg.mapping.compile import Compiled as DocumentResult
+from kg.mapping.compile import parallel_map
 from kg.mapping.curated import MAPPINGS_SUBDIR
 
 RECORD = "record.pickle"
 #: Bumped whenever what the record holds changes: an older record means a full build.
-FORMAT = 1
+FORMAT = 2
 #: The code that makes the store (the parts of the package a build runs): any change to it
 #: is a change to what every document depends on.
 CODE = ("__init__.py", "build.py", "config.py", "errors.py", "speedups.py",
@@ -115,6 +117,14 @@ class Record:
     nodes: dict[str, str]
     #: The documents built (not skipped, not merged): id -> compiled result.
     results: dict[str, DocumentResult]
+    #: The graphs an incremental build changes by difference (inferred, explanations):
+    #: graph IRI -> digest of each subject's lines (:func:`kg.store.patch.replace_subjects`).
+    digests: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: What reading the inputs gave, pickled as read, to be taken again unread while
+    #: its file is unchanged: page id -> (digest of the page, parsed page), document id
+    #: -> (digest of the mapping, loaded mapping).
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    mappings: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def save(self, folder: Path) -> None:
         """Write the record into the build directory ``folder``."""
@@ -231,3 +241,40 @@ def strings(data: object) -> set[str]:
         elif isinstance(x, (list, tuple)):
             todo.extend(x)
     return found
+
+
+class Cache:
+    """Pages parsed and mappings loaded, pickled as read and kept in the build's record
+    (:class:`Record`), so that the next build reads only the files that
+    changed: ``digests`` are those of the files now (:class:`Inputs`),
+    ``old`` the record of the served build, if any (its digests and pickles)."""
+
+    def __init__(self, digests: dict[str, str], old: Record | None):
+        self.digests = {"pages": {d: v.split(":")[0] for d, v in digests.items()},
+                        "mappings": {d: v.split(":", 1)[1] for d, v in digests.items()
+                                     if ":" in v}}
+        self.old = {"pages": old.pages, "mappings": old.mappings} if old else {}
+        self.new: dict[str, dict[str, tuple[str, bytes]]] = {"pages": {}, "mappings": {}}
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any], processes: int,
+            kind: str) -> list[Any]:
+        """``[fn(x) for x in items]`` (``items``: paths, or tuples starting with one), but
+        the results of files unchanged since the old record taken from it."""
+        digests, old, new = self.digests[kind], self.old.get(kind, {}), self.new[kind]
+        out: list[Any] = [None] * len(items)
+        todo = []
+        for i, item in enumerate(items):
+            stem = (item[0] if isinstance(item, tuple) else item).stem
+            kept = old.get(stem)
+            if kept is not None and kept[0] == digests.get(stem):
+                out[i] = pickle.loads(kept[1])
+                new[stem] = kept
+            else:
+                todo.append(i)
+        for i, result in zip(todo, parallel_map(fn, [items[i] for i in todo], processes),
+                             strict=True):
+            out[i] = result
+            stem = (items[i][0] if isinstance(items[i], tuple) else items[i]).stem
+            if not isinstance(result, Exception) and stem in digests:
+                new[stem] = (digests[stem], pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+        return out
