@@ -115,3 +115,9 @@ def test_a_city_in_an_address_line_is_no_party() -> None:
     doc = parse_text(page("Outgoing Cable No. 18250, Gromyko to Malik", "to NEW YORK",
                           "to MALIK", "Telegraph about the results."))
     assert names(doc.recipients) == ["Malik"] and names(doc.senders) == ["Gromyko"]
+
+
+def test_an_address_in_the_editors_brackets_names_the_recipient() -> None:
+    doc = parse_text(page("Cable from the Chinese Foreign Ministry, 'On the Next Meeting'",
+                          "[To] Ambassador Huang Hua:", "We agree with your report."))
+    assert names(doc.recipients) == ["Huang Hua"]

@@ -315,3 +315,11 @@ def test_names_inside_editors_brackets_and_hyphenated_names(
     # hyphenated given name is no place, a place joined to another by a hyphen is.
     assert not [text for text, what in got if what.startswith("new:")]
     assert [text for text, what in got if what == "xian"] == ["Xian", "XIAN"]
+
+
+def test_a_name_the_editors_complete_with_initials_is_a_person(linker: Linker) -> None:
+    got = linked(linker, page("Cable from Mao Zedong to Stalin",
+                              "Invite [W. Averell] Harriman to dinner and tell [J.] Stalin. "
+                              "[We] agree with [Li] Fuchun."))
+    assert ("[W. Averell] Harriman", "new:W. Averell Harriman") in got
+    assert not [text for text, what in got if what.startswith("new:") and "Harriman" not in text]

@@ -37,9 +37,11 @@ FORWARD_REACH = 6
 HEADER_MAX = 16
 
 _HONORIFIC = r"(?:Comrades?|Cdes?\.?|Com\[rade\])"
-#: "To Terebin", "[to the] CPSU CC", "TO THE CPSU CENTRAL COMMITTEE", "To Ministry of ...".
+#: "To Terebin", "[to the] CPSU CC", "[To] Ambassador Wang Bingnan:", "TO THE CPSU CENTRAL
+#: COMMITTEE", "To Ministry of ...".
 _ADDRESS_RE = re.compile(
-    r"^(?:\[to the\]\s*|(?:To|to|TO)\s+(?:(?:the|THE)\s+)?)(?P<parties>[\[A-Z].*?)[.:]?$")
+    r"^(?:\[(?:to|To|TO)(?: the)?\]\s*|(?:To|to|TO)\s+(?:(?:the|THE)\s+)?)"
+    r"(?P<parties>[\[A-Z].*?)[.:]?$")
 #: A salutation: names after an honorific or a post, ending with ":" or "!".
 _SALUTATION_RE = re.compile(
     r"^(?:(?:Dear|Deeply respected|Respected)\s+)?(?P<parties>(?:" + _HONORIFIC +

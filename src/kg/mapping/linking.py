@@ -65,6 +65,11 @@ _MINISTER_RE = re.compile(
 #: A character of the scripts that write words without spaces: CJK ideographs and kana.
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
+#: A name the editors complete in brackets, with an initial: "[U. Alexis] Johnson".
+_COMPLETED_NAME_RE = re.compile(
+    r"\[(?P<given>(?:[A-Z][a-z]*\.?\s){0,2}[A-Z]\.(?:\s?[A-Z][a-z]+)?)\]\s"
+    r"(?P<surname>[A-Z][a-z][\w'’-]+)")
+
 _LEADING_HONORIFIC_RE = re.compile(r"^(?:(?:" + "|".join(HONORIFICS) + r")\s+)+")
 
 
@@ -327,6 +332,15 @@ class Linker:
                 if self.registry.candidates(name):
                     continue
             found.append(Mention(s, e, name, (), None, provisional=name))
+            taken.append((s, e))
+        # An editor's completion with initials: "[U. Alexis] Johnson" is U. Alexis Johnson.
+        for m in _COMPLETED_NAME_RE.finditer(doc.source, start, end):
+            s, e = m.span()
+            name = f"{' '.join(m['given'].split())} {m['surname']}"
+            if any(a < e and s < b for a, b in taken) or self.registry.candidates(name) \
+                    or self.registry.candidates(m["surname"]):
+                continue
+            found.append(Mention(s, e, m.group(0), (), None, provisional=name))
             taken.append((s, e))
         return found
 
