@@ -427,6 +427,20 @@ def test_published_source_forms(text, source):
     assert citation.published and citation.text == source
 
 
+def test_the_page_s_own_citation_is_kept_as_printed_in_any_form():
+    doc = parse_text("Skip to content\n\nMay 2, 1956\n\nReport, Embassy of Hungary in "
+                     "North Korea to the Hungarian Foreign Ministry\n\nThe ministry declines."
+                     "\n\nA report on the ministry.\n\nDocument Information\n\nSource\n\n"
+                     "MOL, XIX-J-1-j Korea, 3. doboz, 4/c, 00712/1956. Translated by Anna Beck.\n")
+    assert [c.text for c in doc.citations] == ["MOL, XIX-J-1-j Korea, 3. doboz, 4/c, 00712/1956"]
+    assert doc.translator == "Anna Beck"
+    # Prose in the citation's place is no source.
+    doc = parse_text("Skip to content\n\nMay 2, 1956\n\nReport, Embassy to Ministry\n\nText."
+                     "\n\nA summary.\n\nDocument Information\n\nSource\n\nThe original was lost in "
+                     "1957.\n")
+    assert doc.citations == ()
+
+
 def test_a_sentence_that_is_no_source_is_no_citation():
     assert parse_citations("Translated by Li Wen.") == ()
     assert parse_citations("The original is held by the family of the author.") == ()

@@ -46,6 +46,8 @@ def test_who_was_present_at_a_meeting_the_author_had():
         ("meeting", ["Chen Lei", "Ivan P. Sudarikov"], False),
         ("meeting", ["Zhou Enlai"], True),
     ]
+    assert present(["On 3 May […] I paid a visit to Comrade Polish Ambassador Jan Nowak […]."]
+                   ) == [("meeting", ["Jan Nowak"], True)]
 
 
 def test_what_does_not_say_who_was_present():

@@ -26,8 +26,21 @@ def test_signatures(paragraphs, name, date):
     assert (signature.name, signature.date) == (name, date)
 
 
+@pytest.mark.parametrize(("paragraphs", "name"), [
+    # The signer's name over their post, one paragraph or two.
+    (["Text.", "Gábor Kovács\nAmbassador"], "Gábor Kovács"),
+    (["Text.", "By order of the Minister", "Éva Horváth", "Deputy Assistant Under-Secretary",
+      "A summary of the report by the editors."], "Éva Horváth"),
+])
+def test_a_name_over_a_post_signs(paragraphs, name):
+    signature = read_signature(paragraphs, "1955")
+    assert signature.name == name and signature.marked
+
+
 @pytest.mark.parametrize("paragraphs", [
     ["Text.", "CC SECRETARY"],  # a post signs, not a person
+    ["Text.", "NORTH KOREA\nTO THE SOVIET AMBASSADOR"],  # an address, not a signature
+    ["Text.", "Deputy Assistant Under-Secretary"],
     ["Text.", "Top Secret"],
     ["Text.", "Zab"],
     ["Text.", "The ministry agrees with the plan in full and asks to be told of the date."],
@@ -119,3 +132,12 @@ def test_the_title_sender_is_kept_when_a_signature_also_names_someone():
     doc = parse_text(page("Telegram from Puzanov to Gromyko", "The delegation arrived.",
                           closing="FEDORENKO 3 May 1958"))
     assert [s.name for s in doc.senders] == ["Puzanov"]
+
+
+def test_an_institution_s_report_is_also_from_its_signer():
+    doc = parse_text(page(
+        "Report, Embassy of Hungary in North Korea to the Hungarian Foreign Ministry",
+        "The ministry here declines every proposal of ours.",
+        heading="Pyongyang", closing="Gábor Kovács\nAmbassador"))
+    assert [(s.name, s.kind) for s in doc.senders] == [
+        ("Embassy of Hungary in North Korea", "organization"), ("Gábor Kovács", "person")]

@@ -323,3 +323,15 @@ def test_a_name_the_editors_complete_with_initials_is_a_person(linker: Linker) -
                               "[We] agree with [Li] Fuchun."))
     assert ("[W. Averell] Harriman", "new:W. Averell Harriman") in got
     assert not [text for text, what in got if what.startswith("new:") and "Harriman" not in text]
+
+
+def test_names_after_honorifics_in_every_latin_alphabet(linker: Linker) -> None:
+    got = linked(linker, page(
+        "Report, Embassy of Hungary to the Foreign Ministry",
+        "I paid a visit to Comrade German Ambassador Richard Fischer and Comrade Kovács.\n\n"
+        "By order of the Minister\nIrén Rózsa\nDeputy Under-Secretary\n\n"
+        "Ambassador\n\nReport on the visit."))
+    provisional = [what for _, what in got if what.startswith("new:")]
+    # The post inside the honorific's reach is no part of the name; accents are letters;
+    # a post closing a signature introduces nothing across a blank line.
+    assert provisional == ["new:Richard Fischer", "new:Kovács", "new:Irén Rózsa"]

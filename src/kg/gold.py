@@ -306,7 +306,7 @@ class _Page:
 
     def scalar(self, name: str) -> str | None:
         if name == "translator":
-            rows = self._rows(f"SELECT ?n WHERE {{ {self.record} kg:translator ?p . "
+            rows = self._rows(f"SELECT DISTINCT ?n WHERE {{ {self.record} kg:translator ?p . "
                               f"?p rdfs:label ?n }}")
             return " and ".join(sorted(r["n"].value for r in rows)) or None
         rows = self._rows(f"SELECT ?v WHERE {{ {self.record} {self.SCALAR_PROPERTY[name]} ?v }}")

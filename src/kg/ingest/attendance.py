@@ -57,12 +57,15 @@ _PATTERNS = (
     re.compile(r"(?:^|(?<=[.;]\s))(?P<subject>[A-Z]" + _SPAN + r"{0,100}?)\s+"
                r"(?:also\s+)?(?:attended|took part in|participated in)\s+"
                r"the\s+" + _OCCASION + r"\b"),
-    # "I had a meeting with KIM IL SUNG.", "I met with Cde. Zhou Enlai in the evening": the
-    # author and those named.
+    # "I had a meeting with KIM IL SUNG.", "I met with Cde. Zhou Enlai in the evening", "I
+    # paid a visit to Comrade Ambassador X": the author and those named.
     re.compile(r"\b(?P<author>I)\s+(?:had\s+(?:a|another)\s+(?P<noun>meeting|conversation|talk|"
-               r"discussion)\s+with|met(?:\s+with)?)\s+(?P<people>" + _NAME_START + _SPAN + r"+?)"
+               r"discussion)\s+with|met(?:\s+with)?|visited|called\s+on|paid\s+(?:a|an)\s+(?:\w+\s+)?visit\s+"
+               r"to)\s+(?P<people>" + _NAME_START + _SPAN + r"+?)"
                r"(?=" + _END + r"|,|\s+(?:in|at|on|and\s+(?:said|told|asked|informed))\s|$)"),
 )
+#: The editors' mark of an omission: "[…]", "[...]".
+_OMISSION_RE = re.compile(r"\s*\[(?:…|\.\s?\.\s?\.)\]")
 #: Descriptions before a name in a list of those present: "deputy minister of foreign
 #: affairs Pak Jeong-jo", "the advisers of the embassy Ignatiev".
 _DESCRIPTION_RE = re.compile(r"^(?:the\s+)?[a-z][\w -]*?\s+(?=[A-Z])")
@@ -116,7 +119,8 @@ def _people(match: re.Match[str]) -> tuple[tuple[Correspondent, ...], bool]:
         return (tuple(p for p in parse_parties(name) if p.kind == "person") if name else (),
                 False)
     people, author = [], bool(match.groupdict().get("author"))
-    for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", match["people"]):
+    listed = _OMISSION_RE.sub("", match["people"])  # "Richard Fischer […]"
+    for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed):
         part = part.strip()
         if part.casefold() in AUTHOR_WORDS:
             author = True

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from kg.ingest.dates import parse_date
 from kg.ingest.names import (
     POST_WORDS,
+    ROLE_WORDS,
     Correspondent,
     clean_name,
     is_institution,
@@ -108,7 +109,7 @@ def read_signature(paragraphs: Sequence[str], year: str | None) -> Signature | N
     if not paragraphs:
         return None
     last = paragraphs[-1]
-    if signature := _marked(last, year):
+    if signature := _marked(last, year) or _name_over_post(paragraphs[-SIGNATURE_REACH:]):
         return signature
     if (match := _SIGNATURE_RE.match(" ".join(last.split()))) and _is_name(match["name"]):
         date = parse_date(match["date"], year) if match["date"] else None
@@ -134,10 +135,35 @@ def _marked(text: str, year: str | None) -> Signature | None:
 
 
 def _is_name(name: str) -> bool:
-    """A person's name, not a note ("Secret"), a post ("CC SECRETARY") or a body."""
+    """A person's name, not a note ("Secret"), a post ("CC SECRETARY", "Deputy Assistant
+    Under-Secretary") or a body."""
     plain = " ".join(name.split()).casefold()
     return plain not in NOT_SIGNATURES and not is_institution(name) and not any(
-        word.strip(",.") in POST_WORDS for word in plain.split())
+        word.strip(",.") in _POST_OR_ROLE for word in re.split(r"[\s-]+", plain))
+
+
+_POST_OR_ROLE = POST_WORDS | ROLE_WORDS | {"under-secretary", "undersecretary", "chargé",
+                                           "charge", "d'affaires", "adviser", "counsellor"}
+#: A personal name on a line of its own: two to four capitalised words (accents, hyphens,
+#: initials), "Pál Szarvas", "József Füredi", "I. Vinogradov".
+_NAME_LINE_RE = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s){1,3}[^\W\d_][\w'’-]*$")
+
+
+def _name_over_post(paragraphs: Sequence[str]) -> Signature | None:
+    """A signature written as the signer's name over their post ("Pál Szarvas" /
+    "Ambassador", "Irén Rózsa" / "Deputy Assistant Under-Secretary"), lines of one
+    paragraph or paragraphs of their own, among the last paragraphs."""
+    lines = [line.strip() for text in paragraphs for line in text.splitlines() if line.strip()]
+    for k in range(len(lines) - 2, -1, -1):
+        name, post = lines[k], lines[k + 1]
+        words = name.split()
+        if (_NAME_LINE_RE.match(name) and all(w[:1].isupper() for w in words)
+                and _is_name(name) and len(post) < 80 and not _is_name(post)
+                and not re.match(r"(?i)(?:\[?to\b|for\b)", post)  # an address, not a post
+                and any(w in _POST_OR_ROLE for w in re.split(r"[\s-]+", post.casefold()))):
+            return Signature(text=f"{name}\n{post}", name=clean_name(name), number=None,
+                             date=None, marked=True)
+    return None
 
 
 def record_keeper(paragraphs: Sequence[str]) -> Correspondent | None:

@@ -169,9 +169,12 @@ class Reprint:
     pages: str | None
 
 
-def parse_citations(text: str) -> tuple[Citation, ...]:
+def parse_citations(text: str, *, labelled: bool = False) -> tuple[Citation, ...]:
     """Every archive reference in ``text``, in order ("X, and Y" gives two). Without any,
-    the published source the citation gives, as a citation with no archive."""
+    the published source the citation gives, as a citation with no archive; and when
+    ``text`` is the page's own citation (``labelled``: its "Source" field or the paragraph
+    after "Document Information"), whatever source it names, as printed ("MOL, XIX-J-1-j
+    Korea, 2. doboz, 2/b, 001118/ 1/1955")."""
     found = [
         citation
         for match in ARCHIVE_REFERENCE_RE.finditer(text)
@@ -180,9 +183,25 @@ def parse_citations(text: str) -> tuple[Citation, ...]:
     found += [Citation(match.group(0), NUMBERED_ARCHIVES[match["archive"]], None, None, None,
                        None)
               for match in NUMBERED_REFERENCE_RE.finditer(text)]
-    if not found and (source := published_source(text)):
+    if not found and (source := published_source(text) or (
+            labelled and printed_source(text))):
         found.append(Citation(source, None, None, None, None, None))
     return tuple(found)
+
+
+def printed_source(text: str) -> str | None:
+    """The source a page's own citation names, in any form: something with a figure in it,
+    not a sentence of prose; or None."""
+    source = _source_part(text)
+    if not source or not re.search(r"\d", source) or len(source) > MAX_PRINTED_SOURCE \
+            or _PROSE_RE.search(source):
+        return None
+    return source
+
+
+#: The longest source printed in a form the parser does not know that is kept as written.
+MAX_PRINTED_SOURCE = 300
+_PROSE_RE = re.compile(r"\b(?:the|is|was|were|has|have)\s+[a-z]")
 
 
 def _reference(text: str, match: re.Match[str]) -> Citation | None:
@@ -218,15 +237,22 @@ def published_source(text: str) -> str | None:
     """The published source a citation gives instead of an archive, without its closing
     period ("Jianguo yilai Mao Zedong wengao, vol. 1 (Beijing: Zhongyang wenxian
     chubanshe, 1987), 131-133"), or None."""
+    source = _source_part(text)
+    if source and (PUBLISHED_SOURCE_RE.fullmatch(source) or SHORT_SOURCE_RE.fullmatch(source)):
+        return source
+    return None
+
+
+def _source_part(text: str) -> str | None:
+    """What a citation cites: after the archive's own name in a quoted citation, before the
+    credits ("Translated by ..."), without the closing period; None for a quoted citation
+    that names no source."""
     if match := _ARCHIVE_NAME_RE.search(text):
         text = text[match.end():]
     elif text.lstrip()[:1] in "\"“":
         return None
     credit = _CREDIT_RE.search(text)
-    source = (text[:credit.start()] if credit else text).strip().rstrip(".")
-    if PUBLISHED_SOURCE_RE.fullmatch(source) or SHORT_SOURCE_RE.fullmatch(source):
-        return source
-    return None
+    return (text[:credit.start()] if credit else text).strip().rstrip(".")
 
 
 def without_link(text: str) -> str:

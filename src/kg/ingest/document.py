@@ -202,8 +202,10 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         # The journal records the keeper's meetings: a record of conversation, not a message.
         conversation, senders = True, ()
         participants = (*keepers, *(m for m in met if m not in keepers))
-    if not conversation and not senders and signature and signature.marked:
-        senders = (Correspondent(signature.name),)  # "(I. Vinogradov)" under a report
+    if not conversation and signature and signature.marked and all(
+            s.kind == "organization" for s in senders):
+        # "(I. Vinogradov)" under a report; "Pál Szarvas / Ambassador" under the embassy's.
+        senders = (*senders, Correspondent(signature.name))
     parties = combine(title.recipients, title.intermediaries, participants,
                       read_addressing(texts), conversation)
     citation = without_link(page.citation or "")
@@ -229,7 +231,7 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         intermediaries=parties.intermediaries,
         brackets=find_brackets(text, spans),
         summary=page.summary or page.value("summary"),
-        citations=parse_citations(citation),
+        citations=parse_citations(citation, labelled=True),
         reprint=parse_reprint(citation),
         translator=translated[0] if translated else None,
         translator_text=translated[1] if translated else None,

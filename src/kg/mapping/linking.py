@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kg.ingest.document import Document, find_all_quotes
+from kg.ingest.names import POST_WORDS
 from kg.mapping.registry import Entity, Registry, normalize_name
 
-#: Words that introduce a person's name: "Comrade X", "Cde. X", "General X".
+#: Words that introduce a person's name: "Comrade X", "Cde. X", "General X" (on the same
+#: line or the next, never across a blank line: "Ambassador" closing a signature does not
+#: introduce the summary after it).
 HONORIFICS = (
     r"Comrades?", r"comrades?", r"Com\[rade\]", r"Cdes?\.", r"cdes?\.", r"General", r"Marshal",
     r"Ambassador", r"Premier", r"Minister", r"Chairman", r"Mr\.", r"Mrs\.",
@@ -39,12 +42,17 @@ INSTITUTION_WORDS = frozenset({
     "Embassy", "Mission", "Delegation", "Commission", "Presidium", "Politburo", "Party",
 })
 #: A word of a name: "Zhang", "PENG" (in capitals), or an initial inside it ("Mark W. Clark").
-_NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z][A-Z'’-]+(?![a-z]))"
+#: Capitals and small letters of the Latin alphabets the archive's translations use ("Irén
+#: Rózsa", "Władysław Gomułka", "József Füredi").
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽ"
+_LOWER = "a-zß-öø-ÿ\u0100-\u017f"
+_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}'’-]+|[{_UPPER}][{_UPPER}'’-]+(?![{_LOWER}]))"
 _INITIAL = r"[A-Z]\."
 #: "Cde. V. I. Ivanov", "Cde. Ivanov V.I.": a person's initials before or after the surname.
 _INITIALS = r"[A-Z][a-z]?\.(?:[ \t]?[A-Z][a-z]?\.){0,2}"
 _HONORIFIC_RE = re.compile(
-    r"(?<![\w\]])(?:" + "|".join(HONORIFICS) + r")\s+((?:" + _INITIALS + r"[ \t]?)?" +
+    r"(?<![\w\]])(?:" + "|".join(HONORIFICS) + r")(?:[ \t]+|[ \t]*\n[ \t]*)((?:" + _INITIALS
+    + r"[ \t]?)?" +
     _NAME_WORD + r"(?:[ \t](?:" + _INITIAL + r"[ \t])?" + _NAME_WORD + r"){0,2}" +
     r"(?:[ \t]" + _INITIALS + r"(?![\w]))?)"
 )
@@ -65,6 +73,8 @@ _MINISTER_RE = re.compile(
 #: A character of the scripts that write words without spaces: CJK ideographs and kana.
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
+#: The next word of a name, on the same line.
+_NEXT_NAME_WORD_RE = re.compile(rf"[ \t]+{_NAME_WORD}(?![\w'’-])")
 #: A name the editors complete in brackets, with an initial: "[U. Alexis] Johnson".
 _COMPLETED_NAME_RE = re.compile(
     r"\[(?P<given>(?:[A-Z][a-z]*\.?\s){0,2}[A-Z]\.(?:\s?[A-Z][a-z]+)?)\]\s"
@@ -324,6 +334,17 @@ class Linker:
                 continue  # "[Foreign Minister Vyacheslav M.] Molotov": the name goes on
             name = doc.source[s:e].strip()
             words = name.split()
+            # "Comrade German Ambassador Richard Fischer": the name follows the post.
+            posts = [k for k, w in enumerate(words) if w.casefold() in POST_WORDS]
+            if posts:
+                s += len(" ".join(words[:posts[-1] + 1])) + 1
+                while (more := _NEXT_NAME_WORD_RE.match(doc.source, e, end)) \
+                        and len(doc.source[s:more.end()].split()) <= 3:
+                    e = more.end()
+                name = doc.source[s:e].strip()
+                words = name.split()
+                if not words or any(a < e and s < b for a, b in taken):
+                    continue
             if words[0] in NOT_PERSON_WORDS or INSTITUTION_WORDS.intersection(
                     w.capitalize() for w in words) or self.registry.candidates(name):
                 continue

@@ -249,8 +249,9 @@ def _communication(doc: Document, writer: FactWriter, registry: Registry,
     if writer.author is None and (doc.senders or doc.keepers):
         # Without a curated mapping, the document's first sender (a record's keeper) is
         # its author.
-        writer.author = _agent((*doc.senders, *doc.keepers)[0], writer, registry, review,
-                               country, known_as)
+        authors = (*doc.senders, *doc.keepers)  # a person who signs before the body sending
+        author = next((c for c in authors if c.kind == "person"), authors[0])
+        writer.author = _agent(author, writer, registry, review, country, known_as)
     if doc.date:
         writer.state(comm, kg.date, _date_literal(doc.date), _first(writer, doc.date_text))
     else:
