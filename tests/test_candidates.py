@@ -206,3 +206,100 @@ def test_scorer_counts_right_wrong_and_misattributed(
     assert p.curated == 3 and p.recalled_strict == 2  # the misattributed one is missed
     assert 0 < p.strict < p.statements
     assert "precision (strict/loose)" in score.markdown()
+
+
+# --- communications cited, relayed messages, posts, appointments, meetings, instructions --
+
+def test_a_communication_cited_by_number_and_date(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Your No. 512 of 1 March has been received and studied.",
+                         "To my [telegram] No. 77 (vkh. No. 9012) I add the following."),
+                    world[1])
+    comms = kinds(found, "communication")
+    yours = next(c for c in comms if c.props.get("outgoingNumber") == "512")
+    assert yours.props == {"sender": "joseph-stalin", "recipient": "ivan-kovalev",
+                           "date": "1951-03-01", "outgoingNumber": "512"}
+    assert yours.nodes[0].type == "Communication" and yours.claimed_by is None
+    assert any(c.about == "communication" and c.props == {"concerns": yours.about}
+               for c in comms)
+    mine = next(c for c in comms if c.props.get("outgoingNumber") == "77")
+    assert mine.nodes[0].type == "Telegram" and mine.props["incomingNumber"] == "9012"
+    assert mine.props["sender"] == "ivan-kovalev"
+
+
+def test_a_date_after_the_page_is_of_the_year_before(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("I confirm receipt of your letter of 28 December."), world[1])
+    (letter,) = [c for c in kinds(found, "communication") if c.about != "communication"]
+    assert letter.props["date"] == "1950-12-28" and letter.nodes[0].type == "Letter"
+
+
+def test_someone_elses_your_is_no_communication(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Zhou Enlai said that your letter of 2 March arrived late."),
+                    world[1])
+    assert kinds(found, "communication") == []
+
+
+def test_a_relayed_message_is_its_writers(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("I report the letter from Mao Zedong to Filippov of 1 March:",
+                         "“Dear Comrade Filippov.",
+                         "I ask you to send the advisers before the spring.”"), world[1])
+    (plan,) = kinds(found, "plan")
+    assert plan.props == {"intendedBy": "mao-zedong"} and plan.claimed_by == "mao-zedong"
+    (letter,) = [c for c in kinds(found, "communication") if c.about != "communication"]
+    assert letter.props == {"sender": "mao-zedong", "recipient": "joseph-stalin",
+                            "date": "1951-03-01"}
+
+
+def test_posts_in_the_editors_brackets(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("[Vice Chairman of the Military Commission] Zhu De approved it.",
+                         "Gao Gang [the Chairman of the Northeast People’s Government] left "
+                         "early."), world[1])
+    posts = {c.props["post"]: c.claimed_by for c in kinds(found, "post") if "post" in c.props}
+    assert posts == {"Vice Chairman of the Military Commission": "digital-archive-editors",
+                     "Chairman of the Northeast People’s Government":
+                         "digital-archive-editors"}
+
+
+def test_no_post_when_the_name_is_the_editors(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("The Premier [Zhou Enlai] agreed to the plan at once."), world[1])
+    assert kinds(found, "post") == []
+
+
+def test_appointment_is_a_post(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("We have appointed Cde. Liu Shaoqi as head of the delegation."),
+                    world[1])
+    holds, post = kinds(found, "post")
+    assert holds.about == "liu-shaoqi" and post.props == {"post": "head of the delegation"}
+    assert propose(page("We have appointed Cde. Liu Shaoqi yesterday evening."),
+                   world[1]) == []
+
+
+def test_post_on_the_line_under_a_name(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("The grain is loaded.", "to Cde. Zhou Enlai",
+                         "Minister of Foreign Affairs"), world[1])
+    holds, post = kinds(found, "post")
+    assert holds.about == "zhou-enlai" and post.props["post"] == "Minister of Foreign Affairs"
+    assert holds.claimed_by is None
+    assert kinds(propose(page("to Cde. Zhou Enlai", "The minister left for Moscow."),
+                         world[1]), "post") == []
+
+
+def test_invited_me_and_a_reported_talk(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Zhu De invited me to the headquarters.",
+                         "Mao Zedong said that on 2 March he had a talk with Zhou Enlai."),
+                    world[1])
+    meetings = {c.quote: (c.props, c.claimed_by) for c in kinds(found, "meeting")}
+    assert meetings["Zhu De invited me"] == ({"participant": ["ivan-kovalev", "zhu-de"]},
+                                             None)
+    assert ({"participant": ["mao-zedong", "zhou-enlai"], "date": "1951-03-02"},
+            "mao-zedong") in meetings.values()
+    assert kinds(propose(page("Zhu De invited Liu Shaoqi to the headquarters.",
+                              "He had a talk with Zhou Enlai."), world[1]), "meeting") == []
+
+
+def test_instructions_are_the_authors_requests(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Convey to Mao Zedong that the loan is approved.",
+                         "The terms were set to please the delegates.",
+                         "Please accept our thanks."), world[1])
+    (plan,) = kinds(found, "plan")
+    assert plan.props == {"intendedBy": "ivan-kovalev"}
+    assert plan.quote == "Convey to Mao Zedong that the loan is approved"

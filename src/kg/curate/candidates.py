@@ -5,7 +5,8 @@ curator to accept, edit or delete (``kg add --draft`` writes them into the mappi
 A :class:`Candidate` is one mapping fact: a subject (a registry id or a node it
 introduces), properties with their values, who claims it (the author, or the speaker the
 author reports: "X said that ...", "according to X", "X informed me that ..."), and a
-verbatim quote. The rules that find them are in :mod:`kg.curate.patterns`; this module
+verbatim quote. The rules that find them are in :mod:`kg.curate.patterns`,
+:mod:`kg.curate.posts` and :mod:`kg.curate.references`; this module
 holds the sentences they read, the people they resolve, and who is speaking.
 
 Names are resolved to registry ids by :class:`kg.mapping.linking.Linker`; a person the
@@ -29,9 +30,9 @@ from kg.mapping.registry import Registry
 #: Who claims what only the archive's own lines (summary, editors' brackets) state.
 EDITORS = "digital-archive-editors"
 #: Abbreviations a sentence does not end after.
-_ABBREVIATIONS = frozenset({"cde", "cdes", "com", "comrade", "mr", "mrs", "dr", "no", "nos",
+ABBREVIATIONS = frozenset({"cde", "cdes", "com", "comrade", "mr", "mrs", "dr", "no", "nos",
                             "gen", "st", "i.e", "e.g", "etc", "vol", "p", "pp", "ll", "l",
-                            "f", "op", "d", "ft", "lt", "col", "maj", "capt"})
+                            "f", "op", "d", "ft", "lt", "col", "maj", "capt", "vkh", "vh", "inc"})
 _BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)\]]?\s+(?=[A-Z“\"\[(])")
 #: Verbs of speech: what follows them is the speaker's claim, reported by the author.
 SPEECH_VERBS = (
@@ -56,6 +57,20 @@ _SAID_BY_RE = re.compile(r"\b(?:said|says|remarked|added|replied|noted|stressed)
 _FIRST_PERSON = re.compile(r"(?:^|\s|\[)(?:I|me|my|myself)(?:\]|\s|[.,;:]|$)")
 #: A record of conversation's turn: the speaker's name in capitals opens the paragraph.
 _TURN_RE = re.compile(r"^(?P<who>(?:[A-Z]\.\s?)*[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,3})\.?\s")
+#: The author passing on someone else's message: "I report the letter from X to Y",
+#: "I received the following telegram addressed to you from X", "I herewith relay the text
+#: of a letter ... from X", "Pass the following reply of X to Y".
+_RELAY_RE = re.compile(
+    r"\b(?:[Ii]\s+(?:am\s+)?(?:report|relay|send|forward|transmit|pass|attach|received?)\w*"
+    r"|[Pp]ass|[Tt]ransmit|[Ff]orward)\b[^.]{0,80}?\b(?:the following|the text of|the letter"
+    r"|the telegram|the message|a letter|a telegram|reply|the original)\b")
+#: A relayed message opens with its own address or salutation ("Dear Cde.", "“To Comrade
+#: FILIPPOV.", "DEEPLY RESPECTED ..."), or with a quotation mark.
+_SALUTATION_RE = re.compile(
+    r"^(?:\[[^\]]*\]\s*)*(?:[“\"]|(?:Dear|DEAR|Deeply|DEEPLY|Respected|RESPECTED|Esteemed)\b)")
+#: Before a name in a relay sentence: the people it is addressed to, not its writers.
+_ADDRESSED_RE = re.compile(r"\b(?:to|addressed to|for)\s+(?:Comrades?\s|Cdes?\.\s*)?$",
+                           re.IGNORECASE)
 
 
 @dataclass
@@ -112,6 +127,8 @@ class Page:
         self.year = doc.date[:4] if doc.date else None
         self.sentences = list(_sentences(doc))
         self.turns = self._turns()
+        self.relayed: list[tuple[int, int, tuple[bool, str | None]]] = []
+        self.relayed = self._relayed()
         self._nodes: set[str] = set()
         self.suffix = short_hash(doc.id)[:4]
 
@@ -189,18 +206,23 @@ class Page:
         text = self.doc.source
         out: dict[int, list[tuple[int, tuple[bool, str | None]]]] = {}
         voice: tuple[bool, str | None] = (True, None)
+        home = voice  # the writer's own voice: the author's, or a relayed message's writer
         last_speaker: str | None = None
         last_subject: str | None = None
         paragraph, open_quotes = -1, 0
         for s in self.sentences:
             if s.paragraph != paragraph:
-                if paragraph >= 0 and voice != (True, None) and open_quotes <= 0:
+                if self.relayed_voice(s.start) != home:  # a relayed message starts or ends
+                    home = voice = self.relayed_voice(s.start)
+                    open_quotes = 0
+                if paragraph >= 0 and voice != home and open_quotes <= 0:
                     voice = (False, None)
                 paragraph, open_quotes = s.paragraph, max(open_quotes, 0)
-                if not s.text.startswith("“") and _FIRST_PERSON.search(s.text):
+                if not s.text.startswith("“") and _FIRST_PERSON.search(s.text) and \
+                        home == (True, None):
                     open_quotes = 0  # the author's own paragraph: a quotation left open ended
-            if voice != (True, None) and open_quotes <= 0 and _FIRST_PERSON.search(s.text):
-                voice = (True, None)
+            if voice != home and open_quotes <= 0 and _FIRST_PERSON.search(s.text):
+                voice = home
             changes = [(s.start, voice)]
             subject = [m for m in self.entities(s.start, s.start + 40, "persons")
                        if m.entity is not None and not re.sub(
@@ -244,6 +266,54 @@ class Page:
             return True, (None if ident == self.author else ident)
         return False, None
 
+    def relayed_voice(self, at: int) -> tuple[bool, str | None]:
+        """Whose own voice the text has at ``at``: the author's, or inside a message the
+        author passes on, its writer's (``(False, None)`` when the page does not say who
+        wrote it)."""
+        for start, end, voice in self.relayed:
+            if start <= at < end:
+                return voice
+        return True, None
+
+    def _relayed(self) -> list[tuple[int, int, tuple[bool, str | None]]]:
+        """The messages the author passes on, with their writer: each starts at its own
+        salutation or quotation after the sentence that relays it ("I report the letter
+        from X to Y"), or right after that sentence when it ends with a colon, or at a
+        quoted salutation ("“To Cde. Mao Zedong."), and ends with a closing quotation mark
+        ending a paragraph, or with the body."""
+        body, text = self.doc.body, self.doc.source
+        embedded = [e.id for c in self.doc.embedded_senders
+                    if (e := self.registry.resolve(c.identified_as or c.name))]
+        out: list[tuple[int, int, tuple[bool, str | None]]] = []
+        writers: list[str] | None = None  # after a relay sentence: who wrote what it relays
+        colon = False
+        k = 0
+        while k < len(body):
+            p = body[k]
+            quoted = k > 0 and re.match(r"^[“\"](?:To\s|Dear|Respected|Cde\.|Comrade)", p.text)
+            if quoted or writers is not None and (colon or _SALUTATION_RE.match(p.text)):
+                names = _unique(embedded or writers or [])
+                voice: tuple[bool, str | None] = (
+                    (True, None) if self.author in names else
+                    (True, names[0]) if len(names) == 1 else (False, None))
+                end = next((q for q in range(k, len(body))
+                            if re.search(r"[”\"][.\s]*$", body[q].text) and q > k or
+                            q == k and body[q].text.count("”") > body[q].text.count("“")),
+                           len(body) - 1)
+                out.append((p.start, body[end].end, voice))
+                writers, colon, k = None, False, end + 1
+                continue
+            for s in (x for x in self.sentences if x.paragraph == p.ordinal):
+                m = _RELAY_RE.search(s.text)
+                if m and not self.relayed_voice(s.start)[1]:
+                    writers = [x.entity.id for x in self.entities(s.start + m.end(), s.end,
+                                                                  "persons")
+                               if x.entity and not _ADDRESSED_RE.search(
+                                   text[max(s.start, x.start - 20):x.start])]
+                    colon = s.text.rstrip().endswith(":")
+            k += 1
+        return out
+
     def _turns(self) -> dict[int, tuple[bool, str | None]]:
         """Paragraphs of a record of conversation that open with the speaker's name in
         capitals ("HO CHI MINH. Does ..."): each is that speaker's claim."""
@@ -259,14 +329,18 @@ class Page:
         return turns
 
 
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
 def _sentences(doc: Document) -> list[Sentence]:
     out = []
     for p in doc.body:
         start = 0
         for b in _BOUNDARY.finditer(p.text):
             before = p.text[start:b.start()].rstrip(".!?”\"’)]")
-            last = before.split()[-1].casefold() if before.split() else ""
-            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or \
+            last = before.split()[-1].casefold().lstrip("([“\"") if before.split() else ""
+            if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or \
                     re.fullmatch(r"(?:[a-z]\.)+[a-z]", last):
                 continue
             out.append(Sentence(p.text[start:b.start()], p.start + start, p.start + b.start(),
@@ -280,11 +354,13 @@ def _sentences(doc: Document) -> list[Sentence]:
 def propose(doc: Document, registry: Registry, linker: Linker | None = None) -> list[Candidate]:
     """Every candidate fact the rules find in ``doc``'s body, in the order of the text."""
     from kg.curate.patterns import RULES
+    from kg.curate.posts import POST_RULES
+    from kg.curate.references import REFERENCE_RULES
 
     page = Page(doc, registry, linker)
     found: list[Candidate] = []
     seen: set[tuple] = set()
-    for rule in RULES:
+    for rule in (*RULES, *POST_RULES, *REFERENCE_RULES):
         for c in rule(page):
             key = (c.about, c.quote, repr(sorted(c.props.items())))
             if key not in seen:

@@ -1,8 +1,9 @@
 """The rules that propose candidate facts (:mod:`kg.curate.candidates`), one function per
 kind, each reading the page's sentences and resolved mentions and proposing facts in the
-patterns of docs/model.md: meetings with participants and date, posts as PositionHolding,
-figures as Quantity with kind, unit and side, requests and plans, characterizations,
-cover names, and the dates and places of events.
+patterns of docs/model.md: meetings with participants and date, figures as Quantity with
+kind, unit and side, requests, instructions and plans, characterizations, cover names, and
+the dates and places of events. Posts are in :mod:`kg.curate.posts`, the communications a
+page cites in :mod:`kg.curate.references`.
 
 Every table of words the rules use sits at the top: extend the table, not the code.
 """
@@ -12,8 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from kg.curate.candidates import EDITORS, Candidate, NewNode, Page, Sentence
-from kg.ingest.names import POST_WORDS
+from kg.curate.candidates import ABBREVIATIONS, EDITORS, Candidate, NewNode, Page, Sentence
 from kg.mapping.linking import Mention
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -25,13 +25,15 @@ _DAY_MONTH = re.compile(r"\b(?:(?P<day>\d{1,2})\s+" + _MONTH + r"|" + _MONTH.rep
 #: Occasions a sentence reports with their participants.
 MEETING_WORDS = ("meeting", "conversation", "talk", "talks", "negotiations", "conference",
                  "dinner", "luncheon", "reception")
-#: Posts: words that make a phrase a post ("secretary of the party committee of
-#: Manchuria"), besides kg.ingest.names.POST_WORDS.
-EXTRA_POST_WORDS = frozenset({"director", "deputy", "commander-in-chief", "governor",
-                              "vice-chairman", "vice-premier", "adviser", "advisor"})
-_POST_HEAD = r"(?:[A-Z][\w.-]*\s+){0,3}(?:(?:First|Deputy|Vice|Chief|General)\s+){0,2}"
-_POST_WORD = r"(?:" + "|".join(sorted({*POST_WORDS, *EXTRA_POST_WORDS}, key=len,
-                                         reverse=True)) + r")"
+#: The author's own meetings: "I visited X", "X invited me", "a meeting with X took place";
+#: and a reported speaker's: "(X reported that) he had a discussion with Y".
+_VISIT = re.compile(r"\bI\s+(?:visited|met with|met|received|called on|had a "
+                    r"(?:meeting|conversation|talk|discussion) with)\s+(?:Cdes?\.\s|Comrades?\s)?")
+_VISITED = re.compile(r"\s+(?:visited|called on|came to see|invited|received)\s+me\b")
+_TOOK_PLACE = re.compile(r"\b(?:I\s+had\s+an?\s+|an?\s+)(?:meeting|conversation|talk)s?\s+"
+                         r"with\s+(?:Cdes?\.\s|Comrades?\s)?")
+_HE_HAD = re.compile(r"\b(?:he|she)\s+had\s+(?:a|an|another)\s+(?:meeting|conversation|talk|"
+                     r"discussion)s?\s+with\s+(?:Cdes?\.\s*|Comrades?\s)?")
 #: Quantities: unit words -> (unit as the mapping writes it, the kind when the unit says it).
 UNITS = {
     "divisions": ("divisions", None), "division": ("divisions", None),
@@ -67,10 +69,17 @@ _CLAUSE_MARK = re.compile(r"[,;:]")
 _DURATION_CODE = {"days": "D", "months": "M", "years": "Y"}  # weeks: 7 days
 #: Requests and intentions: (pattern, who intends: "author" or the named group).
 _REQUEST_RE = re.compile(
-    r"\b(?:(?P<i>I|We)\s+(?:would\s+)?(?:request|ask|beg|propose|suggest)\s+(?:that\s+)?you"
-    r"|(?:[Pp]lease|[Rr]equest(?:\s+that)?\s+you|[Rr]equest your)"
+    r"\b(?:(?P<i>I|[Ww]e)\s+(?:would\s+)?(?:request|ask|beg|propose|suggest)\s+(?:that\s+)?you"
+    r"|(?:I|[Ww]e)\s+ask\s+your"
+    r"|(?P<please>[Pp]lease)(?!\s+accept\b)"
+    r"|[Rr]equest(?:\s+that)?\s+you|[Rr]equest your"
     r"|(?P<we>I|We|we)\s+(?:intend|plan|propose|are planning|have decided|decided)\s+to"
     r"|(?P<go>I|We|we)\s+will\s+(?:go|come|travel|fly|leave|depart)\s+(?:to|for))\b")
+#: Instructions to the recipient opening a sentence: "Convey to Mao Zedong ...", "Pass the
+#: following to Kim Il Sung", "Visit Cde. X and tell him ...": the author's request.
+_INSTRUCTION_RE = re.compile(r"(?:Convey|Pass|Tell|Inform|Visit|Pay a visit to|Hand over|"
+                             r"Transmit)\s+(?=(?:to\s+|on\s+to\s+|the following\s+|this\s+|"
+                             r"him|her|them|Cdes?\.|Comrades?\s|[A-Z]))")
 #: "X asked [me] to ...", "X requested that ...": the author reports X's request.
 _ASKED_RE = re.compile(r"\b(?:asked|requested|proposed|suggested)\s+(?:\[?(?:me|us)\]?\s+)?"
                        r"(?:to|that)\b")
@@ -121,12 +130,15 @@ def meetings(page: Page) -> Iterator[Candidate]:
     """Who was present at an occasion (kg.ingest.attendance), and the author's own
     meetings: "I visited X", "X visited me", "a meeting with X took place"."""
     doc = page.doc
+    present: set[tuple[int, tuple[str, ...]]] = set()  # attendance read in a sentence
     for att in doc.attendance:
         s = _sentence_of(page, att.sentence)
         if s is None:
             continue
         nodes: list[NewNode] = []
-        people = [page.person_id(m, nodes) for m in _persons(page, s.start, s.end)]
+        named = {" ".join(p.name.casefold().split()) for p in att.people}
+        people = [page.person_id(m, nodes) for m in _persons(page, s.start, s.end)
+                  if " ".join(m.text.casefold().split()) in named]  # those present only
         if att.author and page.author:
             people.insert(0, page.author)
         if len(people) < 1:
@@ -134,38 +146,40 @@ def meetings(page: Page) -> Iterator[Candidate]:
         ident = page.node_id(att.occasion, doc.date or "")
         nodes.insert(0, NewNode(ident, "Meeting", f"{att.occasion.capitalize()} "
                                 f"({', '.join(p.name for p in att.people)})"))
-        date = _date(s.text, page.year)
+        first = min((m.start for m in _persons(page, s.start, s.end)), default=s.end)
+        date = _date(page.doc.source[s.start:first], page.year)  # not a date said later
+        present.add((s.start, tuple(people)))
         c = _fact(page, "meeting", ident, {"participant": _unique(people),
                                             "date": date[0] if date else None},
                   s, s.start, s.end, nodes=nodes)
         if c:
             yield c
-    visit = re.compile(r"\bI\s+(?:visited|met with|met|received|called on|had a "
-                       r"(?:meeting|conversation|talk) with)\s+(?:Cdes?\.\s|Comrades?\s)?")
-    visited = re.compile(r"\s+(?:visited|called on|came to see)\s+me\b")
-    took_place = re.compile(r"\b(?:I\s+had\s+an?\s+|an?\s+)(?:meeting|conversation|talk)s?\s+"
-                            r"with\s+(?:Cdes?\.\s|Comrades?\s)?")
+    text = page.doc.source
     for s in page.sentences:
-        if not page.author:
-            break
-        text = page.doc.source
-        for rx, after in ((visit, True), (visited, False), (took_place, True)):
+        for rx, after in ((_VISIT, True), (_VISITED, False), (_TOOK_PLACE, True),
+                          (_HE_HAD, True)):
             for m in rx.finditer(text, s.start, s.end):
-                nodes = []
+                nodes: list[NewNode] = []
                 if after:
                     who = [x for x in _persons(page, m.end(), s.end) if x.start == m.end()]
                 else:
                     who = [x for x in _persons(page, s.start, m.start()) if x.end == m.start()]
-                if not who or (rx is took_place and not re.search(
+                if not who or (rx is _TOOK_PLACE and not re.search(
                         r"\b(?:took place|was held|I had)\b", s.text)):
                     continue
+                known, speaker = page.claimant(s, m.start())
+                host = speaker if rx is _HE_HAD else page.author
+                if not host or rx is _HE_HAD and not (known and speaker):
+                    continue  # "he had a talk with X": only as the reported speaker's words
                 person = page.person_id(who[0], nodes)
+                if any(s.start == at and person in people for at, people in present):
+                    continue  # the list of those present already says so
                 ident = page.node_id("meeting", page.doc.date or "", who[0].text)
                 nodes.insert(0, NewNode(ident, "Meeting", f"Meeting with {who[0].text}"))
                 start, end = (m.start(), who[0].end) if after else (who[0].start, m.end())
-                date = _date(text[max(s.start, start - 20):end], page.year)
+                date = _date(text[max(s.start, start - 30):end], page.year)
                 c = _fact(page, "meeting", ident, {
-                    "participant": _unique([page.author, person]),
+                    "participant": _unique([host, person]),
                     "date": date[0] if date else None}, s, start, end, nodes=nodes)
                 if c:
                     yield c
@@ -181,67 +195,6 @@ def _sentence_of(page: Page, text: str) -> Sentence | None:
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-# --- posts ---------------------------------------------------------------------------------
-
-_POST_AFTER = re.compile(  # "X, chief of ...", "X (secretary of ...)", "X—secretary of ..."
-    r"(?:\s*,\s*|\s*\(\s*|\s*[—–]\s*|\s+-\s+)(?P<post>" + _POST_HEAD + _POST_WORD
-    + r"(?:\s+(?:of|for|to|in|at)\s+[^,;()\[\].]{2,80}?)?)(?=\s*[,;).]|\s+and\s|$)",
-    re.IGNORECASE)
-_POST_BEFORE = re.compile(  # "Minister of Foreign Affairs X", "[DPRK Minister of ...] X"
-    r"(?P<open>\[)?(?P<post>" + _POST_HEAD + _POST_WORD
-    + r"(?:\s+(?:of|for|to|in)\s+(?:the\s+)?(?:[A-Z(][\w()'.-]*\s*){1,6})?)(?(open)\]|)"
-    r"\s*(?:,\s*)?(?:Cdes?\.\s*|Comrade\s+|Com\[rade\]\s+)?$")
-
-
-def posts(page: Page) -> Iterator[Candidate]:
-    """A person and the post the text gives him next to his name."""
-    text = page.doc.source
-    seen: set[tuple[str, str]] = set()
-    for s in page.sentences:
-        for m in _persons(page, s.start, s.end):
-            after = _POST_AFTER.match(text, m.end, s.end)
-            before = _POST_BEFORE.search(text, max(s.start, m.start - 90), m.start)
-            for found, bracket in ((after, False), (before, bool(before and before["open"]))):
-                if not found:
-                    continue
-                post = " ".join(found["post"].split()).strip(" ,")
-                post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\])$", "", post)
-                key = (m.entity.id if m.entity else m.text, post.casefold())
-                if not _is_post(post) or key in seen or re.search(r"\bof(?: the)?$", post):
-                    continue
-                seen.add(key)
-                if found is before and re.search(r"\bof\s*(?:the\s*)?$", found["post"]):
-                    continue  # "the deputy of Cde. X": someone else holds the post
-                    continue
-                span = (min(m.start, found.start()), max(m.end, found.end()))
-                yield from _post(page, s, m, post, found.span("post"), span, bracket)
-
-
-def _is_post(post: str) -> bool:
-    words = post.split()
-    return 1 <= len(words) <= 14 and any(
-        w.casefold().strip(",.") in POST_WORDS | EXTRA_POST_WORDS for w in words[:6]) and \
-        not re.search(r"\b(?:said|was|is|will|who|which|that)\b", post)
-
-
-def _post(page: Page, s: Sentence, m: Mention, post: str, post_span: tuple[int, int],
-          span: tuple[int, int], bracket: bool) -> Iterator[Candidate]:
-    nodes: list[NewNode] = []
-    person = page.person_id(m, nodes)
-    orgs = [o.entity.id for o in page.entities(*post_span, "organizations") if o.entity]
-    ident = page.node_id(person, post)
-    nodes.append(NewNode(ident, "PositionHolding", f"{m.text}, {post}"))
-    claimant = (True, EDITORS) if bracket else None
-    holds = _fact(page, "post", person, {"holds": ident}, s, *span, nodes=nodes,
-                  claimant=claimant)
-    what = _fact(page, "post", ident, {"post": post, "inOrganization": orgs[0]
-                                       if len(set(orgs)) == 1 else None}, s, *span,
-                 claimant=claimant)
-    if holds and what:
-        yield holds
-        yield what
 
 
 # --- quantities ----------------------------------------------------------------------------
@@ -304,8 +257,15 @@ def _number(value: str, scale: str | None) -> int | float | None:
 
 
 def _clause_end(text: str, at: int, limit: int) -> int:
-    m = re.compile(r"[,;.]").search(text, at, limit)
-    return m.start() if m else limit
+    """Where the clause from ``at`` ends: a comma, semicolon or full stop that closes no
+    abbreviation or initial ("Cde.", "I.V.")."""
+    for m in re.compile(r"[,;.]").finditer(text, at, limit):
+        word = re.search(r"(\w+)$", text[max(at, m.start() - 12):m.start()])
+        if m.group() == "." and word and (word[1].casefold() in ABBREVIATIONS or
+                                          len(word[1]) == 1 and word[1].isupper()):
+            continue
+        return m.start()
+    return limit
 
 
 # --- requests and plans --------------------------------------------------------------------
@@ -317,8 +277,8 @@ def plans(page: Page) -> Iterator[Candidate]:
     for s in page.sentences:
         for m in _REQUEST_RE.finditer(text, s.start, s.end):
             known, who = page.claimant(s, m.start())
-            if not known:
-                continue
+            if not known or m["please"] and not _opens_clause(text[s.start:m.start()]):
+                continue  # "to please the most aggressive segment": no request
             intends = who or page.author
             end = _clause_end(text, m.end(), s.end)
             props = {"intendedBy": intends, "destination": _place_after(page, m.end(), end)
@@ -329,6 +289,12 @@ def plans(page: Page) -> Iterator[Candidate]:
             props["plannedDate"] = date[0] if date else None
             ident = page.node_id("plan", " ".join(text[m.end():end].split()[:4]))
             yield from _plan(page, s, ident, props, m.start(), end)
+        m = _INSTRUCTION_RE.match(text, s.start + len(_NUMBERING.match(s.text)[0]), s.end)
+        known, who = page.claimant(s, s.start)
+        if m and known and (who or page.author):
+            end = _clause_end(text, m.end(), s.end)
+            ident = page.node_id("plan", " ".join(text[m.start():end].split()[:4]))
+            yield from _plan(page, s, ident, {"intendedBy": who or page.author}, m.start(), end)
         for m in _ASKED_RE.finditer(text, s.start, s.end):
             who = [x for x in _persons(page, s.start, m.start())
                    if not text[x.end:m.start()].strip(" ,[]") or
@@ -340,6 +306,16 @@ def plans(page: Page) -> Iterator[Candidate]:
             ident = page.node_id("request", who[0].entity.id)
             yield from _plan(page, s, ident, {"intendedBy": who[0].entity.id}, who[0].start,
                              end, at=who[0].start)
+
+
+#: What may stand before an instruction opening a sentence: "(1) ", "2. ", "[handwritten:] ".
+_NUMBERING = re.compile(r"(?:\(?\d+[).]\s+|\[[^\]]{0,30}\]\s*)*")
+
+
+def _opens_clause(before: str) -> bool:
+    """Nothing but numbering before, or a clause ends just before: "(2) Please ...",
+    "Also, please ..."."""
+    return bool(_NUMBERING.fullmatch(before) or re.search(r"[:;,]\s*$", before))
 
 
 def _plan(page: Page, s: Sentence, ident: str, props: dict, start: int, end: int,
@@ -467,4 +443,4 @@ def events(page: Page) -> Iterator[Candidate]:
 
 
 RULES: tuple[Callable[[Page], Iterator[Candidate]], ...] = (
-    meetings, posts, quantities, plans, characterizations, codenames, events)
+    meetings, quantities, plans, characterizations, codenames, events)

@@ -1,0 +1,205 @@
+"""The rules that propose posts (:mod:`kg.curate.candidates`): a person and the post the
+page gives him, as a ``PositionHolding`` he ``holds`` with its ``post`` and, when one
+registry body is named in the post, ``inOrganization``.
+
+- next to the name: "X (secretary of ...)", "X, chief of ...", "Minister of Foreign
+  Affairs X", "Vice Premier X";
+- in the editors' square brackets, their claim: "[DPRK Minister of Construction] X",
+  "X [the Second Deputy Chief of the General Staff]";
+- in the blocks of a letter or record: a signature with its post ("I. STALIN" above
+  "Chairman of the USSR Council of Ministers"), an address ("to Mr. X" above his post);
+- appointments: "we have appointed Cde. X as Y", "the appointment of X as Y", "X was
+  appointed Y".
+
+Every table of words sits at the top: extend the table, not the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from kg.curate.candidates import EDITORS, Candidate, NewNode, Page, Sentence
+from kg.curate.patterns import _fact, _persons
+from kg.ingest.names import POST_WORDS
+from kg.mapping.linking import Mention
+
+#: Words that make a phrase a post ("secretary of the party committee of Manchuria"),
+#: besides kg.ingest.names.POST_WORDS.
+EXTRA_POST_WORDS = frozenset({"director", "deputy", "commander-in-chief", "governor",
+                              "vice-chairman", "vice-premier", "adviser", "advisor"})
+#: Post words that alone make no post: "DPRK leader", "the Communist leader".
+NOT_POSTS = frozenset({"leader"})
+#: Words that say someone is given a post.
+APPOINTMENT_WORDS = ("appointed", "appoint", "appointment of", "nominated", "nomination of",
+                     "designated", "confirmed", "approved")
+#: What joins the person to the post an appointment gives him.
+APPOINTMENT_AS = ("as", "to be", "to become", "to the post of", "to the position of",
+                  "to serve as", "to the office of")
+
+_WORDS = sorted({*POST_WORDS, *EXTRA_POST_WORDS}, key=len, reverse=True)
+_POST_HEAD = r"(?:[A-Z][\w.-]*\s+){0,3}(?:(?:First|Deputy|Vice|Chief|General)\s+){0,2}"
+_POST_WORD = r"(?:" + "|".join(_WORDS) + r")"
+#: Any case: "Minister", "minister", "MINISTER".
+_ANY_CASE_WORD = r"(?i:" + "|".join(_WORDS) + r")\b"
+#: In the editors' brackets the head may hold places and bodies: "PRC Embassy in India".
+_BRACKET_HEAD = r"(?:[A-Z][\w.’'-]*\s+(?:(?:in|of|to|for|at)\s+(?:the\s+)?)?){0,4}" \
+    r"(?:(?:First|Deputy|Vice|Chief|General)\s+){0,2}"
+_OF = r"(?:\s+(?:of|for|to|in)\s+(?:the\s+)?(?:[A-Z(][\w()'’.-]*\s*){1,6}){0,3}"
+
+_POST_AFTER = re.compile(  # "X, chief of ...", "X (secretary of ...)", "X—secretary of ..."
+    r"(?:\s*,\s*|\s*\(\s*|\s*[—–]\s*|\s+-\s+|(?P<open>\s*\[\s*(?:the\s+)?))(?P<post>"
+    + _POST_HEAD + _POST_WORD
+    + r"(?:\s+(?:of|for|to|in|at)\s+[^,;()\[\].]{2,120}?)?)(?(open)\]|(?=\s*[,;).]|\s+and\s|$))",
+    re.IGNORECASE)
+_POST_BEFORE = re.compile(  # "Minister of Foreign Affairs X", "[DPRK Minister of ...] X"
+    r"(?:(?P<open>\[)(?P<bracketed>" + _BRACKET_HEAD + _ANY_CASE_WORD + _OF + r")\]"
+    r"|(?<![\w\]])(?P<post>" + _POST_HEAD + _ANY_CASE_WORD + _OF
+    + r"))\s*(?:,\s*)?(?:Cdes?\.\s*|Comrade\s+|Com\[rade\]\s+)?$")
+_APPOINTED_BEFORE = re.compile(
+    r"\b(?:" + "|".join(APPOINTMENT_WORDS) + r")\s+(?:Cdes?\.\s*|Comrades?\s+)?$")
+_APPOINTED_AFTER = re.compile(
+    r"(?:\s*\[[^\]]{1,40}\])?\s*,?\s*(?:(?:has|had|have)\s+been\s+|was\s+|is\s+|will\s+be\s+)?"
+    r"(?P<passive>appointed\s+)?(?:" + "|".join(APPOINTMENT_AS) + r")?\s*(?:the\s+)?"
+    r"(?P<post>[^,;.]{3,100}?)(?=\s*(?:[,;.]|$|\s+(?:and|in|on|by|from|with|since)\s))")
+#: A block line that is only a name: "I. STALIN", "[signature] (V. Grigor’yan)", "to Mr. X".
+_NAME_LINE = re.compile(r"^(?:\[signature\]\s*)?(?:to\s+(?:Mr\.|Cde\.|Comrade)\s+)?\(?"
+                        r"(?P<name>[^()\[\]]{3,40}?)\)?\.?$", re.IGNORECASE)
+#: A block line that is only a post; the next line may continue it ("... of" / "for ...").
+_POST_LINE = re.compile(r"^(?:the\s+)?(?P<post>" + _POST_HEAD + _ANY_CASE_WORD
+                        + r"(?:\s+(?:of|for|to|in|at)\s+.{2,120})?)\.?$")
+_CONTINUED = re.compile(r"^(?:of|for|in|to|at|the)\s+[^.]{2,100}\.?$")
+
+
+def posts(page: Page) -> Iterator[Candidate]:
+    """A person and the post the text gives him next to his name."""
+    text = page.doc.source
+    seen: set[tuple[str, str]] = set()
+    title = page.doc.title and text.find(page.doc.title)
+    heading = [Sentence(page.doc.title, title, title + len(page.doc.title), -1)] \
+        if page.doc.title and title is not None and title >= 0 else []
+    for s in (*page.sentences, *heading):
+        for m in _persons(page, s.start, s.end):
+            after = _POST_AFTER.match(text, m.end, s.end)
+            before = _POST_BEFORE.search(text, max(s.start, m.start - 120), m.start)
+            for found in (after, before):
+                if not found:
+                    continue
+                bracket = bool(found["open"])
+                group = "bracketed" if found is before and bracket else "post"
+                post = re.sub(r"^[Tt]he\s+", "", " ".join(found[group].split()).strip(" ,"))
+                post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\])$", "", post)
+                key = (m.entity.id if m.entity else m.text, post.casefold())
+                if not is_post(post) or key in seen or re.search(r"\bof(?: the)?$", post):
+                    continue
+                if found is before and m.text.startswith("[") and not bracket:
+                    continue  # "the Premier [Kim Il Sung]": the name is the editors'
+                seen.add(key)
+                span = (min(m.start, found.start(group) if group == "post" else found.start()),
+                        max(m.end, found.end()))
+                yield from _post(page, s, m, post, found.span(group), span,
+                                 bracket or s.paragraph < 0)  # the title: the editors'
+
+
+def appointments(page: Page) -> Iterator[Candidate]:
+    """"We have appointed Cde. X as Y", "approves of the appointment of X as Y", "X was
+    appointed Y": X holds the post Y, in the words of whoever says so."""
+    text = page.doc.source
+    for s in page.sentences:
+        for m in _persons(page, s.start, s.end):
+            before = _APPOINTED_BEFORE.search(text, max(s.start, m.start - 40), m.start)
+            after = _APPOINTED_AFTER.match(text, m.end, s.end)
+            if not after or not (before and not after["passive"] or
+                                 after["passive"] and not before):
+                continue
+            if before and not re.match(r"(?:\s*\[[^\]]{1,40}\])?\s*,?\s*(?:as|to)\b",
+                                       text[m.end:after.end()]):
+                continue  # "appointed X yesterday": no post given
+            post = " ".join(after["post"].replace("[", "").replace("]", "").split())
+            if not is_post(post):
+                continue
+            start = before.start() if before else m.start
+            yield from _post(page, s, m, post, after.span("post"), (start, after.end()),
+                             False)
+
+
+def block_posts(page: Page) -> Iterator[Candidate]:
+    """A signature or an address set out in lines: the name on one line, the post on the
+    line before or after it ("I. STALIN" / "Chairman of the USSR Council of Ministers",
+    "Chairman of ... Commission" / "[signature] (V. Grigor’yan)", "to Mr. Kim Il Sung" /
+    "Chairman of the Cabinet of Ministers of" / "the Democratic People’s Republic of
+    Korea"). The author's own lines: his claim."""
+    body = page.doc.body
+    for k, p in enumerate(body):
+        line = " ".join(p.text.split())
+        named = _NAME_LINE.match(line)
+        people = _persons(page, p.start, p.end) if named and len(line) <= 60 else []
+        if len(people) != 1 or not _only_name(line, people[0].text):
+            continue
+        for j in (k + 1, k - 1):
+            if not 0 <= j < len(body):
+                continue
+            post, end_para = _post_lines(body, j, k)
+            if post is None:
+                continue
+            first, last = min(j, k), max(end_para, k)
+            s = Sentence(page.doc.source[body[first].start:body[last].end],
+                         body[first].start, body[last].end, body[k].ordinal)
+            yield from _post(page, s, people[0], post, (body[j].start, body[end_para].end),
+                             (s.start, s.end), False, claimant=(True, None))
+            break
+
+
+def _only_name(line: str, name: str) -> bool:
+    rest = line.replace(name, " ", 1)
+    return not re.sub(r"\[signature\]|\bto\s+(?:Mr\.|Cde\.|Comrade)|[()\[\].,\s]", "", rest,
+                      flags=re.IGNORECASE)
+
+
+def _post_lines(body: tuple, j: int, k: int) -> tuple[str | None, int]:
+    """The post on line ``j`` (continued on the next line when it goes on there), if that
+    line is only a post."""
+    line = " ".join(body[j].text.split())
+    m = _POST_LINE.match(line)
+    if not m or not is_post(m["post"]) or len(line) > 140:
+        return None, j
+    post, end = m["post"], j
+    if j > k and j + 1 < len(body):
+        more = " ".join(body[j + 1].text.split())
+        if (post.endswith(" of") or _CONTINUED.match(more)) and _CONTINUED.match(more):
+            post, end = f"{post} {more.rstrip('.')}", j + 1
+    if post.endswith(" of"):
+        return None, j
+    return post, end
+
+
+def is_post(post: str) -> bool:
+    """A phrase that names a post: a post word among its first words, no verb."""
+    words = post.split()
+    return 1 <= len(words) <= 16 and any(
+        w.casefold().strip(",.[]") in (POST_WORDS | EXTRA_POST_WORDS) - NOT_POSTS
+        for w in words[:6]) and \
+        not re.search(r"\b(?:said|was|is|will|who|which|that|has|had|were|are)\b", post)
+
+
+def _post(page: Page, s: Sentence, m: Mention, post: str, post_span: tuple[int, int],
+          span: tuple[int, int], bracket: bool,
+          claimant: tuple[bool, str | None] | None = None) -> Iterator[Candidate]:
+    nodes: list[NewNode] = []
+    person = page.person_id(m, nodes)
+    orgs = [o.entity.id for o in page.entities(*post_span, "organizations") if o.entity]
+    ident = page.node_id(person, post)
+    nodes.append(NewNode(ident, "PositionHolding", f"{m.text}, {post}"))
+    claimant = (True, EDITORS) if bracket else claimant
+    holds = _fact(page, "post", person, {"holds": ident}, s, *span, nodes=nodes,
+                  claimant=claimant)
+    what = _fact(page, "post", ident, {"post": post, "inOrganization": orgs[0]
+                                       if len(set(orgs)) == 1 else None}, s, *span,
+                 claimant=claimant)
+    if holds and what:
+        yield holds
+        yield what
+
+
+POST_RULES: tuple[Callable[[Page], Iterator[Candidate]], ...] = (
+    posts, appointments, block_posts)
