@@ -231,7 +231,7 @@ def test_cli_writes_a_directory_and_refuses_foreign_files(built: Built, tmp_path
 
     result = run("--all", str(out))
     assert result.exit_code == 0, result.output
-    assert "wrote 14 files" in result.stderr  # 13 formats and SHA256SUMS
+    assert "wrote 18 files" in result.stderr  # 17 formats and SHA256SUMS
     assert (out / "void.ttl").exists()
     (out / "notes.txt").write_text("mine")
     result = run("--all", str(out))

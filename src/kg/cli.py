@@ -189,7 +189,8 @@ def query(ctx: click.Context, sparql: str | None, query_file: str | None, fmt: s
 @click.option("--format", "fmt", default="ttl", show_default=True,
               type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "context", "void",
                                  "alignment", "wikibase", "quickstatements", "candidates",
-                                 "skipped", "cmif"]),
+                                 "skipped", "wikidata-documents", "wikidata-document-ids",
+                                 "wikidata-citing", "wikidata-pending", "cmif"]),
               help="Output format (graph dumps, dataset description or Wikidata exports).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to this file instead of standard output.")

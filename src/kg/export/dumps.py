@@ -71,6 +71,14 @@ FORMATS: dict[str, Format] = {
                          "Entities without a Wikidata item, to create before their facts"),
     "skipped": Format("wikidata-skipped.csv", "text/csv",
                       "Facts not written as Wikidata statements, with the reason"),
+    "wikidata-documents": Format("wikidata-documents.txt", "text/plain",
+                                 "QuickStatements V1 creating an item for each archival document"),
+    "wikidata-document-ids": Format("wikidata-document-ids.csv", "text/csv",
+                                    "Documents and the QIDs of their items, to fill after step 1"),
+    "wikidata-citing": Format("wikidata-citing.txt", "text/plain",
+                              "QuickStatements V1 citing the documents' items (stated in)"),
+    "wikidata-pending": Format("wikidata-pending.csv", "text/csv",
+                               "Statements not citable yet, with the reason"),
     "cmif": Format("cmif.xml", "application/tei+xml",
                    "Correspondence metadata in CMIF (TEI correspDesc), for correspSearch"),
 }
@@ -202,6 +210,12 @@ class _Exporter:
             "quickstatements": lambda: wikidata.quickstatements(self.wikidata).encode(),
             "candidates": lambda: wikidata.candidates_csv(self.wikidata).encode(),
             "skipped": lambda: wikidata.skipped_csv(self.wikidata).encode(),
+            "wikidata-documents": lambda: wikidata.documents_quickstatements(
+                self.documents).encode(),
+            "wikidata-document-ids": lambda: wikidata.document_ids_csv(
+                self.documents, self.document_ids).encode(),
+            "wikidata-citing": lambda: self.citing[0].encode(),
+            "wikidata-pending": lambda: wikidata.pending_csv(self.citing[1]).encode(),
             "cmif": lambda: cmif.render(self.store, self.base, self.meta),
         }
 
@@ -233,6 +247,18 @@ class _Exporter:
     @cached_property
     def wikidata(self) -> wikidata.WikidataExport:
         return wikidata.collect(self.store, self.base, self.alignment)
+
+    @cached_property
+    def document_ids(self) -> dict[str, str]:
+        return wikidata.read_document_ids(self.ontology_dir / wikidata.DOCUMENT_IDS_FILE)
+
+    @cached_property
+    def documents(self) -> list[wikidata.DocumentItem]:
+        return wikidata.document_items(self.store, self.base, self.alignment, self.document_ids)
+
+    @cached_property
+    def citing(self) -> tuple[str, list[wikidata.Pending]]:
+        return wikidata.citing_quickstatements(self.wikidata, self.document_ids)
 
     def _dump(self, fmt: str) -> bytes:
         if fmt == "ttl":

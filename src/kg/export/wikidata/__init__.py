@@ -15,7 +15,13 @@ Three outputs, all from the same selection (:mod:`~kg.export.wikidata.statements
   class to suggest, and the facts not exported with the reason (``wikidata-skipped.csv``):
   nothing is dropped silently (both files written by :mod:`~kg.export.wikidata.tables`).
 
-Statement and reference IRIs are derived from the fact IRI, so they are stable across builds.
+- The documents as items to create (``wikidata-documents.txt``), the mapping of documents to
+  the items created (``wikidata-document-ids.csv``), the statements citing those items
+  (``wikidata-citing.txt``) and those not citable yet (``wikidata-pending.csv``):
+  :mod:`~kg.export.wikidata.documents`, the two-step workflow.
+
+Statement and reference IRIs are UUID URNs derived from the fact IRI, so they are stable across
+builds and claim no namespace (neither Wikidata's nor the project's placeholder domain).
 """
 
 from kg.export.wikidata.alignment import (
@@ -26,6 +32,17 @@ from kg.export.wikidata.alignment import (
     published_alignment,
 )
 from kg.export.wikidata.candidates import Candidate
+from kg.export.wikidata.documents import (
+    DOCUMENT_IDS_FILE,
+    DocumentItem,
+    Pending,
+    citing_quickstatements,
+    document_ids_csv,
+    document_items,
+    documents_quickstatements,
+    pending_csv,
+    read_document_ids,
+)
 from kg.export.wikidata.quickstatements_v1 import quickstatements
 from kg.export.wikidata.statements import (
     Reference,
@@ -40,8 +57,10 @@ from kg.export.wikidata.vocabulary import NO_TERM, PREFIXES, RDF, WD
 from kg.export.wikidata.wikibase import wikibase_triples
 
 __all__ = [
-    "ALIGNMENT_FILE", "NO_TERM", "PREFIXES", "RDF", "WD", "Alignment", "Candidate",
-    "PropertyMapping", "Reference", "Skipped", "Statement", "Value", "WikidataExport",
-    "candidates_csv", "collect", "load_alignment", "published_alignment", "quickstatements",
-    "skipped_csv", "wikibase_triples",
+    "ALIGNMENT_FILE", "DOCUMENT_IDS_FILE", "NO_TERM", "PREFIXES", "RDF", "WD", "Alignment",
+    "Candidate", "DocumentItem", "Pending", "PropertyMapping", "Reference", "Skipped",
+    "Statement", "Value", "WikidataExport", "candidates_csv", "citing_quickstatements",
+    "collect", "document_ids_csv", "document_items", "documents_quickstatements",
+    "load_alignment", "pending_csv", "published_alignment", "quickstatements",
+    "read_document_ids", "skipped_csv", "wikibase_triples",
 ]

@@ -1,11 +1,13 @@
 """The alignment of the ontology with Wikidata (``ontology/wikidata.ttl``): which property or
-class each term maps to and how closely, which terms have none, and the alignment as published
-(with a NoTermFound record for every term the file does not mention)."""
+class each term maps to and how closely (and for which subjects or objects only), which terms
+have none, the classes and archives of the documents' items, the values Wikidata already holds,
+and the alignment as published (with a NoTermFound record for every term the file does not
+mention)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,8 +25,20 @@ class PropertyMapping:
     term: str
     pid: str
     match: str  # exact | close | related
-    datatype: str  # WikibaseItem | Time | Quantity | String | Monolingualtext
+    datatype: str  # WikibaseItem | Time | Quantity | String | Monolingualtext | Url
     label: str
+    subject_class: str = ""  # written only when the subject is of this class
+    object_class: str = ""  # written only when the object is of this class
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """How a kind of archival record is typed on Wikidata ("instance of")."""
+
+    qid: str
+    document_type: str = ""  # the archive's own type ("Memorandum")
+    record_of: str = ""  # the class of what the record gives an account of (kg:Meeting)
+    communication_class: str = ""  # the class of the communication it reproduces
 
 
 @dataclass
@@ -36,6 +50,13 @@ class Alignment:
     classes: dict[str, tuple[str, str]]  # kg class -> (QID, match)
     unmapped: dict[str, str]  # term -> note
     labels: dict[str, str]  # Wikidata entity IRI -> English label
+    document_kinds: list[DocumentKind] = field(default_factory=list)
+    archives: dict[str, str] = field(default_factory=dict)  # "APRF" -> QID ("" unverified)
+    held: dict[tuple[str, str], int] = field(default_factory=dict)  # (QID, PID) -> precision
+
+    def verified(self, qid: str) -> bool:
+        """Whether an item ID is one this file verified (it carries its English label)."""
+        return WD + qid in self.labels
 
     def usable(self, term: str) -> PropertyMapping | None:
         """The property to write statements with, when the match is exact or close."""
@@ -55,6 +76,7 @@ def load_alignment(ontology_dir: str | Path, base: str) -> Alignment:
     except SyntaxError as exc:
         raise OntologyError(f"Turtle syntax: {' '.join(str(exc).split())}",
                             file=str(path)) from None
+    kga = f"{base}/wikidata-alignment#"
     by_subject: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
         by_subject[term_text(t.subject)][term_text(t.predicate)].append(term_text(t.object))
@@ -75,15 +97,45 @@ def load_alignment(ontology_dir: str | Path, base: str) -> Alignment:
         if not kinds and match != "related":
             raise OntologyError(f"{wid} is mapped by {match}Match but has no "
                                 "wikibase:propertyType; add its datatype", file=str(path))
-        properties[term] = PropertyMapping(term, wid, match,
-                                           kinds[0].removeprefix(WIKIBASE) if kinds else "",
-                                           labels.get(target, wid))
+        axiom = next((p for p in by_subject.values()
+                      if p.get(OWL + "annotatedSource") == [term]
+                      and p.get(OWL + "annotatedTarget") == [target]), {})
+        properties[term] = PropertyMapping(
+            term, wid, match, kinds[0].removeprefix(WIKIBASE) if kinds else "",
+            labels.get(target, wid), (axiom.get(kga + "onlyWhenSubjectIs") or [""])[0],
+            (axiom.get(kga + "onlyWhenObjectIs") or [""])[0])
     unmapped = {
         p[OWL + "annotatedSource"][0]: (p.get(SKOS + "note") or [""])[0]
         for p in by_subject.values()
         if p.get(OWL + "annotatedTarget") == [NO_TERM] and p.get(OWL + "annotatedSource")
     }
-    return Alignment(triples, properties, classes, unmapped, labels)
+    kinds_of = {kga + "DocumentKind", kga + "Archive", kga + "HeldValue"}
+    by_type: dict[str, list[dict[str, list[str]]]] = defaultdict(list)
+    for _, p in sorted(by_subject.items(), key=lambda item: item[0]):
+        for kind in set(p.get(RDF + "type", [])) & kinds_of:
+            by_type[kind].append(p)
+
+    def one(p: dict[str, list[str]], name: str) -> str:
+        return (p.get(name) or [""])[0]
+
+    document_kinds = [DocumentKind(one(p, kga + "instanceOf").removeprefix(WD),
+                                   one(p, kga + "documentType"), one(p, kga + "recordOf"),
+                                   one(p, kga + "communicationClass"))
+                      for p in by_type[kga + "DocumentKind"]]
+    archives = {one(p, SKOS + "notation"): one(p, kga + "item").removeprefix(WD)
+                for p in by_type[kga + "Archive"]}
+    held = {(one(p, kga + "item").removeprefix(WD), one(p, kga + "property").removeprefix(WD)):
+            int(one(p, WIKIBASE + "timePrecision") or 0) for p in by_type[kga + "HeldValue"]}
+    for qid in [k.qid for k in document_kinds] + [q for q in archives.values() if q]:
+        if WD + qid not in labels:
+            raise OntologyError(f"{qid} is used for the documents' items but has no rdfs:label; "
+                                "declare it with its English label and evidence", file=str(path))
+    # Documents are typed by the archive's type first, then as records of meetings, then by
+    # the communication's class, the general class (kg:Communication) last.
+    document_kinds.sort(key=lambda k: (not k.document_type, not k.record_of,
+                                       k.communication_class.endswith("#Communication")))
+    return Alignment(triples, properties, classes, unmapped, labels, document_kinds, archives,
+                     held)
 
 
 def published_alignment(store: ox.Store, base: str, alignment: Alignment) -> list[ox.Triple]:

@@ -58,3 +58,12 @@ def read_facts(store: ox.Store, base: str) -> list[Fact]:
                           str(r["title"].value) if r["title"] is not None else None,
                           tuple(dict.fromkeys(q for _, q in sorted(quotes[iri])))))
     return facts
+
+
+def read_types(store: ox.Store, base: str) -> dict[str, set[str]]:
+    """Entity IRI -> its classes in the ontology's namespace (asserted and inferred)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in select(store, f"""SELECT DISTINCT ?e ?c WHERE {{ ?e a ?c
+            FILTER(STRSTARTS(STR(?c), "{base}/ontology#")) }}""", base):
+        out[str(r["e"].value)].add(str(r["c"].value))
+    return out

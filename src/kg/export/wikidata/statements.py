@@ -9,13 +9,14 @@ reference each.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from kg.export.wikidata.alignment import Alignment, PropertyMapping
 from kg.export.wikidata.candidates import Candidate, select_candidates
-from kg.export.wikidata.facts import Fact, read_facts, read_qids
+from kg.export.wikidata.facts import Fact, read_facts, read_qids, read_types
 from kg.export.wikidata.vocabulary import XSD, id_order, short_name, term_text
 
 PRECISION = {XSD + "date": 11, XSD + "gYearMonth": 10, XSD + "gYear": 9}
@@ -34,19 +35,21 @@ QUOTE_LANGUAGE = "en"
 class Value:
     """A Wikibase value: an item, a time (with precision), a quantity or a string."""
 
-    kind: str  # item | time | quantity | string | monolingual
+    kind: str  # item | somevalue | time | quantity | string | url | monolingual
     text: str  # Q42 | +1948-12-30T00:00:00Z | +600000 | the string
     precision: int = 0
     language: str = ""
 
     def quickstatements(self) -> str:
-        if self.kind == "item":
+        """The value as a QuickStatements V1 column: ``Q42``, ``somevalue``,
+        ``+1949-05-00T00:00:00Z/10``, ``600000``, ``"text"`` or ``en:"text"``."""
+        if self.kind in {"item", "somevalue"}:
             return self.text
         if self.kind == "time":
             return f"{self.text}/{self.precision}"
         if self.kind == "quantity":
             return self.text.removeprefix("+")
-        text = '"' + _one_line(self.text) + '"'
+        text = '"' + v1_text(self.text) + '"'
         return f"{self.language}:{text}" if self.kind == "monolingual" else text
 
 
@@ -73,7 +76,15 @@ class Statement:
 
     @property
     def iri(self) -> str:
-        return self.references[0].fact.replace("/id/fact/", "/id/statement/", 1)
+        """A stable IRI of the proposed statement, derived from its first fact: a UUID URN,
+        not an IRI under Wikidata's statement namespace (these are not Wikidata's statements)
+        nor under the project's domain (a Wikibase mints its own)."""
+        return node_iri(self.references[0].fact, "statement")
+
+
+def node_iri(fact: str, part: str) -> str:
+    """``urn:uuid:...``, the same for the same fact and part in every build."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{fact}#{part}')}"
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,7 @@ def collect(store: ox.Store, base: str, alignment: Alignment) -> WikidataExport:
     """Select the facts Wikidata can hold and the entities it would need first."""
     qids = read_qids(store, base)
     facts = read_facts(store, base)
+    types = read_types(store, base)
     ordinals = {(f.subject.value, f.record): f for f in facts
                 if f.predicate == f"{base}/ontology#ordinal" and isinstance(f.object, ox.Literal)}
     circa = {(f.subject.value, f.record): f for f in facts
@@ -106,7 +118,7 @@ def collect(store: ox.Store, base: str, alignment: Alignment) -> WikidataExport:
     skipped: list[Skipped] = []
     missing_by_fact: dict[str, set[str]] = {}
     for fact in facts:
-        reason, missing, statement = _convert(fact, alignment, qids, ordinals, circa)
+        reason, missing, statement = _convert(fact, alignment, qids, ordinals, circa, types)
         if statement is None:
             skipped.append(Skipped(fact.iri, term_text(fact.subject), fact.predicate,
                                    term_text(fact.object), reason))
@@ -131,7 +143,8 @@ def collect(store: ox.Store, base: str, alignment: Alignment) -> WikidataExport:
 
 def _convert(fact: Fact, alignment: Alignment, qids: dict[str, str],
              ordinals: dict[tuple[str, str], Fact],
-             circa: dict[tuple[str, str], Fact] | None = None
+             circa: dict[tuple[str, str], Fact] | None = None,
+             types: dict[str, set[str]] | None = None
              ) -> tuple[str, set[str], Statement | None]:
     mapping = alignment.usable(fact.predicate)
     if mapping is None:
@@ -139,6 +152,11 @@ def _convert(fact: Fact, alignment: Alignment, qids: dict[str, str],
         why = (f"only related to {related.pid} ({related.label})" if related
                else "has no Wikidata property")
         return f"predicate {short_name(fact.predicate)} {why}", set(), None
+    for side, term, cls in (("subject", fact.subject, mapping.subject_class),
+                            ("object", fact.object, mapping.object_class)):
+        if cls and cls not in (types or {}).get(term_text(term), set()):
+            return (f"{mapping.pid} ({mapping.label}) is written only when the {side} is a "
+                    f"{short_name(cls)}"), set(), None
     value, problem = _value(fact.object, mapping, qids)
     if problem:
         return problem, set(), None
@@ -209,6 +227,17 @@ def _amount(text: str) -> str:
     return text if text.startswith(("+", "-")) else "+" + text
 
 
-def _one_line(text: str) -> str:
-    # A V1 line holds no tab or line break: whitespace runs become one space.
-    return " ".join(text.split())
+#: Character sequences QuickStatements V1 reads as syntax wherever they stand, and what a value
+#: holds instead (V1 has no escape character): "|" separates columns like a tab in a pasted or
+#: imported batch, and a trailing "/* ... */" is taken for the edit summary.
+V1_REPLACEMENTS = (("|", "\u00a6"), ("/*", "/ *"), ("*/", "* /"))
+
+
+def v1_text(text: str) -> str:
+    """A string as a V1 value can carry it: whitespace runs (tabs and line breaks, which end a
+    column or a command) become one space, and the sequences of :data:`V1_REPLACEMENTS` their
+    look-alikes. Double quotes stay: V1 takes a string from its first to its last quote."""
+    text = " ".join(text.split())
+    for syntax, replacement in V1_REPLACEMENTS:
+        text = text.replace(syntax, replacement)
+    return text

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.export.wikidata.statements import QUOTE_LANGUAGE, Value, WikidataExport
+from kg.export.wikidata.statements import QUOTE_LANGUAGE, Value, WikidataExport, node_iri
 from kg.export.wikidata.vocabulary import (
     DCTERMS,
     PREFIXES,
@@ -43,25 +43,30 @@ def wikibase_triples(export: WikidataExport, base: str, header: Iterable[ox.Trip
         add(node, WIKIBASE + "rank", ox.NamedNode(WIKIBASE + "NormalRank"))
         add(node, p["ps"] + st.pid, _simple(st.value))
         if st.value.kind in {"time", "quantity"}:
-            value_node = ox.NamedNode(st.iri + "/value")
+            value_node = ox.NamedNode(node_iri(st.references[0].fact, "value"))
             add(node, p["psv"] + st.pid, value_node)
             out.extend(_full_value(value_node, st.value))
         for pid, qualifier in st.qualifiers:
             add(node, p["pq"] + pid, _simple(qualifier))
             if qualifier.kind in {"time", "quantity"}:
-                value_node = ox.NamedNode(f"{st.iri}/qualifier/{pid}")
+                value_node = ox.NamedNode(node_iri(st.references[0].fact,
+                                                   f"qualifier/{pid}"))
                 add(node, p["pqv"] + pid, value_node)
                 out.extend(_full_value(value_node, qualifier))
         for ref in st.references:
-            ref_node = ox.NamedNode(ref.fact.replace("/id/fact/", "/id/reference/", 1))
+            ref_node = ox.NamedNode(node_iri(ref.fact, "reference"))
             add(node, PROV + "wasDerivedFrom", ref_node)
             add(ref_node, RDF + "type", ox.NamedNode(WIKIBASE + "Reference"))
             for fact in (ref.fact, *ref.qualifier_facts):
                 add(ref_node, DCTERMS + "source", ox.NamedNode(fact))
-            add(ref_node, p["pr"] + "P248",
-                ox.NamedNode(WD + ref.record_qid if ref.record_qid else ref.record))
-            if ref.title and not ref.record_qid:
-                add(ref_node, p["pr"] + "P1476", ox.Literal(ref.title, language="en"))
+            # "stated in" takes an item: without the record's QID the reference names the
+            # record by its title, and our record IRI only as dcterms:source.
+            if ref.record_qid:
+                add(ref_node, p["pr"] + "P248", ox.NamedNode(WD + ref.record_qid))
+            else:
+                add(ref_node, DCTERMS + "source", ox.NamedNode(ref.record))
+                if ref.title:
+                    add(ref_node, p["pr"] + "P1476", ox.Literal(ref.title, language="en"))
             for quote in ref.quotes:
                 add(ref_node, p["pr"] + "P1683", ox.Literal(quote, language=QUOTE_LANGUAGE))
     for pid in sorted({st.pid for st in export.statements}
