@@ -17,21 +17,17 @@ from flask import (
     abort,
     current_app,
     render_template,
+    request,
     send_from_directory,
 )
 from markupsafe import Markup
 
 from kg.config import PROJECT_ROOT
-from kg.read.diagram import (
-    correspondence,
-    network_svg,
-    ontology_diagram,
-    timeline_items,
-    timeline_svg,
-)
+from kg.read import timeline as tl
+from kg.read.diagram import correspondence, network_svg, ontology_diagram
 from kg.read.view import Passage, document_passages, passages_of
 from kg.read.why import explanation_triples, has_explanations, why_view
-from kg.store.query import prefixes_for, with_prologue
+from kg.store.query import prefixes_for
 from server import linked_data
 
 bp = Blueprint("pages", __name__)
@@ -68,15 +64,26 @@ def yasgui_available() -> bool:
 
 
 def example_queries() -> list[dict[str, str]]:
-    """The shipped queries (queries/*.rq), with PREFIX lines so they run anywhere."""
+    """The shipped queries (queries/*.rq), each with the PREFIX lines of the prefixes it
+    uses (and no others), so it runs anywhere and the query itself stays in view."""
     config = linked_data.config()
     out = []
     for path in sorted(Path(config.queries_dir).glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         title = _question(text) or path.stem
         out.append({"name": path.stem, "title": title,
-                    "query": with_prologue(text, config.base_iri)})
+                    "query": with_used_prefixes(text, config.base_iri)})
     return out
+
+
+def with_used_prefixes(query: str, base: str) -> str:
+    """``query`` with a PREFIX line for each of the project's prefixes it uses and does not
+    declare (a prefixed name ``p:...`` outside comments, strings and IRIs)."""
+    code = re.sub(r'#[^\n]*|<[^>\s]*>|"(?:[^"\\\n]|\\.)*"', " ", query)
+    used = set(re.findall(r"(?<![\w:?$])([A-Za-z][\w-]*):", code))
+    declared = query.lower()
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes_for(base).items()
+                   if p in used and f"prefix {p}:" not in declared) + query
 
 
 def _question(text: str) -> str:
@@ -96,8 +103,13 @@ BOOKKEEPING = {"Explanation", "InferredStatement", "AssertedStatement", "Inferen
 
 
 def editor_page() -> str:
+    """The query editor, opened on ``?example=<name>`` (else the first example)."""
     config = linked_data.config()
-    return render_template("sparql.html", examples=example_queries(),
+    examples = example_queries()
+    wanted = request.args.get("example", "")
+    chosen = next((e for e in examples if e["name"] == wanted), examples[0] if examples
+                  else None)
+    return render_template("sparql.html", examples=examples, chosen=chosen,
                            yasgui=yasgui_available(), timeout=config.query_timeout,
                            max_results=config.max_results)
 
@@ -152,10 +164,38 @@ def home() -> str:
 
 @bp.route("/timeline")
 def timeline() -> str:
+    """Every dated item on a true time axis; ``?kind=`` (repeatable) keeps some types,
+    ``?from=&to=`` (a year, year-month or date) zooms into a window."""
     base = linked_data.config().base_iri
-    items = cached("timeline", lambda: timeline_items(linked_data.current().store, base))
-    return render_template("timeline.html", items=items, svg=Markup(timeline_svg(items, base)),
-                           local=linked_data.local_path)
+    items = cached("timeline", lambda: tl.timeline_items(linked_data.current().store, base))
+    kinds = request.args.getlist("kind")
+    unknown = [k for k in kinds if k not in tl.GROUP_KEYS]
+    if unknown:
+        abort(400, description=f"kind: unknown {unknown[0]!r}; use one of "
+                               f"{', '.join(tl.GROUP_KEYS)}")
+    window: dict[str, int | None] = {"from": None, "to": None}
+    for name in window:
+        value = request.args.get(name, "").strip()
+        if value:
+            try:
+                lo, hi, _ = tl.parse_date(value)
+            except ValueError:
+                abort(400, description=f"{name}: {value!r} is not a year, year-month or "
+                                       "date (1949, 1949-05, 1949-05-17)")
+            window[name] = lo if name == "from" else hi
+    if window["from"] and window["to"] and window["from"] >= window["to"]:
+        abort(400, description="from: the window starts after it ends")
+    shown = tl.select(items, kinds or None, window["from"], window["to"])
+    zoomed = window["from"] is not None or window["to"] is not None
+    axis = tl.make_axis(shown, window["from"], window["to"])
+    svg = Markup(tl.axis_svg(axis, {"kind": kinds} if kinds else {})) if shown else ""
+    counts = {key: sum(i.group == key for i in items) for key in tl.GROUP_KEYS}
+    return render_template(
+        "timeline.html", items=shown, total=len(items), axis=svg,
+        tracks=[Markup(tl.track_svg(i, axis)) for i in shown], groups=tl.GROUPS,
+        colours=tl.COLOURS, counts=counts, kinds=kinds, window=request.args,
+        zoomed=zoomed, breaks=axis.breaks, legend=[(Markup(s), t) for s, t in tl.legend()],
+        local=linked_data.local_path, year=tl.year)
 
 
 @bp.route("/network")

@@ -125,9 +125,7 @@ def test_timeline_and_network_render_every_item(server: str, page: Page,
     expected = len(timeline_items(store, built.config.base_iri))
     del store
     page.page.goto(server + "/timeline")
-    assert page.page.locator("svg.timeline g.timeline-item").count() == expected
-    box = page.page.locator("svg.timeline").bounding_box()
-    assert box and box["height"] > 100
+    assert page.page.locator("li.timeline-item svg.track").count() == expected
     page.shot("timeline")
     page.page.goto(server + "/network")
     assert page.page.locator("svg.network g.agent").count() == 3
@@ -148,3 +146,93 @@ def test_narrow_screen(server: str, browser: Any) -> None:
         assert narrow.errors == []
     finally:
         narrow.close()
+
+
+#: Text of the page cut at the right edge, or squeezed out of its box (scrollWidth).
+CUT_TEXT = """(selector) => {
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    if (box.right > window.innerWidth + 1 || box.left < -1 || el.scrollWidth > el.clientWidth + 1)
+      out.push(el.textContent.trim().slice(0, 60));
+  }
+  return out;
+}"""
+
+
+def test_timeline_on_a_time_axis(server: str, browser: Any, built: Built) -> None:
+    store = open_store_handle(built.config.store_path)
+    expected = len(timeline_items(store, built.config.base_iri))
+    del store
+    for width in (1366, 375):
+        p = Page(browser, width=width)
+        try:
+            p.page.goto(server + "/timeline")
+            assert p.page.locator("li.timeline-item").count() == expected
+            # Labels wrap: none is cut, on the rows or on the axis.
+            assert p.page.evaluate(CUT_TEXT, ".timeline-rows .text") == []
+            assert p.page.evaluate(CUT_TEXT, "svg.axis text") == []
+            assert p.page.evaluate("document.documentElement.scrollWidth") <= width + 1
+            p.page.locator(".timeline").scroll_into_view_if_needed()
+            p.shot(f"timeline-axis-{width}", full=False)
+            # The filter (a form: no JavaScript needed) narrows, the axis' years zoom.
+            p.page.get_by_label("Posts held").uncheck()
+            p.page.get_by_role("button", name="Show").click()
+            p.page.wait_for_url("**/timeline?*")
+            assert 0 < p.page.locator("li.timeline-item").count() < expected
+            assert p.page.locator("li.timeline-item[data-group=position]").count() == 0
+            p.page.goto(server + "/timeline?from=1949&to=1949&kind=event&kind=meeting")
+            month = p.page.locator("li.timeline-item[data-precision=month] rect.range").first
+            box, track = month.bounding_box(), p.page.locator("svg.track").first.bounding_box()
+            assert box and track and 0.06 < box["width"] / track["width"] < 0.1, "a month"
+            p.page.locator(".timeline").scroll_into_view_if_needed()
+            p.shot(f"timeline-1949-{width}", full=False)
+            assert p.errors == []
+        finally:
+            p.close()
+
+
+#: Whether any token of the editor's text lies under its buttons.
+COVERED = """() => {
+  const buttons = [...document.querySelectorAll('.yasqe_buttons > *')]
+    .map(b => b.getBoundingClientRect()).filter(r => r.width > 0);
+  const hits = [];
+  for (const span of document.querySelectorAll('.CodeMirror-code pre span span')) {
+    for (const r of span.getClientRects())
+      for (const b of buttons)
+        if (r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top)
+          hits.push(span.textContent);
+  }
+  return hits;
+}"""
+
+
+def test_query_editor(server: str, browser: Any) -> None:
+    for width in (1366, 375):
+        p = Page(browser, width=width)
+        try:
+            p.page.goto(server + "/sparql")
+            p.page.locator(".yasqe .CodeMirror").wait_for()
+            # One tab, the first example, no empty "Query" tab; its prologue folded, so the
+            # query itself is in view from the first lines.
+            assert p.page.locator(".tabsList .tab").count() == 1
+            first = p.page.locator(".CodeMirror-code > div").all_inner_texts()[:6]
+            assert "PREFIX" in first[0] and any("SELECT" in line for line in first)
+            assert p.page.evaluate(COVERED) == []
+            # An example from the list opens in the editor, not as JSON.
+            p.page.locator("ol.examples a[href$='05-li-lisan']").click()
+            p.page.wait_for_url("**/sparql?example=05-li-lisan")
+            p.page.locator(".yasqe .CodeMirror").wait_for()
+            assert "Li Lisan" in p.page.locator(".CodeMirror-code").inner_text()
+            p.page.locator(".yasqe_queryButton").click()
+            p.page.locator(".yasr table.dataTable tbody tr").first.wait_for()
+            # Results whole: no heading or cell shortened.
+            assert p.page.evaluate(CUT_TEXT.replace("window.innerWidth + 1", "1e9"),
+                                   ".yasr table.dataTable th, .yasr table.dataTable td") == []
+            assert p.page.locator(".yasr table.dataTable.ellipseTable").count() == 0
+            assert p.page.evaluate("document.documentElement.scrollWidth") <= width + 1
+            p.shot(f"editor-{width}", full=False)
+            p.page.locator(".yasr").screenshot(path=str(ARTIFACTS / f"editor-results-{width}.png"))
+            assert p.errors == []
+        finally:
+            p.close()

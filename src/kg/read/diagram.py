@@ -3,8 +3,7 @@
 - :func:`ontology_diagram`: the kg: classes as a tree (``rdfs:subClassOf``), each box listing
   the object properties whose domain it is, with their ranges (UML-style), generated from
   the ontology graph in the store.
-- :func:`timeline_items` / :func:`timeline_svg`: dated events (communications, meetings,
-  operations, plans, deviations ...) in date order.
+- the timeline lives in :mod:`kg.read.timeline` (``timeline_items`` is re-exported here).
 - :func:`correspondence` / :func:`network_svg`: who wrote to whom, via whom.
 
 The data come from SPARQL queries over the store; the drawing is plain string building.
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 import pyoxigraph as ox
+
+from kg.read.timeline import timeline_items as timeline_items  # re-exported
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -130,91 +131,6 @@ def ontology_diagram(store: ox.Store, base: str) -> str:
 def _depth(boxes: dict[str, ClassBox], name: str, seen: frozenset[str] = frozenset()) -> int:
     children = [c for c in boxes[name].children if c not in seen]
     return 1 + max((_depth(boxes, c, seen | {name}) for c in children), default=-1)
-
-
-# --- Timeline ---------------------------------------------------------------------------------
-
-@dataclass
-class TimelineItem:
-    iri: str
-    label: str
-    kind: str  # the most specific kg: class label
-    start: str  # ISO date, year-month or year: its length is its precision
-    end: str = ""
-    qualifier: str = ""  # how the date is to be read: "about", "early in", "spring" ...
-
-
-#: What the timeline shows: instances of these classes (and subclasses) with a date.
-TIMELINE_CLASSES = ("Communication", "Meeting", "MilitaryOperation", "War", "Plan",
-                    "PoliticalDeviation", "Event")
-DATE_PROPERTIES = ("date", "startDate", "plannedDate", "notLaterThan")
-
-
-def timeline_items(store: ox.Store, base: str) -> list[TimelineItem]:
-    """Every dated event, once, in date order (start: the earliest of its dates)."""
-    kg = f"{base}/ontology#"
-    classes = " ".join(f"<{kg}{c}>" for c in TIMELINE_CLASSES)
-    dates = " ".join(f"<{kg}{p}>" for p in DATE_PROPERTIES)
-    rows = _q(store, f"""
-        SELECT ?e (SAMPLE(?l) AS ?label) (MIN(STR(?d)) AS ?start) (MAX(STR(?end)) AS ?finish)
-               (SAMPLE(?kind) AS ?k) (SAMPLE(?ql) AS ?q) (SAMPLE(?sl) AS ?s) WHERE {{
-          VALUES ?c {{ {classes} }}
-          ?e a ?c .
-          {{ VALUES ?dp {{ {dates} }} ?e ?dp ?d }}
-          UNION {{ ?e <{kg}endDate> ?d }}
-          OPTIONAL {{ ?e <{kg}endDate> ?end }}
-          OPTIONAL {{ ?e <{RDFS}label> ?l }}
-          OPTIONAL {{ ?e <{kg}dateQualifier>/<{RDFS}label> ?ql }}
-          OPTIONAL {{ ?e <{kg}season>/<{RDFS}label> ?sl }}
-          OPTIONAL {{ GRAPH ?g {{ ?e a ?asserted }} FILTER(!STRENDS(STR(?g), "/graph/inferred"))
-                     ?asserted <{RDFS}label> ?kind . FILTER(LANG(?kind) = "en") }}
-        }} GROUP BY ?e""")
-    items = []
-    for e, label, start, finish, kind, qualifier, season in rows:
-        end = _v(finish)
-        how = " ".join(w for w in (_v(qualifier).lower(), _v(season).lower()) if w)
-        items.append(TimelineItem(e.value, _v(label) or _local(e.value), _v(kind) or "Event",
-                                  _v(start), end if end != _v(start) else "", how))
-    return sorted(items, key=lambda i: (i.start, i.end, i.label))
-
-
-KIND_COLOURS = {"Ciphered telegram": "#0b4f8a", "Telegram": "#0b4f8a", "Cable": "#0b4f8a",
-                "Communication": "#0b4f8a", "Meeting": "#7a3e00", "Military operation": "#8a1c1c",
-                "War": "#8a1c1c", "Plan": "#3d6b21", "Political deviation": "#5b2a86"}
-
-
-def timeline_svg(items: list[TimelineItem], base: str) -> str:
-    """A vertical timeline: one row per item in date order, years marked."""
-    row, year_row, left = 34, 28, 200
-    parts: list[str] = []
-    year, y = "", 10
-    for item in items:
-        colour = KIND_COLOURS.get(item.kind, "#555")
-        if item.start[:4] != year:
-            year = item.start[:4]
-            parts.append(f'<text x="{left - 14}" y="{y + 18}" text-anchor="end" font-size="16" '
-                         f'font-weight="bold" {FONT} fill="#1b1b1b">{escape(year)}</text>')
-            y += year_row
-        when = (f"{item.qualifier} " if item.qualifier else "") + item.start \
-            + (f" – {item.end}" if item.end else "")
-        parts.append(
-            f'<g class="timeline-item" data-kind="{escape(item.kind)}" data-start="'
-            f'{escape(item.start)}"><text x="{left - 14}" y="{y + 10}" text-anchor="end" '
-            f'font-size="12" {FONT} fill="#444">{escape(when)}</text>'
-            f'<circle cx="{left}" cy="{y + 6}" r="6" fill="{colour}"/>'
-            f'<a href="{escape(_path(item.iri, base))}"><text x="{left + 14}" y="{y + 10}" '
-            f'font-size="13" {FONT} fill="{colour}">{escape(item.label)}</text></a>'
-            f'<text x="{left + 14}" y="{y + 24}" font-size="10" {FONT} fill="#555">'
-            f'{escape(item.kind)}</text></g>')
-        y += row
-    height = y + 10
-    parts.insert(0, f'<line x1="{left}" y1="10" x2="{left}" y2="{height - 10}" '
-                    f'stroke="#999" stroke-width="2"/>')
-    width = 980
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} '
-            f'{height}" width="{width}" height="{height}" role="img" '
-            f'aria-labelledby="timeline-title"><title id="timeline-title">Timeline of '
-            f'{len(items)} dated events</title>{"".join(parts)}</svg>')
 
 
 # --- Correspondence network -------------------------------------------------------------------
