@@ -33,7 +33,7 @@ from rdflib.term import Node
 from kg.ingest.document import Document
 from kg.mapping import nquads
 from kg.mapping.curated import CURATORS, Mapping, Resolver, compile_mapping
-from kg.mapping.editorial import editorial_claimants, state_page_facts
+from kg.mapping.editorial import editorial_claimants
 from kg.mapping.iris import Iris
 from kg.mapping.linking import Linker
 from kg.mapping.metadata import Review, compile_mentions, compile_metadata
@@ -104,7 +104,6 @@ def document_graph(doc: Document, ctx: Context, review: Review) -> tuple[set[Tri
     if mapping is not None:
         compile_mapping(mapping, writer, ctx.resolver)
     compile_metadata(doc, writer, ctx.registry, ctx.resolver.ontology, review, ctx.linker)
-    state_page_facts(doc, writer)
     if mapping is not None:
         # A node declared here only to be referred to is described where its facts are.
         about = {item.get("about") for item in mapping.facts if isinstance(item, dict)}

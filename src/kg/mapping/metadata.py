@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib.term import Node
 
 from kg.ingest.document import Correspondent, Document, find_all_quotes
 from kg.mapping.iris import DCTERMS, OA, integer_literal, slugify
@@ -95,6 +96,16 @@ def _first(writer: FactWriter, text: str | None, *, last: bool = False) -> list[
         return []
     start, end = hits[-1] if last else hits[0]
     return [writer.span(start, end)]
+
+
+def _by_editors(writer: FactWriter, s: URIRef, p: URIRef, o: Node, text: str | None) -> None:
+    """A statement read from the page's own citation lines (citation, reprint,
+    translator): a fact of the archive's editors, with the last passage that says it
+    (citations close the page), when the registry knows the editors and the passage is
+    found; a plain triple otherwise."""
+    writer.graph.add((s, p, o))
+    if writer.editors is not None and (evidence := _first(writer, text, last=True)):
+        writer.state(s, p, o, evidence, claimed_by=writer.editors, reported=False)
 
 
 def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review,
@@ -187,7 +198,7 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
             g.add((record, DCTERMS.bibliographicCitation, Literal(cit.text)))
     for n, cit in enumerate(archival, start=1):
         node = iris.citation(doc.id, n)
-        g.add((record, kg.citation, node))
+        _by_editors(writer, record, kg.citation, node, cit.text)
         g.add((node, _TYPE, kg.ArchivalCitation))
         g.add((node, kg.citationText, Literal(cit.text)))
         for prop in ("archive", "fond", "opis", "delo", "folios"):
@@ -198,7 +209,7 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
     if doc.reprint:
         rp = doc.reprint
         node = iris.reprint(doc.id)
-        g.add((record, kg.reprintedIn, node))
+        _by_editors(writer, record, kg.reprintedIn, node, rp.text)
         g.add((node, _TYPE, kg.Reprint))
         g.add((node, DCTERMS.bibliographicCitation, Literal(rp.text)))
         for prop, value in (("bookTitle", rp.title), ("volume", rp.volume), ("book", rp.book),
@@ -212,7 +223,8 @@ def compile_metadata(doc: Document, writer: FactWriter, registry: Registry,
             g.add((node, kg.editor, person_iri(editor, writer, registry, review)))
 
     for name in split_names(doc.translator):
-        g.add((record, kg.translator, person_iri(name, writer, registry, review)))
+        _by_editors(writer, record, kg.translator, person_iri(name, writer, registry, review),
+                    doc.translator_text or doc.translator)
 
     for p in doc.body:
         node = iris.paragraph(doc.id, p.ordinal)
