@@ -41,10 +41,11 @@ def world() -> tuple[Ontology, Registry]:
     return ontology, Registry.load(config.mappings_dir, ontology)
 
 
-def page(*paragraphs: str, doc_id: str = "test-page") -> Document:
+def page(*paragraphs: str, doc_id: str = "test-page", title: str = TITLE,
+         date: str = "March 3, 1951", summary: str = "A summary of the message.") -> Document:
     body = "\n\n".join(paragraphs)
-    return parse_text(f"Skip to content\n\nMarch 3, 1951\n\n{TITLE}\n\n\n{body}\n\n\n"
-                      "A summary of the message.\n\nDocument Information\n", doc_id=doc_id)
+    return parse_text(f"Skip to content\n\n{date}\n\n{title}\n\n\n{body}\n\n\n"
+                      f"{summary}\n\nDocument Information\n", doc_id=doc_id)
 
 
 def kinds(found: list[Candidate], kind: str) -> list[Candidate]:
@@ -303,3 +304,76 @@ def test_instructions_are_the_authors_requests(world: tuple[Ontology, Registry])
     (plan,) = kinds(found, "plan")
     assert plan.props == {"intendedBy": "ivan-kovalev"}
     assert plan.quote == "Convey to Mao Zedong that the loan is approved"
+
+
+# --- posts: forms of address, someone else's post, surnames, the summary; records' "we" --
+
+def _posts(found: list[Candidate]) -> dict[str, tuple[str, str | None]]:
+    """post -> (holder, claimant), from each post candidate and its holding."""
+    holders = {c.props["holds"]: c.about for c in kinds(found, "post") if "holds" in c.props}
+    return {c.props["post"]: (holders[c.about], c.claimed_by)
+            for c in kinds(found, "post") if "post" in c.props}
+
+
+def test_a_form_of_address_is_no_part_of_the_post(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Yesterday I called on Comrade Chinese Premier Zhou Enlai."), world[1])
+    assert _posts(found) == {"Chinese Premier": ("zhou-enlai", None)}
+
+
+def test_no_post_for_whom_it_depends_on(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("The deputies to the Minister of Foreign Affairs Zhou Enlai and "
+                         "Li Fuchun came to the station."), world[1])
+    assert kinds(found, "post") == []
+
+
+def test_a_bare_surname_is_the_registry_holder_of_that_post_then(
+        world: tuple[Ontology, Registry]) -> None:
+    text = "The Ambassador of the USSR in the DPRK, Cde. Ivanov, left for Moscow."
+    found = propose(page(text, date="March 3, 1956"), world[1])
+    assert _posts(found) == {"Ambassador of the USSR in the DPRK": ("vasily-ivanov", None)}
+    # In 1951 no registry Ivanov held such a post: "Ivanov" may be anyone, so no post.
+    assert kinds(propose(page(text), world[1]), "post") == []
+
+
+def test_posts_in_the_summary_are_the_editors(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("The grain is loaded.",
+                         summary="Kovalev reports on his talk with Chinese Premier Zhou Enlai."),
+                    world[1])
+    assert _posts(found) == {"Chinese Premier": ("zhou-enlai", "digital-archive-editors")}
+
+
+def test_a_records_we_is_nobody_the_rules_can_tell(world: tuple[Ontology, Registry]) -> None:
+    record = "Record of Conversation between Zhou Enlai and Kim Il Sung"
+    said = ("Zhou Enlai informed Kim Il Sung about the talks in Geneva.",
+            "We have appointed Cde. Liu Shaoqi as head of the delegation.")
+    assert kinds(propose(page(*said, title=record), world[1]), "post") == []
+    # The same words in a telegram are its author's.
+    assert _posts(propose(page(*said), world[1])) == {
+        "head of the delegation": ("liu-shaoqi", None)}
+
+
+def test_please_after_reported_words_is_the_authors_request(
+        world: tuple[Ontology, Registry]) -> None:
+    paragraphs = ("Zhou Enlai said that the grain is ready for shipment.",
+                  "Please report what answer should be given to the Chinese.")
+    (plan,) = kinds(propose(page(*paragraphs), world[1]), "plan")
+    assert plan.props == {"intendedBy": "ivan-kovalev"} and plan.claimed_by is None
+
+
+def test_a_name_in_capitals_is_a_turn_only_with_its_stop(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("ZHOU ENLAI asked me to read the list of the goods."), world[1])
+    (plan,) = kinds(found, "plan")
+    assert plan.props == {"intendedBy": "zhou-enlai"} and plan.claimed_by is None
+    (turn,) = kinds(propose(page("ZHOU ENLAI. I ask you to send the advisers."), world[1]),
+                    "plan")
+    assert turn.props == {"intendedBy": "zhou-enlai"} and turn.claimed_by == "zhou-enlai"
+
+
+def test_charge_as_a_verb_and_a_trailing_com_make_no_post(
+        world: tuple[Ontology, Registry]) -> None:
+    assert kinds(propose(page("Charge Zhou Enlai with informing the others."), world[1]),
+                 "post") == []
+    found = propose(page("The draft addressed to the Minister of Foreign Affairs Com. Zhou "
+                         "Enlai was approved."), world[1])
+    assert _posts(found) == {"Minister of Foreign Affairs": ("zhou-enlai", None)}

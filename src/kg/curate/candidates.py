@@ -25,7 +25,7 @@ from typing import Any
 from kg.ingest.document import Document, find_all_quotes
 from kg.mapping.iris import short_hash, slugify
 from kg.mapping.linking import Linker, Mention
-from kg.mapping.registry import Registry
+from kg.mapping.registry import Entity, Registry, normalize_name
 
 #: Who claims what only the archive's own lines (summary, editors' brackets) state.
 EDITORS = "digital-archive-editors"
@@ -53,10 +53,24 @@ _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?P<who>(?:Cde\.\s|Comrade\s)?[A-
 _SAID_BY_RE = re.compile(r"\b(?:said|says|remarked|added|replied|noted|stressed)\s+"
                          r"(?P<who>(?:Cde\.\s|Comrade\s|Com\[rade\]\s)?[A-Z][\w’'-]*"
                          r"(?:\s[A-Z][\w’'-]*){0,3})")
+#: Types (or title openings) of a record kept in the third person ("Record of
+#: Conversation", "Minutes"): with no known author, its "we" and "our" are some speaker's,
+#: not the narrator's.
+RECORD_WORDS = ("record of conversation", "record of a conversation", "memorandum of conversation",
+                "minutes", "conversation", "transcript", "stenographic record")
+_WE_RE = re.compile(r"(?:^|[\s\[“\"(])(?:[Ww]e|[Oo]ur|[Uu]s|[Oo]urselves)(?=[\s\],.;:!?”\")]|$)")
+#: A sentence addressing the recipient ("Please report ...", "Request your instructions"):
+#: the writer's own voice again after someone's reported words (not in a record kept in
+#: the third person, where it is some speaker's).
+ADDRESS_OPENINGS = ("Please", "Request", "I request", "We request", "I ask", "We ask")
+_ADDRESS_RE = re.compile(r"^(?:\(?\d+[).]\s+)?(?:" + "|".join(ADDRESS_OPENINGS)
+                         + r")\b(?!\s+accept\b)")
 #: The author speaking in the first person, outside anyone's quotation.
 _FIRST_PERSON = re.compile(r"(?:^|\s|\[)(?:I|me|my|myself)(?:\]|\s|[.,;:]|$)")
-#: A record of conversation's turn: the speaker's name in capitals opens the paragraph.
-_TURN_RE = re.compile(r"^(?P<who>(?:[A-Z]\.\s?)*[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,3})\.?\s")
+#: A record of conversation's turn: the speaker's name in capitals, then a full stop or a
+#: colon, opens the paragraph ("KIM IL SUNG stated that ..." is no turn: a telegram's way of
+#: writing names).
+_TURN_RE = re.compile(r"^(?P<who>(?:[A-Z]\.\s?)*[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,3})[.:]\s")
 #: The author passing on someone else's message: "I report the letter from X to Y",
 #: "I received the following telegram addressed to you from X", "I herewith relay the text
 #: of a letter ... from X", "Pass the following reply of X to Y".
@@ -124,6 +138,10 @@ class Page:
         self.linker = linker or Linker(registry)
         self.mentions = [m for m in self.linker.mentions(doc)]
         self.author = self._author()
+        self.correspondents = {self.author, *self._resolved(doc.recipients)} - {None}
+        self.narrated = self.author is None and any(
+            (doc.title or "").casefold().startswith(w) or (doc.doc_type or "").casefold() == w
+            for w in RECORD_WORDS)
         self.year = doc.date[:4] if doc.date else None
         self.sentences = list(_sentences(doc))
         self.turns = self._turns()
@@ -140,7 +158,32 @@ class Page:
                 return ent.id
         return None
 
+    def _resolved(self, people: tuple) -> list[str]:
+        out = []
+        for c in people:
+            ent = self.registry.resolve(c.identified_as or c.name) or \
+                self.registry.resolve(c.name)
+            if ent is not None:
+                out.append(ent.id)
+        return out
+
     # --- entities --------------------------------------------------------------------
+
+    def surname_bearers(self, surname: str) -> list[Entity]:
+        """The registry persons whose label or a spelling ends with ``surname`` (folded as
+        :func:`kg.mapping.registry.normalize_name` folds it)."""
+        return self._surname_index.get(surname, []) if surname else []
+
+    @cached_property
+    def _surname_index(self) -> dict[str, list[Entity]]:
+        index: dict[str, list[Entity]] = {}
+        for ent in self.registry.entities.values():
+            if ent.section != "persons":
+                continue
+            for surname in {normalize_name(n).split()[-1] for n in (ent.label, *ent.aliases)
+                            if normalize_name(n)}:
+                index.setdefault(surname, []).append(ent)
+        return index
 
     def entities(self, start: int, end: int, section: str | None = None) -> list[Mention]:
         """The mentions resolved (or provisional persons) inside ``start:end``."""
@@ -194,6 +237,8 @@ class Page:
         for offset, voice in state:
             if offset <= at:
                 current = voice
+        if current == (True, None) and self.narrated and _WE_RE.search(sentence.text):
+            return False, None  # a record's "we": some speaker's, the rules cannot tell whose
         return current
 
     @cached_property
@@ -221,7 +266,8 @@ class Page:
                 if not s.text.startswith("“") and _FIRST_PERSON.search(s.text) and \
                         home == (True, None):
                     open_quotes = 0  # the author's own paragraph: a quotation left open ended
-            if voice != home and open_quotes <= 0 and _FIRST_PERSON.search(s.text):
+            if voice != home and open_quotes <= 0 and (_FIRST_PERSON.search(s.text) or (
+                    not self.narrated and _ADDRESS_RE.match(s.text))):
                 voice = home
             changes = [(s.start, voice)]
             subject = [m for m in self.entities(s.start, s.start + 40, "persons")

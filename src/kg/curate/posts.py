@@ -11,6 +11,13 @@ registry body is named in the post, ``inOrganization``.
 - appointments: "we have appointed Cde. X as Y", "the appointment of X as Y", "X was
   appointed Y".
 
+A name the registry does not know as it stands ("Cde. Ivanov") is the registry person of
+that surname who is one of the page's correspondents, or else who holds a post of the same
+kind at the page's date ("Ambassador ... Ivanov" in 1956: the ambassador of 1955-1957);
+when the registry has persons of that surname and none fits so, no post is proposed (the
+name may be any of them). Nothing is proposed either for a post that is someone else's
+("Deputies to the Minister X and Y": X is the minister, not his deputies).
+
 Every table of words sits at the top: extend the table, not the code.
 """
 
@@ -23,6 +30,7 @@ from kg.curate.candidates import EDITORS, Candidate, NewNode, Page, Sentence
 from kg.curate.patterns import _fact, _persons
 from kg.ingest.names import POST_WORDS
 from kg.mapping.linking import Mention
+from kg.mapping.registry import normalize_name
 
 #: Words that make a phrase a post ("secretary of the party committee of Manchuria"),
 #: besides kg.ingest.names.POST_WORDS.
@@ -33,6 +41,15 @@ NOT_POSTS = frozenset({"leader"})
 #: Words that say someone is given a post.
 APPOINTMENT_WORDS = ("appointed", "appoint", "appointment of", "nominated", "nomination of",
                      "designated", "confirmed", "approved")
+#: Post words that are also common words: a post only with the words that must follow them
+#: ("Chargé d'Affaires"; "Charge Tsarapkin with informing ..." is an instruction).
+POST_WORDS_WITH = {"charge": r"d[’']\s*affaires", "chargé": r"d[’']\s*affaires"}
+#: Forms of address that open a post phrase and are no part of the post ("Comrade German
+#: Ambassador X": the post is "German Ambassador").
+HONORIFICS = ("Comrade", "Comrades", "Cde.", "Cdes.", "Com.", "Mr.", "Mrs.", "Mister")
+#: Prepositions that, after a post word, make the next post someone else's: "Deputies to
+#: the Minister of Foreign Affairs X", "adviser of the Ambassador X".
+POST_OF_POST = ("to", "of", "for", "at", "under", "with")
 #: What joins the person to the post an appointment gives him.
 APPOINTMENT_AS = ("as", "to be", "to become", "to the post of", "to the position of",
                   "to serve as", "to the office of")
@@ -69,16 +86,18 @@ _NAME_LINE = re.compile(r"^(?:\[signature\]\s*)?(?:to\s+(?:Mr\.|Cde\.|Comrade)\s
 _POST_LINE = re.compile(r"^(?:the\s+)?(?P<post>" + _POST_HEAD + _ANY_CASE_WORD
                         + r"(?:\s+(?:of|for|to|in|at)\s+.{2,120})?)\.?$")
 _CONTINUED = re.compile(r"^(?:of|for|in|to|at|the)\s+[^.]{2,100}\.?$")
+_HONORIFIC = re.compile(r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(
+    HONORIFICS, key=len, reverse=True)) + r")(?!\w)\s*)+", re.IGNORECASE)
+#: "Deputies to the ", "adviser of ": a post word (or its plural) and a preposition.
+_POST_OF_POST = re.compile(r"\b(?P<word>[A-Za-z-]+)\s+(?:" + "|".join(POST_OF_POST)
+                           + r")\s+(?:the\s+)?$")
 
 
 def posts(page: Page) -> Iterator[Candidate]:
     """A person and the post the text gives him next to his name."""
     text = page.doc.source
     seen: set[tuple[str, str]] = set()
-    title = page.doc.title and text.find(page.doc.title)
-    heading = [Sentence(page.doc.title, title, title + len(page.doc.title), -1)] \
-        if page.doc.title and title is not None and title >= 0 else []
-    for s in (*page.sentences, *heading):
+    for s in (*page.sentences, *_editorial(page)):
         for m in _persons(page, s.start, s.end):
             after = _POST_AFTER.match(text, m.end, s.end)
             before = _POST_BEFORE.search(text, max(s.start, m.start - 120), m.start)
@@ -88,17 +107,41 @@ def posts(page: Page) -> Iterator[Candidate]:
                 bracket = bool(found["open"])
                 group = "bracketed" if found is before and bracket else "post"
                 post = re.sub(r"^[Tt]he\s+", "", " ".join(found[group].split()).strip(" ,"))
-                post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\])$", "", post)
+                post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\]|Com\.)$", "", post)
+                post = _HONORIFIC.sub("", post)
                 key = (m.entity.id if m.entity else m.text, post.casefold())
                 if not is_post(post) or key in seen or re.search(r"\bof(?: the)?$", post):
                     continue
                 if found is before and m.text.startswith("[") and not bracket:
                     continue  # "the Premier [Kim Il Sung]": the name is the editors'
+                if found is before and not bracket and _someone_elses(
+                        text[max(s.start, found.start(group) - 40):found.start(group)]):
+                    continue  # "Deputies to the Minister X": X's post is not theirs
                 seen.add(key)
                 span = (min(m.start, found.start(group) if group == "post" else found.start()),
                         max(m.end, found.end()))
                 yield from _post(page, s, m, post, found.span(group), span,
                                  bracket or s.paragraph < 0)  # the title: the editors'
+
+
+def _editorial(page: Page) -> list[Sentence]:
+    """The page's title and the sentences of its summary: the editors' lines (paragraph
+    -1), after the body's, so that a post the body states is the author's."""
+    text, doc = page.doc.source, page.doc
+    out = []
+    body_end = doc.body[-1].end if doc.body else 0
+    for line, after in ((doc.title, 0), (doc.summary, body_end)):
+        at = text.find(line, after) if line else -1
+        if line and at < 0:
+            at = text.find(line)
+        if not line or at < 0:
+            continue
+        pieces = [m for m in re.finditer(r"[^.!?]+(?:[.!?]+|$)", line)] \
+            if line is doc.summary else None
+        for m in pieces or [re.match(r".*", line, re.DOTALL)]:
+            if m and m.group().strip():
+                out.append(Sentence(m.group(), at + m.start(), at + m.end(), -1))
+    return out
 
 
 def appointments(page: Page) -> Iterator[Candidate]:
@@ -173,12 +216,57 @@ def _post_lines(body: tuple, j: int, k: int) -> tuple[str | None, int]:
     return post, end
 
 
+def _someone_elses(before: str) -> bool:
+    """Whether the words before a post phrase make it the post of someone the phrase
+    depends on ("Deputies to the ", "adviser of the ")."""
+    m = _POST_OF_POST.search(before)
+    return bool(m) and _is_post_word(m["word"])
+
+
+def _is_post_word(word: str) -> bool:
+    w = word.casefold()
+    singular = {w, w[:-1] if w.endswith("s") else w, w[:-3] + "y" if w.endswith("ies") else w}
+    return bool(singular & (POST_WORDS | EXTRA_POST_WORDS))
+
+
+def _surname(name: str) -> str:
+    """The surname of a name as written: its last word, or its first before initials
+    ("Ivanov V.I.")."""
+    words = [w for w in re.sub(r"[\[\]()]", " ", name).split()
+             if w.casefold() not in {h.casefold() for h in HONORIFICS}]
+    while len(words) > 1 and re.fullmatch(r"(?:[A-Z]\.)+", words[-1]):
+        words.pop()
+    return normalize_name(words[-1]) if words else ""
+
+
+def _holder(page: Page, m: Mention, post: str) -> tuple[bool, str | None]:
+    """Whom an unresolved name holding ``post`` is: ``(True, id)`` a registry person
+    (one of the page's correspondents of that surname, else the one of that surname holding
+    a post of the same kind at the page's date), ``(True, None)`` no registry person bears
+    the surname (the curator gets a new Person node), ``(False, None)`` the registry has
+    persons of that surname and none fits: no candidate."""
+    bearers = page.surname_bearers(_surname(m.provisional or m.text))
+    if not bearers:
+        return True, None
+    correspondents = [e for e in bearers if e.id in page.correspondents]
+    if len(correspondents) == 1:
+        return True, correspondents[0].id
+    words = {w.casefold().strip(",.") for w in post.split()} & (POST_WORDS | EXTRA_POST_WORDS)
+    year = int(page.year) if page.year else None
+    fitting = [e for e in bearers if year and any(
+        words & {w.casefold().strip(",.") for w in p.post.split()}
+        and int((p.start or "0")[:4]) <= year <= int((p.end or "9999")[:4]) for p in e.posts)]
+    return (True, fitting[0].id) if len(fitting) == 1 else (False, None)
+
+
 def is_post(post: str) -> bool:
     """A phrase that names a post: a post word among its first words, no verb."""
     words = post.split()
     return 1 <= len(words) <= 16 and any(
-        w.casefold().strip(",.[]") in (POST_WORDS | EXTRA_POST_WORDS) - NOT_POSTS
-        for w in words[:6]) and \
+        w.casefold().strip(",.[]") in (POST_WORDS | EXTRA_POST_WORDS) - NOT_POSTS and
+        re.match(POST_WORDS_WITH.get(w.casefold().strip(",.[]"), ""), " ".join(words[k + 1:]),
+                 re.IGNORECASE)
+        for k, w in enumerate(words[:6])) and \
         not re.search(r"\b(?:said|was|is|will|who|which|that|has|had|were|are)\b", post)
 
 
@@ -186,7 +274,13 @@ def _post(page: Page, s: Sentence, m: Mention, post: str, post_span: tuple[int, 
           span: tuple[int, int], bracket: bool,
           claimant: tuple[bool, str | None] | None = None) -> Iterator[Candidate]:
     nodes: list[NewNode] = []
-    person = page.person_id(m, nodes)
+    if m.entity is None:
+        known, ident = _holder(page, m, post)
+        if not known:
+            return
+        person = ident or page.person_id(m, nodes)
+    else:
+        person = page.person_id(m, nodes)
     orgs = [o.entity.id for o in page.entities(*post_span, "organizations") if o.entity]
     ident = page.node_id(person, post)
     nodes.append(NewNode(ident, "PositionHolding", f"{m.text}, {post}"))
