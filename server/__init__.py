@@ -62,7 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from server import dumps, errors, pages, reconcile, resources, sparql
+    from server import curate, dumps, errors, pages, reconcile, resources, sparql
     from server.replay import Replay
 
     test_config = dict(test_config or {})
@@ -80,5 +80,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     dumps.init_app(app)
     reconcile.init_app(app)
+    curate.init_app(app)
     app.wsgi_app = Replay(app.wsgi_app)  # type: ignore[method-assign]
     return app

@@ -345,6 +345,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     for s in SETTINGS:
         env[s.env] = str(getattr(config, s.name))
     env["KG_STORE"] = str(config.store_path) if not is_remote(config.store) else config.store
+    env["KG_CURATE"] = "false"  # the workbench is `kg curate`'s, never the public server's
     from server import gunicorn_argv
 
     link = config.store_path
@@ -354,6 +355,58 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
                f"({config.workers} workers, {config.threads} threads each)", err=True)
     _exec(gunicorn_argv(sys.executable, f"{config.host}:{config.port}", config.workers,
                         config.threads, config.query_timeout), env)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on [KG_HOST]; only loopback without a token.")
+@click.option("--port", type=int, help="Port to listen on [KG_PORT].")
+@click.option("--token", help="A secret the workbench asks for [KG_CURATE_TOKEN].")
+@click.pass_context
+def curate(ctx: click.Context, host: str | None, port: int | None, token: str | None) -> None:
+    """Serve the curation workbench at /curate: read a document with its candidate facts,
+    accept, edit or reject them, make facts from passages, resolve provisional people; every
+    change is written to the mapping and registry files and the graph rebuilt."""
+    from kg.store.remote import is_remote
+
+    config = _config(ctx, inputs=True, host=host, port=port, curate_token=token, curate=True)
+    if is_remote(config.store):
+        raise ConfigError("the workbench rebuilds the embedded store: unset KG_STORE")
+    if not _loopback(config.host) and not config.curate_token:
+        raise ConfigError(f"refusing to serve the workbench on {config.host}: it writes the "
+                          "project's files; bind to 127.0.0.1, or set a token (--token, "
+                          "KG_CURATE_TOKEN)")
+    from kg.build import build as run_build
+
+    if not config.store_path.exists():
+        run_build(config, _progress)
+    _check_port(config.host, config.port)
+    env = dict(os.environ)
+    for s in SETTINGS:
+        env[s.env] = str(getattr(config, s.name))
+    env["KG_STORE"] = str(config.store_path)
+    import secrets
+
+    from server import gunicorn_argv
+    from server.curate import CSRF_ENV
+
+    env[CSRF_ENV] = secrets.token_urlsafe(32)
+    if config.store_path.is_symlink():
+        _register(config.store_path.parent)
+    click.echo(f"curation workbench on http://{config.host}:{config.port}/curate", err=True)
+    # One worker: changes and builds are serialized in it.
+    _exec(gunicorn_argv(sys.executable, f"{config.host}:{config.port}", 1, 8,
+                        max(config.query_timeout, 120.0)), env)
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_store(path: Path) -> None:

@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Most memory (MB) one query process may hold: a query that needs more is "
             "stopped with an error that says so and its process replaced (0: no limit)."),
     Setting("allow_service", False, "Allow SPARQL SERVICE (federated queries to other URLs)."),
+    Setting("curate", False,
+            "Serve the curation workbench at /curate, which writes the mapping and registry "
+            "files (`kg curate` sets it; never set it for a public server)."),
+    Setting("curate_token", "",
+            "A secret the workbench asks for (compared in constant time); without one "
+            "`kg curate` binds to the loopback address only."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -147,6 +153,8 @@ class Config:
     max_results: int = 100_000
     query_memory: int = 2048
     allow_service: bool = False
+    curate: bool = False
+    curate_token: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod

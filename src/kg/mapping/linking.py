@@ -346,7 +346,8 @@ class Linker:
                 if not words or any(a < e and s < b for a, b in taken):
                     continue
             if words[0] in NOT_PERSON_WORDS or INSTITUTION_WORDS.intersection(
-                    w.capitalize() for w in words) or self.registry.candidates(name):
+                    w.capitalize() for w in words) or self.registry.candidates(name) \
+                    or self.registry.is_not_person(name):
                 continue
             if name.isupper():  # "Cde. PENG DEHUAI": the person is Peng Dehuai
                 name = " ".join(w.capitalize() for w in words)
@@ -359,7 +360,7 @@ class Linker:
             s, e = m.span()
             name = f"{' '.join(m['given'].split())} {m['surname']}"
             if any(a < e and s < b for a, b in taken) or self.registry.candidates(name) \
-                    or self.registry.candidates(m["surname"]):
+                    or self.registry.candidates(m["surname"]) or self.registry.is_not_person(name):
                 continue
             found.append(Mention(s, e, m.group(0), (), None, provisional=name))
             taken.append((s, e))

@@ -78,6 +78,11 @@ def load(path: Path | str, *, display: str | None = None) -> Any:
         raise MappingError("file not found", file=file) from None
     except UnicodeDecodeError as exc:
         raise MappingError(f"not valid UTF-8 (byte {exc.start})", file=file) from None
+    return load_text(text, file)
+
+
+def load_text(text: str, file: str) -> Any:
+    """Parse YAML text (named ``file`` in errors) into Located values."""
     try:
         return _parse(_FastLoader, text, file)
     except yaml.YAMLError:
