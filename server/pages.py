@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     render_template,
     request,
     send_from_directory,
@@ -23,6 +25,7 @@ from flask import (
 from markupsafe import Markup
 
 from kg.config import PROJECT_ROOT
+from kg.read import geography as geo
 from kg.read import timeline as tl
 from kg.read.diagram import correspondence, network_svg, ontology_diagram
 from kg.read.view import Passage, document_passages, passages_of
@@ -35,6 +38,8 @@ T = TypeVar("T")
 
 #: Where npm puts the editor, and the files of it this server hands out.
 YASGUI_DIR = PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
+#: The country outlines of the map (Natural Earth as TopoJSON, npm world-atlas).
+ATLAS_DIR = PROJECT_ROOT / "node_modules" / "world-atlas"
 VENDOR_FILES = {"yasgui.min.js", "yasgui.min.css"}
 _HASH = re.compile(r"^[0-9a-f]{12}$")
 
@@ -203,6 +208,27 @@ def network() -> str:
     base = linked_data.config().base_iri
     net = cached("network", lambda: correspondence(linked_data.current().store, base))
     return render_template("network.html", net=net, svg=Markup(network_svg(net, base)),
+                           local=linked_data.local_path)
+
+
+@bp.route("/map")
+@bp.route("/map.json")
+def map_page() -> Response | str:
+    """Every placed item at its place and the routes of communications (kg.read.geography);
+    ``/map.json``: the same data."""
+    base = linked_data.config().base_iri
+    data = cached("map", lambda: geo.map_data(linked_data.current().store, base))
+    if request.path.endswith(".json"):
+        return jsonify({"places": [asdict(p) for p in data.places.values()],
+                        "items": [asdict(i) for i in data.items],
+                        "routes": [asdict(r) for r in data.routes],
+                        "unlocated": [p.iri for p in data.unlocated]})
+    panels = cached("map-panels", lambda: [
+        (p, Markup(geo.panel_svg(p, data, base, str(ATLAS_DIR), f"map-{n}")))
+        for n, p in enumerate(geo.layout(data))])
+    return render_template("map.html", data=data, panels=panels, groups=geo.GROUPS,
+                           colours=geo.COLOURS,
+                           outlines=(ATLAS_DIR / "countries-50m.json").is_file(),
                            local=linked_data.local_path)
 
 

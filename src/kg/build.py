@@ -22,6 +22,7 @@ from kg.config import Config
 from kg.errors import DocumentError, MappingError
 from kg.ingest.document import Document, parse_document
 from kg.ingest.duplicates import choose, group_copies
+from kg.mapping import coordinates
 from kg.mapping.compile import Compiled as DocumentResult
 from kg.mapping.compile import (
     Context,
@@ -263,7 +264,8 @@ def compile_documents(config: Config, prepared: Prepared, output: Output = "keep
     iris, ontology, registry, review, report = p.iris, p.ontology, p.registry, p.review, p.report
     graphs: dict[URIRef, Graph] = {
         iris.ontology_graph: ontology.graph,
-        iris.registry_graph: registry.graph(ontology),
+        iris.registry_graph: registry.graph(ontology) + coordinates.graph(
+            coordinates.load(config.mappings_dir, registry), registry, ontology),
     }
     reuse = reuse or {}
     todo = [d for d in p.documents if d.id not in reuse]
