@@ -4,7 +4,9 @@ transliterations the documents use ("Jiang Jieshi") and codenames ("Filippov").
 :func:`build_index` reads the names from the store once; :meth:`SearchIndex.search` matches
 a query by prefix and substring, ignoring case, accents and punctuation, and ranks exact
 matches first, then prefixes of the name, then prefixes of a word in it, then substrings;
-canonical labels before aliases.
+canonical labels before aliases. Each entry carries what tells apart two of the same
+name (an archival record and the telegram it reproduces share a title): its types, its
+date, the record's archival citation, and the record or communication it is a copy of.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ class Entry:
     types: list[str] = field(default_factory=list)
     description: str = ""
     names: list[tuple[str, str, str]] = field(default_factory=list)  # (name, how, normalized)
+    date: str = ""  # kg:date as stated
+    citation: str = ""  # an archival record's first citation
+    reproduces: str = ""  # an archival record's communication
+    reproduced_in: str = ""  # a communication's archival record
 
 
 @dataclass
@@ -56,6 +62,10 @@ class Hit:
     matched: str  # the name that matched
     how: str  # label, codename, spelling, alias, title
     score: int
+    date: str = ""
+    citation: str = ""
+    reproduces: str = ""
+    reproduced_in: str = ""
 
     def as_json(self, path: str | None = None) -> dict[str, object]:
         out = asdict(self)
@@ -87,7 +97,8 @@ class SearchIndex:
                     best = (score, name, how)
             if best is not None:
                 hits.append(Hit(entry.iri, entry.label, entry.kind, entry.types,
-                                entry.description, best[1], best[2], best[0]))
+                                entry.description, best[1], best[2], best[0], entry.date,
+                                entry.citation, entry.reproduces, entry.reproduced_in))
         hits.sort(key=lambda h: (h.score, _KIND_ORDER.get(h.kind, 99), h.label.casefold()))
         return hits[:limit]
 
@@ -145,6 +156,7 @@ def build_index(store: ox.Store, base: str) -> SearchIndex:
                     entry.names.append((name, how, normalize(name)))
         entries[iri] = entry
     _add_types_and_descriptions(store, base, entries)
+    _add_dates_and_copies(store, base, entries)
     return SearchIndex(sorted(entries.values(), key=lambda e: e.label.casefold()))
 
 
@@ -166,3 +178,27 @@ def _add_types_and_descriptions(store: ox.Store, base: str, entries: dict[str, E
             entry.description = " ".join(d.value.split())
     for entry in entries.values():
         entry.types.sort()
+
+
+def _add_dates_and_copies(store: ox.Store, base: str, entries: dict[str, Entry]) -> None:
+    kg = f"{base}/ontology#"
+    for s, d in store.query(f"SELECT ?s ?d WHERE {{ ?s <{kg}date> ?d }} ORDER BY STR(?d)",
+                            use_default_graph_as_union=True):
+        entry = entries.get(s.value)
+        if entry is not None and not entry.date:
+            entry.date = d.value
+    for r, c in store.query(f"SELECT ?r ?c WHERE {{ ?r <{kg}reproduces> ?c }} ORDER BY ?r",
+                            use_default_graph_as_union=True):
+        if r.value in entries and not entries[r.value].reproduces:
+            entries[r.value].reproduces = c.value
+        if c.value in entries and not entries[c.value].reproduced_in:
+            entries[c.value].reproduced_in = r.value
+    for r, text in store.query(f"""
+            SELECT ?r ?text WHERE {{ ?r <{kg}citation> ?c .
+              OPTIONAL {{ ?c <{kg}citationText> ?t }}
+              OPTIONAL {{ ?c <http://purl.org/dc/terms/bibliographicCitation> ?b }}
+              BIND(COALESCE(?t, ?b, STR(?c)) AS ?text) }} ORDER BY ?r ?text""",
+                               use_default_graph_as_union=True):
+        entry = entries.get(r.value)
+        if entry is not None and not entry.citation:
+            entry.citation = text.value
