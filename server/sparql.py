@@ -402,7 +402,7 @@ def _describe_service(app: Flask, environ: dict[str, Any], params: dict[str, lis
     engine: Executor | RemoteExecutor = app.extensions["kg.executor"]
     _, body = engine.execute(service_description.NAMED_GRAPHS_QUERY, result_format="json")
     bindings = json.loads(body)["results"]["bindings"]
-    names = [b["g"]["value"] for b in bindings if b["g"]["type"] == "uri"]
+    names = [b["g"]["value"] for b in bindings if b.get("g", {}).get("type") == "uri"]
     triples = service_description.describe(
         get_current_url(environ, strip_querystring=True), names,
         allow_service=app.config["KG"].allow_service,

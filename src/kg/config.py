@@ -66,7 +66,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Compact a new store (pyoxigraph's optimize()) before it becomes the current one. "
             "About a fifth of a 10,000-document build; without it, look-ups in the store the "
             "bulk loader leaves are several times slower (docs/benchmarks.md)."),
-    Setting("store", "", "Serve this pyoxigraph store directory instead of <data_dir>/store."),
+    Setting("store", "",
+            "Serve this pyoxigraph store directory instead of <data_dir>/store, or a remote "
+            "SPARQL endpoint (http://...: oxigraph serve, Virtuoso's /sparql; docs/scaling.md)."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
     Setting("workers", 2, "Number of server worker processes."),
