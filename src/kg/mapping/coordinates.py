@@ -92,7 +92,13 @@ def graph(points: dict[str, Point], registry: Registry, ontology: Ontology) -> G
     g = Graph()
     for point in points.values():
         place = registry[point.place].iri
-        g.add((place, kg.latitude, Literal(point.lat, datatype=XSD.decimal)))
-        g.add((place, kg.longitude, Literal(point.long, datatype=XSD.decimal)))
+        g.add((place, kg.latitude, _decimal(point.lat)))
+        g.add((place, kg.longitude, _decimal(point.long)))
         g.add((place, kg.coordinatesSource, Literal(point.source)))
     return g
+
+
+def _decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in the lexical form the store keeps ("108", not "108.0"), so that
+    what the build writes and what the store gives back are the same term."""
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
