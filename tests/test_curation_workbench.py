@@ -27,15 +27,25 @@ from kg.mapping.registry import Registry
 PAGE = next((PROJECT_ROOT / "tests" / "curate").glob("*.txt"))
 
 
-@pytest.fixture
-def curating(tmp_path: Path) -> tuple[Config, str]:
-    """A project of its own with the test page added by `kg add --draft`."""
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A project with the test page added by `kg add --draft` (made once, copied per test)."""
+    root = tmp_path_factory.mktemp("drafted")
     for name in ("corpus", "mappings", "ontology", "queries"):
-        shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
-    config = Config.load({"data_dir": str(tmp_path / "data")}, project=tmp_path, env={})
+        shutil.copytree(PROJECT_ROOT / name, root / name)
+    config = Config.load({"data_dir": str(root / "data")}, project=root, env={})
     (added,) = add_documents(config, [PAGE], draft=True)
     assert added.draft and not added.problem
-    return config, Path(added.target).stem
+    return root, Path(added.target).stem
+
+
+@pytest.fixture
+def curating(drafted: tuple[Path, str], tmp_path: Path) -> tuple[Config, str]:
+    """A project of its own, the test page drafted and nothing curated yet."""
+    root, doc = drafted
+    for name in ("corpus", "mappings", "ontology", "queries"):
+        shutil.copytree(root / name, tmp_path / name)
+    return Config.load({"data_dir": str(tmp_path / "data")}, project=tmp_path, env={}), doc
 
 
 def text_of(config: Config, doc: str) -> str:
@@ -77,12 +87,13 @@ def test_rejecting_a_candidate_removes_it_with_its_comment_and_unused_nodes(cura
     assert len(wb.page(doc)["facts"]) == len(page["facts"]) - 1
     removed = [line for line in changed_lines(before, after) if line.startswith("-")]
     assert not [line for line in changed_lines(before, after) if line.startswith("+")]
-    assert any("# candidate (" in line for line in removed)
-    # Every comment of the file but the rejected fact's own stays.
-    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
-    assert len([c for c in comments if c not in after.splitlines()]) <= 1 or \
-        sum(c.strip().startswith("# candidate") for c in comments) > \
-        sum(c.strip().startswith("# candidate") for c in after.splitlines())
+    # The fact's own comment line goes with it; every other comment stays.
+    assert sum(line.startswith("-  # candidate (") for line in removed) == 1
+    assert [c for c in before.splitlines() if c.lstrip().startswith("#")
+            and not c.lstrip().startswith("# candidate (")] == \
+        [c for c in after.splitlines() if c.lstrip().startswith("#")
+         and not c.lstrip().startswith("# candidate (")]
+    assert f"  - about: {fact['about']}" in "\n".join(line[1:] for line in removed)
     others = [f for f in wb.page(doc)["facts"] if holding in str(f)]
     if not others:  # the node no fact names any more went with the fact
         assert f"  {holding}:" not in after
