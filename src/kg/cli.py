@@ -296,8 +296,10 @@ def evaluate(ctx: click.Context, folder: str | None, registry_dir: str | None,
 @click.option("--store", "url", required=True,
               help="Graph Store Protocol endpoint of the target store, e.g. "
                    "http://localhost:7878/store")
-@click.option("--user", help="User name for HTTP authentication (Basic, or Digest when the store asks).")
-@click.option("--password", help="Password for HTTP authentication (Basic, or Digest when the store asks).")
+@click.option("--user", help="User name for HTTP authentication (Basic, or Digest when the "
+              "store asks).")
+@click.option("--password", help="Password for HTTP authentication (Basic, or Digest when "
+              "the store asks).")
 @click.pass_context
 def publish(ctx: click.Context, url: str, user: str | None, password: str | None) -> None:
     """Load every named graph into another triple store (SPARQL 1.1 Graph Store Protocol)."""
