@@ -3,6 +3,7 @@ the format's rules, and says who wrote to whom and when exactly as the graph doe
 
 from __future__ import annotations
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 
@@ -19,16 +20,40 @@ KG = f"{BASE}/ontology#"
 ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+def tags(element: ET.Element) -> list[str]:
+    return [child.tag.rsplit("}", 1)[-1] for child in element]
+
+
+def real_date(value: str) -> bool:
+    """A year, year-month or date that exists on the calendar (as CMIF's XML Schema types)."""
+    padded = {4: "-01-01", 7: "-01", 10: ""}.get(len(value))
+    try:
+        return padded is not None and ISO.match(value) is not None \
+            and datetime.date.fromisoformat(value + padded).year > 0
+    except ValueError:
+        return False
+
+
 def check_cmif(root: ET.Element) -> list[ET.Element]:
     """The CMIF rules a harvester relies on; the file's correspondence descriptions."""
     assert root.tag == f"{{{cmif.TEI}}}TEI"
+    # The schema's order and cardinality: header then text; the file description's three
+    # parts; one title then editors; the publication statement's four parts in this order.
+    assert tags(root) == ["teiHeader", "text"]
     header = root.find("tei:teiHeader", T)
+    assert tags(header) in (["fileDesc"], ["fileDesc", "profileDesc"])
+    assert tags(header.find("tei:fileDesc", T)) == ["titleStmt", "publicationStmt", "sourceDesc"]
+    title_stmt = tags(header.find("tei:fileDesc/tei:titleStmt", T))
+    assert title_stmt[0] == "title" and set(title_stmt[1:]) == {"editor"}
+    assert tags(header.find("tei:fileDesc/tei:publicationStmt", T)) == [
+        "publisher", "idno", "date", "availability"]
+    assert root.findall("tei:text/tei:body/tei:p", T)  # a body holds at least one paragraph
     assert header.find("tei:fileDesc/tei:titleStmt/tei:title", T).text
     assert header.find("tei:fileDesc/tei:titleStmt/tei:editor", T).text
     publication = header.find("tei:fileDesc/tei:publicationStmt", T)
     assert publication.find("tei:publisher/tei:ref", T).get("target").startswith("http")
     assert publication.find("tei:idno[@type='url']", T).text.endswith("/cmif.xml")
-    assert ISO.match(publication.find("tei:date", T).get("when"))
+    assert real_date(publication.find("tei:date", T).get("when"))
     assert publication.find("tei:availability/tei:licence", T).get("target").startswith(
         "https://creativecommons.org/")
     bibl = header.find("tei:fileDesc/tei:sourceDesc/tei:bibl", T)
@@ -37,17 +62,23 @@ def check_cmif(root: ET.Element) -> list[ET.Element]:
     descs = header.findall("tei:profileDesc/tei:correspDesc", T)
     for desc in descs:
         assert desc.get("source") == f"#{source_id}" and desc.get("ref").startswith("http")
+        # No empty description: it holds at least one action, and nothing but actions here.
+        assert tags(desc) and set(tags(desc)) == {"correspAction"}
         for action in desc.findall("tei:correspAction", T):
             assert action.get("type") in {"sent", "received"}
+            # No empty action: at least a name or a date, and nothing else.
+            assert tags(action) and set(tags(action)) <= {"persName", "orgName", "date"}
             names = action.findall("tei:persName", T) + action.findall("tei:orgName", T)
-            assert names and all(n.text for n in names)
+            assert all(n.text for n in names)
             for name in names:  # an authority ID, or none
                 ref = name.get("ref")
                 assert ref is None or re.fullmatch(r"http://www\.wikidata\.org/entity/Q\d+", ref)
             for date in action.findall("tei:date", T):
+                # A date is an empty element: its value is only in its attributes.
+                assert not (date.text or "").strip() and len(date) == 0
                 attrs = {k: v for k, v in date.attrib.items()
                          if k in {"when", "notBefore", "notAfter"}}
-                assert attrs and all(ISO.match(v) for v in attrs.values())
+                assert attrs and all(real_date(v) for v in attrs.values())
     return descs
 
 
@@ -112,6 +143,25 @@ def test_dates_keep_their_precision_and_qualifier(date: str, qualifier: str | No
 
 
 def test_a_communication_without_parties_or_date_has_no_invented_action() -> None:
+    # Nothing stated to describe: left out, since a correspDesc cannot be empty.
     store = store_of(PREFIXES + 'comm:t a kg:Communication ; rdfs:label "A note" .')
+    assert check_cmif(ET.fromstring(cmif.render(store, BASE, {}))) == []
+
+
+@pytest.mark.parametrize(("date", "expected"), [
+    ('"1950-05"^^xsd:gYearMonth', {"sent": [], "date": {"when": "1950-05"},
+                                   "received": [("Cde. X", "")]}),
+    ('"1950-02-30"^^xsd:date', {"received": [("Cde. X", "")]}),  # no such day: not written
+])
+def test_a_date_without_a_stated_sender_is_kept_alone(date: str,
+                                                      expected: dict[str, object]) -> None:
+    store = store_of(PREFIXES + f"""
+        comm:t a kg:Communication ; kg:date {date} ; kg:recipient p:x .
+        p:x rdfs:label "Cde. X"@en .""")
     (desc,) = check_cmif(ET.fromstring(cmif.render(store, BASE, {})))
-    assert desc.findall("tei:correspAction", T) == []
+    assert actions(desc) == expected
+    # A dated communication with no party stated at all keeps its sent action and date.
+    alone = store_of(PREFIXES + f"comm:t a kg:Communication ; kg:date {date} .")
+    descs = check_cmif(ET.fromstring(cmif.render(alone, BASE, {})))
+    assert [actions(d) for d in descs] == ([{"sent": [], "date": expected["date"]}]
+                                          if "date" in expected else [])

@@ -5,9 +5,13 @@ and its date as precise as stated
 (``when="1949-05"`` for a month; ``notBefore`` / ``notAfter`` for a date given as after or
 before; a date given as "about" is exported as it is written, as CMIF has no "circa").
 
-Only what the graph states is written: a communication with no stated sender or
-recipient has no action for it; an intermediary (a relaying envoy) is not a CMIF action, and
-no place of sending is written, as the graph does not state one.
+Only what the graph states is written: a communication with no stated sender has a ``sent``
+action holding only its date (or none at all if it is undated too), one with no stated
+recipient has no ``received`` action, and one with neither parties nor a date is left out, as
+CMIF requires a ``correspDesc`` to describe at least one action and an action to hold at least
+a name or a date. A date that is not a real calendar date of the XML Schema forms CMIF takes
+(year, year-month, full date) is not written. An intermediary (a relaying envoy) is not a CMIF
+action, and no place of sending is written, as the graph does not state one.
 """
 
 from __future__ import annotations
@@ -56,7 +60,9 @@ def render(store: ox.Store, base: str, meta: dict[str, Any]) -> bytes:
     header.append(_file_desc(base, meta))
     profile = ET.SubElement(header, _t("profileDesc"))
     for letter in sorted(letters(store, base).values(), key=lambda x: (x.date or "", x.iri)):
-        profile.append(_corresp_desc(letter))
+        desc = _corresp_desc(letter)
+        if len(desc):  # nothing stated about it: CMIF has no empty correspondence description
+            profile.append(desc)
     ET.SubElement(ET.SubElement(ET.SubElement(root, _t("text")), _t("body")), _t("p"))
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") \
@@ -105,7 +111,7 @@ def _file_desc(base: str, meta: dict[str, Any]) -> ET.Element:
     ET.SubElement(publication, _t("idno"), type="url").text = f"{base}/dumps/cmif.xml"
     # The build's date (the same file for the same build); today's for a store kg did not build.
     built = str(meta.get("built") or "")[:10]
-    when = built if _ISO_DATE.match(built) else datetime.date.today().isoformat()
+    when = built if is_w3c_date(built) else datetime.date.today().isoformat()
     ET.SubElement(publication, _t("date"), when=when)
     availability = ET.SubElement(publication, _t("availability"))
     ET.SubElement(availability, _t("licence"), target=LICENSE).text = "CC-BY 4.0"
@@ -119,16 +125,30 @@ def _file_desc(base: str, meta: dict[str, Any]) -> ET.Element:
 
 def _corresp_desc(letter: Letter) -> ET.Element:
     desc = ET.Element(_t("correspDesc"), ref=letter.iri, source=f"#{SOURCE_ID}")
+    dated = is_w3c_date(letter.date or "")
     for kind, parties in (("sent", letter.senders), ("received", letter.recipients)):
-        if not parties:
+        # The date is the sending's: a sent action may hold it alone, when no sender is stated.
+        if not parties and not (kind == "sent" and dated):
             continue
         action = ET.SubElement(desc, _t("correspAction"), type=kind)
         for party in sorted(parties.values(), key=lambda p: p.label):
             attrs = {"ref": WIKIDATA_ENTITY + party.wikidata} if party.wikidata else {}
             ET.SubElement(action, _t(party.kind), attrs).text = party.label
-        if kind == "sent" and letter.date and _ISO_DATE.match(letter.date):
+        if kind == "sent" and dated:
             ET.SubElement(action, _t("date"), _date_attributes(letter))
     return desc
+
+
+def is_w3c_date(value: str) -> bool:
+    """Whether ``value`` is a real year, year-month or date in the form CMIF's dates take."""
+    if not _ISO_DATE.match(value):
+        return False
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:  # month 13, 30 February, year 0000
+        return False
+    return True
 
 
 def _date_attributes(letter: Letter) -> dict[str, str]:
