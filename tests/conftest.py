@@ -84,15 +84,24 @@ def kg_serve(data_dir: str, log_dir: Path, workers: int = 2,
            **{f"KG_{k.upper()}": v for k, v in settings.items()}}
     command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
                "--workers", str(workers)]
+    with running(command, PROJECT_ROOT, env, log_path, f"http://127.0.0.1:{port}",
+                 "/sparql") as url:
+        yield url
+
+
+@contextmanager
+def running(command: list[str], cwd: Path, env: dict[str, str], log_path: Path, url: str,
+            probe: str, wait: float = 30) -> Iterator[str]:
+    """A server process (its output in ``log_path``), once ``url + probe`` answers;
+    stopped whatever happens."""
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + wait
         while True:
             try:
-                with urllib.request.urlopen(url + "/sparql", timeout=2):
+                with urllib.request.urlopen(url + probe, timeout=2):
                     break
             except (urllib.error.URLError, ConnectionError):
                 if process.poll() is not None or time.monotonic() > deadline:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,21 +18,16 @@ from typing import Any
 
 import pytest
 
-from conftest import free_port
+# Skips this module too where Chromium or Playwright is missing.
+import test_web_browser as web
+from conftest import free_port, running
 from kg.config import PROJECT_ROOT, Config
 from kg.curate.corpus import add_documents
 
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGE = next((PROJECT_ROOT / "tests" / "curate").glob("*.txt"))
+ARTIFACTS, sync_api = web.ARTIFACTS, web.sync_api
+browser = web.browser  # the module's Chromium, a fixture
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed: pip install playwright")
-if not shutil.which(CHROMIUM):
-    pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium",
-                allow_module_level=True)
+PAGE = next((PROJECT_ROOT / "tests" / "curate").glob("*.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -49,42 +42,12 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     doc = Path(added.target).stem
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    log = root / "curate.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "--project", str(root), "--data-dir",
-             str(root / "data"), "curate", "--port", str(port)],
-            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90  # the first build runs before the server starts
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/curate", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("kg curate did not start:\n" + log.read_text())
-                time.sleep(0.3)
+    command = [sys.executable, "-m", "kg.cli", "--project", str(root), "--data-dir",
+               str(root / "data"), "curate", "--port", str(port)]
+    # The first build runs before the server starts.
+    with running(command, root, env, root / "curate.log", f"http://127.0.0.1:{port}",
+                 "/curate", wait=90) as url:
         yield url, root, doc
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        try:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        except Exception as exc:  # noqa: BLE001 - any launch failure means: cannot test here
-            pytest.skip(f"Chromium at {CHROMIUM} does not start: {exc}")
-        yield chromium
-        chromium.close()
 
 
 def card(page: Any, words: str, prop: str | None = None) -> Any:
