@@ -29,24 +29,15 @@ from flask import (
     request,
 )
 
-from kg.curate.files import CurationError
 from kg.curate.workbench import CONFIDENCES, Workbench
+from kg.errors import CurationError
+from server.errors import Forbidden, Unauthorized
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 COOKIE = "kg_curate"
 #: The CSRF token of a `kg curate` run, which sets it for its server: a build reloads the
 #: server's workers (to serve the new store), and the pages already open keep their token.
 CSRF_ENV = "KG_CURATE_CSRF"
-
-
-class Forbidden(CurationError):
-    title = "Forbidden"
-    status = 403
-
-
-class Unauthorized(CurationError):
-    title = "Sign in"
-    status = 401
 
 
 def init_app(app: Flask) -> None:

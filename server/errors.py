@@ -36,6 +36,20 @@ class ServiceRefused(KGError):
     status = 403
 
 
+class Forbidden(KGError):
+    """A request the workbench's guards refuse (no CSRF token, another site's origin)."""
+
+    title = "Forbidden"
+    status = 403
+
+
+class Unauthorized(KGError):
+    """A workbench request without its token."""
+
+    title = "Sign in"
+    status = 401
+
+
 class TooLarge(KGError):
     title = "Request too large"
     status = 413

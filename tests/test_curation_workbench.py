@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from kg.build import build
 from kg.config import PROJECT_ROOT, Config
 from kg.curate.corpus import add_documents
-from kg.curate.files import ConflictError, CurationError, History, inside
+from kg.curate.files import History, inside
 from kg.curate.workbench import Workbench
+from kg.errors import ConflictError, CurationError
 from kg.mapping.curated import load_mapping
 from kg.mapping.iris import Iris
 from kg.mapping.linking import Linker
@@ -335,3 +336,13 @@ def test_kg_curate_refuses_a_public_address_without_a_token(curating):
     assert result.exit_code != 0
     assert "refusing to serve the workbench on 0.0.0.0" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_mapping_that_does_not_parse_is_listed_with_its_problem(curating):
+    config, doc = curating
+    path = Path(config.mappings_dir) / "documents" / f"{doc}.yaml"
+    path.write_text(path.read_text() + "facts: [\n")
+    (listed,) = [d for d in Workbench(config).documents() if d["id"] == doc]
+    assert listed["problem"] and f"{doc}.yaml" in listed["problem"]
+    others = [d for d in Workbench(config).documents() if d["id"] != doc]
+    assert others and all(d["problem"] is None and d["facts"] > 0 for d in others)

@@ -28,10 +28,7 @@ UNLABELLED_CELLS = """() => {
 
 
 def _page(browser: Any, width: int) -> Page:  # noqa: F811
-    p = Page(browser, width=width)
-    p.context.set_default_timeout(15_000)
-    p.page.set_viewport_size({"width": width, "height": 768 if width > 400 else 740})
-    return p
+    return Page(browser, width, 768 if width > 400 else 740, timeout=15_000)
 
 
 def test_reader_opens_on_the_text(server: str, browser: Any) -> None:  # noqa: F811

@@ -53,8 +53,11 @@ def browser() -> Iterator[Any]:
 class Page:
     """A page that records console errors and failed requests."""
 
-    def __init__(self, browser: Any, width: int = 1280) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+    def __init__(self, browser: Any, width: int = 1280, height: int = 900,
+                 timeout: float | None = None) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        if timeout is not None:
+            self.context.set_default_timeout(timeout)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))

@@ -36,10 +36,7 @@ PAGE_STATE = """() => ({
 
 
 def _page(browser: Any, width: int) -> Page:  # noqa: F811
-    p = Page(browser, width=width)
-    p.context.set_default_timeout(15_000)
-    p.page.set_viewport_size({"width": width, "height": 800 if width > 400 else 740})
-    return p
+    return Page(browser, width, 800 if width > 400 else 740, timeout=15_000)
 
 
 def test_a_word_from_a_body_leads_to_its_passage(server: str, browser: Any) -> None:  # noqa: F811

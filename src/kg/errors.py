@@ -70,3 +70,18 @@ class StoreError(KGError):
 
 class QueryError(KGError):
     title = "Invalid query"
+
+
+class ConflictError(KGError):
+    """A curated file changed since the curator loaded it (another tab, an editor)."""
+
+    title = "Edited elsewhere"
+    status = 409
+
+
+class CurationError(KGError):
+    """A change the curation workbench refuses (a quote not in the page, an unknown
+    property, a path outside the mappings folder ...)."""
+
+    title = "Change refused"
+    status = 400

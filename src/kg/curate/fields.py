@@ -9,7 +9,7 @@ from typing import Any
 
 from rdflib import XSD
 
-from kg.curate.files import CurationError
+from kg.errors import CurationError
 from kg.ingest.document import Document, find_all_quotes
 from kg.mapping.curated import BUILTIN_SUBJECTS, CURATORS, RESERVED
 from kg.mapping.ontology import Ontology

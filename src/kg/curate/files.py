@@ -20,22 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError, MappingError
+from kg.errors import ConflictError, CurationError, MappingError
 from kg.mapping import yamlfile
-
-
-class ConflictError(KGError):
-    """The file changed since the curator loaded it (another tab, an editor)."""
-
-    title = "Edited elsewhere"
-    status = 409
-
-
-class CurationError(KGError):
-    """A change the workbench refuses (a quote not in the page, an unknown property ...)."""
-
-    title = "Change refused"
-    status = 400
 
 
 def version(text: str) -> str:

@@ -24,8 +24,6 @@ from kg.config import Config
 from kg.curate.fields import ID, clean_fact, clean_node
 from kg.curate.files import (
     Change,
-    ConflictError,
-    CurationError,
     History,
     add_node,
     append_fact,
@@ -43,7 +41,7 @@ from kg.curate.files import (
     version,
     write_atomic,
 )
-from kg.errors import DocumentError, KGError
+from kg.errors import ConflictError, CurationError, DocumentError, KGError
 from kg.ingest.document import Document, find_all_quotes, parse_document
 from kg.mapping import yamlfile
 from kg.mapping.curated import CURATORS, RESERVED, mapping_path
@@ -125,6 +123,7 @@ class Workbench:
             except DocumentError:
                 continue
             facts = candidates = 0
+            problem = None
             mapping = mapping_path(self.mappings, doc.id)
             if mapping.exists():
                 try:
@@ -132,11 +131,11 @@ class Workbench:
                     for f in data.get("facts") or []:
                         facts += 1
                         candidates += isinstance(f, dict) and f.get("candidate") is True
-                except KGError:
-                    pass
+                except KGError as exc:  # listed with its problem, to be opened and mended
+                    problem = str(exc)
             out.append({"id": doc.id, "title": doc.title or doc.id, "date": doc.date,
                         "type": doc.doc_type, "mapping": mapping.exists(), "facts": facts,
-                        "candidates": candidates})
+                        "candidates": candidates, "problem": problem})
         return out
 
     def page(self, doc_id: str) -> dict[str, Any]:
