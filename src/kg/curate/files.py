@@ -169,29 +169,27 @@ def fact_spans(text: str, file: str) -> tuple[list[FactSpan], int | None]:
     lines = text.splitlines()
     if not isinstance(facts, list):
         return [], None
-    starts = [n - 1 for n in facts.lines]
-    spans = []
-    for i, first in enumerate(starts):
-        limit = starts[i + 1] if i + 1 < len(starts) else _section_end(lines, first)
-        end = limit
-        while end > first + 1 and (not lines[end - 1].strip()
-                                   or lines[end - 1].lstrip().startswith("#")):
-            end -= 1
-        spans.append(FactSpan(i, first, end))
+    spans = [FactSpan(i, n - 1, _block_end(lines, n - 1)) for i, n in enumerate(facts.lines)]
     return spans, (spans[-1].end if spans else None)
 
 
-def _section_end(lines: list[str], first: int) -> int:
-    """The line after the sequence item starting at ``first``: the next line at the
-    sequence's own indentation or less that is not a comment, or the end of the text."""
+def _block_end(lines: list[str], first: int) -> int:
+    """One past the last line of the YAML block starting at line ``first`` (a sequence
+    item, a mapping key with what is indented under it): up to the next line at its own
+    indentation or less that is not a comment, trailing blank and comment lines left out
+    (they introduce what follows)."""
     indent = len(lines[first]) - len(lines[first].lstrip())
+    end = len(lines)
     for n in range(first + 1, len(lines)):
         line = lines[n]
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if len(line) - len(line.lstrip()) <= indent:
-            return n
-    return len(lines)
+        if line.strip() and not line.lstrip().startswith("#") and \
+                len(line) - len(line.lstrip()) <= indent:
+            end = n
+            break
+    while end > first + 1 and (not lines[end - 1].strip()
+                               or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return end
 
 
 def replace_fact(text: str, file: str, index: int, new: list[str] | None) -> str:
@@ -235,10 +233,7 @@ def add_node(text: str, file: str, ident: str, node: dict[str, Any]) -> str:
     for n, line in enumerate(lines):
         if re.match(r"^nodes:\s*(\{\s*\})?\s*(#.*)?$", line):
             if isinstance(nodes, dict) and nodes:
-                end = _section_end([x.rstrip("\n") for x in lines], n)
-                while end > n + 1 and (not lines[end - 1].strip()
-                                       or lines[end - 1].lstrip().startswith("#")):
-                    end -= 1
+                end = _block_end(lines, n)
                 return "".join(lines[:end] + block + lines[end:])
             return "".join(lines[:n] + ["nodes:\n"] + block + lines[n + 1:])
     for n, line in enumerate(lines):
@@ -316,14 +311,7 @@ def drop_unused_candidate_nodes(text: str, file: str) -> str:
     for ident, spec in nodes.items():
         if isinstance(spec, dict) and spec.get("candidate") is True and ident not in named:
             first = nodes.lines[ident] - 1
-            indent = len(lines[first]) - len(lines[first].lstrip())
-            end = first + 1
-            while end < len(lines) and (not lines[end].strip() or
-                                        len(lines[end]) - len(lines[end].lstrip()) > indent):
-                end += 1
-            while end > first + 1 and not lines[end - 1].strip():
-                end -= 1
-            drop.append((first, end))
+            drop.append((first, _block_end(lines, first)))
     for first, end in sorted(drop, reverse=True):
         del lines[first:end]
     return "".join(lines)
@@ -345,10 +333,7 @@ def replace_person_node(text: str, file: str, name: str, into: str) -> str:
                 normalize_name(str(spec.get("label", ""))) == key:
             lines = text.splitlines(keepends=True)
             first = nodes.lines[ident] - 1
-            end = first + 1
-            while end < len(lines) and lines[end].startswith("    "):
-                end += 1
-            body = "".join(lines[:first] + lines[end:])
+            body = "".join(lines[:first] + lines[_block_end(lines, first):])
             text = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", into, body)
     return text
 
