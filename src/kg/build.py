@@ -272,8 +272,8 @@ def compile_documents(config: Config, prepared: Prepared, output: Output = "keep
     processes = processes_for(config.build_processes, len(todo))
     ctx = Context(iris, registry, p.resolver, Linker(registry), p.mappings, p.copies,
                   check=p.checker.check if p.checker else None, keep=output == "keep")
-    if processes > 1:  # the linker's regex (a second or two) compiled once, before forking
-        ctx.linker.pattern  # noqa: B018
+    if processes > 1:  # the linker's look-up made once, before forking
+        ctx.linker.scanner  # noqa: B018
     fresh = {r.doc_id: r for r in compile_all(
         todo, ctx, output if isinstance(output, Shards) else None, processes)}
     compiled = Compiled(iris, ontology, registry, graphs, p.documents, 0, review,

@@ -19,6 +19,7 @@ from functools import cached_property
 
 from kg.ingest.document import Document, find_all_quotes
 from kg.ingest.names import POST_WORDS
+from kg.mapping.namescan import NameScanner
 from kg.mapping.registry import Entity, Registry, normalize_name
 
 #: Words that introduce a person's name: "Comrade X", "Cde. X", "General X" (on the same
@@ -69,9 +70,6 @@ _MINISTER_RE = re.compile(
     r"\b(?P<state>" + "|".join(STATE_WORDS) + r")\s+" + _RANKS
     + r"(?:Minister\s+of\s+(?:the\s+)?(?P<after>" + _FIELD + r")"
     r"|(?P<before>" + _FIELD + r")\s+" + _RANKS + r"Minister)\b")
-
-#: A character of the scripts that write words without spaces: CJK ideographs and kana.
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 #: The next word of a name, on the same line.
 _NEXT_NAME_WORD_RE = re.compile(rf"[ \t]+{_NAME_WORD}(?![\w'’-])")
@@ -147,28 +145,9 @@ class Linker:
                 for name, ids in found.items() if name not in self.names}
 
     @cached_property
-    def pattern(self) -> re.Pattern[str]:
-        """Every name as a whole word; of the names that match at one place, the longest.
-
-        The names are grouped by their first character (``S(?:talin|hcherbakov)``): the
-        regex engine skips to the characters a name may start with, and tries there only the
-        names that start with it, instead of every name at every position (six times
-        slower). Only names with the same first character can match at the same place: the
-        grouping keeps the order in which they are tried.
-        """
-        groups: dict[str, list[str]] = {}
-        for name in sorted({*self.names, *self.short_names}, key=lambda n: (-len(n), n)):
-            for first, rest in _alternatives(name):
-                groups.setdefault(first, []).append(rest)
-        # A name starts where a word does, checked once its first character is read (a
-        # look-behind in front of it would hide that character from the engine).
-        # Chinese and Japanese write words without spaces: a name in their script needs no
-        # word boundary ("东北人民政府主席" holds the Northeast People's Government).
-        alternatives = "|".join(
-            f"{first}(?:{'|'.join(rests)})" if _CJK_RE.match(first)
-            else f"{first}(?<!\\w{first})(?:{'|'.join(rests)})(?!\\w)"
-            for first, rests in groups.items())
-        return re.compile(f"(?:{alternatives})")
+    def scanner(self) -> NameScanner:
+        """Every name and short name, found as whole words (:mod:`kg.mapping.namescan`)."""
+        return NameScanner({*self.names, *self.short_names})
 
     def regions(self, doc: Document) -> list[tuple[int, int]]:
         """The spans of the source to read: title, summary and body paragraphs."""
@@ -297,12 +276,12 @@ class Linker:
         found = []
         for start, end in self.regions(doc):
             matches = []
-            for m in self.pattern.finditer(doc.source, start, end):
-                text = m.group(0)
-                if _syllable(doc.source, m.start(), m.end()):
+            for s, e in self.scanner.spans(doc.source, start, end):
+                text = doc.source[s:e]
+                if _syllable(doc.source, s, e):
                     continue
                 plain = _straight(" ".join(text.replace("[", "").replace("]", "").split()))
-                matches.append((m.start(), m.end(), text, plain))
+                matches.append((s, e, text, plain))
             found.append(((start, end), matches))
         self._last = (doc, found)
         return found
@@ -376,31 +355,10 @@ def _syllable(source: str, start: int, end: int) -> bool:
         or bool(re.match(r"-[a-z]", source[end:end + 2])))
 
 
-def _alternatives(name: str) -> list[tuple[str, str]]:
-    """The regex for ``name``, split after its first character: (first, rest). A name's
-    words may sit in the editors' completion brackets ("[Li] Fuchun"): a name of several
-    words has a second regex, for when it opens with a bracket, tried first."""
-    if " " not in name:
-        return [_split(_either_apostrophe(re.escape(name)))]
-    first, *rest = (_either_apostrophe(re.escape(word)) for word in name.split())
-    tail = r"\]?" + "".join(r"\s+\[?" + word + r"\]?" for word in rest)
-    return [(r"\[", first + tail), _split(first + tail)]
-
-
-def _either_apostrophe(escaped: str) -> str:
-    return escaped.replace("'", "['’]")
-
-
 def _straight(name: str) -> str:
     """A name with typographic apostrophes made straight: the pages write "People’s" and
     "People's" alike, and the registry gives one of them."""
     return name.replace("’", "'")
-
-
-def _split(escaped: str) -> tuple[str, str]:
-    """A regex-escaped text split after its first character (two with its backslash)."""
-    size = 2 if escaped.startswith("\\") else 1
-    return escaped[:size], escaped[size:]
 
 
 def name_words(name: str) -> list[str]:

@@ -151,10 +151,10 @@ def _index(resolver: Resolver) -> _Index:
 
 def _entities(text: str, linker: Linker) -> list[tuple[str, Entity]]:
     found = []
-    for m in linker.pattern.finditer(text):
-        entities = linker.names.get(m.group(0), ())
+    for start, end in linker.scanner.spans(text):
+        entities = linker.names.get(text[start:end], ())
         if len(entities) == 1:
-            found.append((m.group(0), entities[0]))
+            found.append((text[start:end], entities[0]))
     return found
 
 
