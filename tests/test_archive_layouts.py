@@ -278,6 +278,8 @@ def test_institutional_correspondents():
     ("[CPSU First Secretary Nikita S.] Khrushchev", "Nikita S. Khrushchev"),
     ("the USSR COUNCIL OF MINISTERS", "USSR Council of Ministers"),
     ("GMD General", "GMD General"),
+    ("CC CPSU Secretary M. A. Suslov", "M. A. Suslov"),  # a body's post, then the person
+    ("CC CPSU", "CC CPSU"),
 ])
 def test_clean_name(written, clean):
     assert clean_name(written) == clean

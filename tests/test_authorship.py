@@ -59,6 +59,12 @@ def test_the_keeper_named_in_a_heading(heading, keeper):
                           "For the period from 2 to 9 May."]).name == keeper
 
 
+def test_a_classification_between_the_heading_and_the_keeper_is_no_keeper():
+    # The page's layout put the stamp on the heading's line and the name on the next.
+    assert record_keeper(["From the diary of Top Secret", "P. F. Yudin 3 April 1956",
+                          "No. 41", "Record of Conversation"]).name == "P. F. Yudin"
+
+
 def test_a_sentence_is_no_heading():
     assert record_keeper(["The ambassador of the USSR in the PRC, Cde. Yudin, said that he "
                           "would visit the ministry on Monday and see the minister."]) is None

@@ -65,6 +65,8 @@ NOT_SIGNATURES = frozenset({
 _JOURNAL_HEADING_RE = re.compile(
     r"^(?:from\s+)?(?:the\s+)?(?:journal|diary)\s+of\s+(?P<keeper>[^,]+?)"
     r"(?:\s+for\b.*|,.*)?$", re.IGNORECASE)
+#: A date closing a heading's line: "N. V. Roshchin 6 May 1951".
+_DATED_RE = re.compile(r"[,\s]+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\.?$")
 #: "Ambassador of the USSR in the DPRK, Cde. Ivanov V.I.": a post, then the keeper.
 _POST_HEADING_RE = re.compile(
     r"^(?:the\s+)?(?:Soviet\s+|USSR\s+)?(?:Ambassador|Charg[eé] d'Affaires|Counsell?or|"
@@ -168,12 +170,18 @@ def _name_over_post(paragraphs: Sequence[str]) -> Signature | None:
 
 def record_keeper(paragraphs: Sequence[str]) -> Correspondent | None:
     """The keeper of a journal or record as its heading names them, or None."""
-    for text in paragraphs[:HEADING_REACH]:
+    heads = paragraphs[:HEADING_REACH]
+    for k, text in enumerate(heads):
         line = " ".join(text.split())
         if len(line) > HEADING_MAX:
             continue
         if match := _JOURNAL_HEADING_RE.match(line):
-            name = trailing_name(match["keeper"])
+            keeper = match["keeper"]
+            if keeper.casefold() in NOT_SIGNATURES and k + 1 < len(heads):
+                # "From the diary of Top Secret" / "N. V. Roshchin 6 May 1951": the page's
+                # classification stands between the heading and the keeper's name.
+                keeper = _DATED_RE.sub("", " ".join(heads[k + 1].split()))
+            name = trailing_name(keeper)
         elif match := _POST_HEADING_RE.match(line):
             name = match["keeper"]
         else:

@@ -129,6 +129,8 @@ def clean_name(text: str) -> str:
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     if not is_institution(name):
         name = strip_roles(without_place(name))
+    elif (person := strip_roles(name)) != name:
+        name = person  # "CC CCP Secretary Liu Shaoqi": a body's post, then a person
     if is_all_caps(name):
         name = title_case(name)
     return name
