@@ -377,3 +377,81 @@ def test_charge_as_a_verb_and_a_trailing_com_make_no_post(
     found = propose(page("The draft addressed to the Minister of Foreign Affairs Com. Zhou "
                          "Enlai was approved."), world[1])
     assert _posts(found) == {"Minister of Foreign Affairs": ("zhou-enlai", None)}
+
+
+def test_an_author_the_registry_does_not_know_signs_with_his_post(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("I think the harvest will be poor. Please send the seed soon.",
+                         "Tomasz Wrzos\nAmbassador",
+                         title="Report, Embassy of Poland in North Korea to the Polish "
+                               "Foreign Ministry",
+                         summary="Report from Tomasz Wrzos, Polish Ambassador to the DPRK."),
+                    world[1])
+    assert _posts(found) == {"Ambassador": ("tomasz-wrzos", None),
+                             "Polish Ambassador to the DPRK": ("tomasz-wrzos",
+                                                               "digital-archive-editors")}
+    (plan,) = kinds(found, "plan")
+    assert plan.props == {"intendedBy": "tomasz-wrzos"}
+    assert ("tomasz-wrzos", "Person", "Tomasz Wrzos") in {
+        (n.id, n.type, n.label) for n in plan.nodes}  # the draft declares him
+
+
+def test_a_paragraph_opening_with_a_name_and_its_posts(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Olek Marwin [Olek Marvin], Minister of Fisheries, the head of the "
+                         "delegation [...]", "The guests were quiet and left early."), world[1])
+    assert _posts(found) == {"Minister of Fisheries": ("olek-marwin", None),
+                             "head of the delegation": ("olek-marwin", None)}
+    second = next(c for c in kinds(found, "post") if c.props.get("post") ==
+                  "head of the delegation")
+    assert second.quote == "Minister of Fisheries, the head of the delegation"
+    assert kinds(propose(page("Grain Shipments, Minister of Trade reported."), world[1]),
+                 "post") == []  # no name there
+
+
+def test_minutes_printed_above_an_attachment_are_the_bodys(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Extract from the Minutes of the Meeting of the Politburo of the "
+                         "CC VKP(b)\nDecision dated March 2, 1951",
+                         "1. To approve the draft telegram to the Ambassador of the USSR to "
+                         "the DPRK Com. Shtykov.",
+                         "[Attachment to the Decision]",
+                         "We agree with your proposal on the loan. Telegraph about the "
+                         "results."), world[1])
+    meeting = {k: (v, c.claimed_by, c.quote) for c in kinds(found, "meeting")
+               for k, v in c.props.items()}
+    assert meeting["participant"][:2] == ("vkpb-politburo", "vkpb-politburo")
+    assert meeting["date"] == ("1951-03-02", "vkpb-politburo", "Decision dated March 2, 1951")
+    assert _posts(found) == {"Ambassador of the USSR to the DPRK": ("terentii-shtykov",
+                                                                    "vkpb-politburo")}
+    (plan,) = kinds(found, "plan")  # after the attachment: the author's again
+    assert plan.props == {"intendedBy": "ivan-kovalev"} and plan.claimed_by is None
+
+
+def test_a_records_heading_is_a_meeting(world: tuple[Ontology, Registry]) -> None:
+    heading = ("between Cde. Zhou Enlai, Premier of the State Council, and Kim Il Sung, "
+               "Chairman of the Cabinet of Ministers")
+    found = propose(page(heading, "3 March 1951", "ZHOU ENLAI. How is the harvest?",
+                         title="Record of Conversation " + heading), world[1])
+    (meeting,) = kinds(found, "meeting")
+    assert meeting.props == {"participant": ["zhou-enlai", "kim-il-sung"],
+                             "date": "1951-03-03"}
+    assert meeting.claimed_by is None
+    # The title repeats the heading: the quote goes on to the next line to be found once.
+    assert meeting.quote == heading + " 3"
+    assert _posts(found)["Premier of the State Council"] == ("zhou-enlai", None)
+
+
+def test_charge_with_and_telegraph_are_instructions(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Charge Zhou Enlai with informing Kim Il Sung about the shipment "
+                         "of the grain to the north.", "Telegraph about the results."),
+                    world[1])
+    assert [(c.props, c.quote) for c in kinds(found, "plan")] == [
+        ({"intendedBy": "ivan-kovalev"}, "Charge Zhou Enlai with informing Kim Il Sung"),
+        ({"intendedBy": "ivan-kovalev"}, "Telegraph about the results")]
+
+
+def test_a_year_plan_is_no_span_of_time(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("The five year plan ends soon, and one year after the war the "
+                         "grain was short."), world[1])
+    assert [(c.props["value"], c.props["unit"]) for c in kinds(found, "quantity")] == [
+        (1, "years")]

@@ -5,9 +5,12 @@ curator to accept, edit or delete (``kg add --draft`` writes them into the mappi
 A :class:`Candidate` is one mapping fact: a subject (a registry id or a node it
 introduces), properties with their values, who claims it (the author, or the speaker the
 author reports: "X said that ...", "according to X", "X informed me that ..."), and a
-verbatim quote. The rules that find them are in :mod:`kg.curate.patterns`,
-:mod:`kg.curate.posts` and :mod:`kg.curate.references`; this module
-holds the sentences they read, the people they resolve, and who is speaking.
+verbatim quote. The rules that find them are in :mod:`kg.curate.meetings`,
+:mod:`kg.curate.patterns`, :mod:`kg.curate.posts` and :mod:`kg.curate.references`; this
+module holds the sentences they read, the people they resolve (with
+:mod:`kg.curate.people` for those the registry does not know), and who is speaking: the
+author, a speaker he reports, the writer of a message he passes on, or the body whose
+minutes the page prints above an attachment.
 
 Names are resolved to registry ids by :class:`kg.mapping.linking.Linker`; a person the
 registry does not know becomes a ``Person`` node with the name as its label, for the
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from kg.curate.people import NewNode, unknown_appositions, unknown_author, unknown_correspondents
 from kg.ingest.document import Document, find_all_quotes
 from kg.mapping.iris import short_hash, slugify
 from kg.mapping.linking import Linker, Mention
@@ -86,14 +90,12 @@ _SALUTATION_RE = re.compile(
 _ADDRESSED_RE = re.compile(r"\b(?:to|addressed to|for)\s+(?:Comrades?\s|Cdes?\.\s*)?$",
                            re.IGNORECASE)
 
-
-@dataclass
-class NewNode:
-    """A node a candidate introduces (a meeting, a plan, a post, a figure, a person)."""
-
-    id: str
-    type: str
-    label: str
+#: The heading of an extract of a body's minutes, up to the body's name.
+_PROTOCOL_RE = re.compile(r"^(?:\(?Extract\)?\s+(?:of\s+|from\s+)?(?:the\s+)?)?"
+                          r"(?:Minutes|Protocol)\b[^\n]{0,60}?\bof\s+(?:the\s+)?"
+                          r"(?:(?:Meeting|Session|Sitting)\s+of\s+(?:the\s+)?)?", re.IGNORECASE)
+#: What opens a document attached to the minutes.
+_ATTACHMENT_RE = re.compile(r"^\[?\s*(?:Attachment|Appendix|Annex|Enclosure)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -134,21 +136,33 @@ class Page:
 
     def __init__(self, doc: Document, registry: Registry, linker: Linker | None = None):
         self.doc = doc
+        self._nodes: set[str] = set()
+        self.suffix = short_hash(doc.id)[:4]
         self.registry = registry
         self.linker = linker or Linker(registry)
         self.mentions = [m for m in self.linker.mentions(doc)]
+        self.mentions = sorted([*self.mentions, *unknown_correspondents(
+            doc, registry, self.mentions)], key=lambda m: m.start)
+        self.mentions = sorted([*self.mentions, *unknown_appositions(
+            doc, registry, self.mentions)], key=lambda m: m.start)
         self.author = self._author()
-        self.correspondents = {self.author, *self._resolved(doc.recipients)} - {None}
         self.narrated = self.author is None and any(
             (doc.title or "").casefold().startswith(w) or (doc.doc_type or "").casefold() == w
             for w in RECORD_WORDS)
+        #: The author when the registry does not know him ("Pál Szarvas" signing an
+        #: embassy's report): a Person node the candidates that name him carry along.
+        self.author_node: NewNode | None = None
+        if self.author is None:
+            self.author_node = unknown_author(doc, registry, self.mentions, self.suffix)
+            self.author = self.author_node.id if self.author_node else None
+        self.correspondents = {self.author, *self._resolved(doc.recipients)} - {None}
         self.year = doc.date[:4] if doc.date else None
         self.sentences = list(_sentences(doc))
         self.turns = self._turns()
         self.relayed: list[tuple[int, int, tuple[bool, str | None]]] = []
         self.relayed = self._relayed()
-        self._nodes: set[str] = set()
-        self.suffix = short_hash(doc.id)[:4]
+        self.protocols = self._protocols()
+        self.relayed += [(start, end, (True, body)) for start, end, body, _ in self.protocols]
 
     def _author(self) -> str | None:
         for c in (*self.doc.senders, *self.doc.keepers):
@@ -222,6 +236,14 @@ class Page:
             text = " ".join(self.doc.source[s:e].split()).strip(" ,;:")
             if len(text) >= 8 and len(find_all_quotes(self.doc.source, text)) == 1:
                 return text, s
+        # A heading the title repeats ("between X and Y"): the passage and the words after
+        # it, up to six, as the compiler finds them once (across the line break).
+        for s, e in ((start, end), (sentence.start, sentence.end)):
+            words = list(re.finditer(r"\S+", self.doc.source[e:e + 200]))
+            for k in range(min(6, len(words))):
+                text = " ".join(self.doc.source[s:e + words[k].end()].split())
+                if len(find_all_quotes(self.doc.source, text)) == 1:
+                    return text.rstrip(" ,;:"), s
         return None
 
     # --- who speaks ------------------------------------------------------------------
@@ -360,6 +382,28 @@ class Page:
             k += 1
         return out
 
+    def _protocols(self) -> list[tuple[int, int, str, int]]:
+        """An extract of a body's minutes printed on the page ("Extract Minutes from
+        Protocol #78 of the Meeting of the Politburo of the CC VKP(b)"), up to what is
+        attached to it ("[Attachment to the Decision ...]"): the body's words, not the
+        author's. Each as (start, end, the body's id, the heading paragraph's index)."""
+        body = self.doc.body
+        out = []
+        for k, p in enumerate(body):
+            m = _PROTOCOL_RE.match(p.text)
+            if not m:
+                continue
+            bodies = {x.entity.id for x in self.entities(p.start + m.end(), p.end,
+                                                         "organizations") if x.entity}
+            if len(bodies) != 1:
+                continue
+            end = next((q for q in range(k + 1, len(body))
+                        if _ATTACHMENT_RE.match(body[q].text)), None)
+            if end is None:
+                continue  # the page does not say where the minutes end
+            out.append((p.start, body[end].start, bodies.pop(), k))
+        return out
+
     def _turns(self) -> dict[int, tuple[bool, str | None]]:
         """Paragraphs of a record of conversation that open with the speaker's name in
         capitals ("HO CHI MINH. Does ..."): each is that speaker's claim."""
@@ -399,6 +443,7 @@ def _sentences(doc: Document) -> list[Sentence]:
 
 def propose(doc: Document, registry: Registry, linker: Linker | None = None) -> list[Candidate]:
     """Every candidate fact the rules find in ``doc``'s body, in the order of the text."""
+    from kg.curate.meetings import MEETING_RULES
     from kg.curate.patterns import RULES
     from kg.curate.posts import POST_RULES
     from kg.curate.references import REFERENCE_RULES
@@ -406,7 +451,7 @@ def propose(doc: Document, registry: Registry, linker: Linker | None = None) -> 
     page = Page(doc, registry, linker)
     found: list[Candidate] = []
     seen: set[tuple] = set()
-    for rule in (*RULES, *POST_RULES, *REFERENCE_RULES):
+    for rule in (*MEETING_RULES, *RULES, *POST_RULES, *REFERENCE_RULES):
         for c in rule(page):
             key = (c.about, c.quote, repr(sorted(c.props.items())))
             if key not in seen:

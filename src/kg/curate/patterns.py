@@ -1,9 +1,9 @@
 """The rules that propose candidate facts (:mod:`kg.curate.candidates`), one function per
 kind, each reading the page's sentences and resolved mentions and proposing facts in the
-patterns of docs/model.md: meetings with participants and date, figures as Quantity with
-kind, unit and side, requests, instructions and plans, characterizations, cover names, and
-the dates and places of events. Posts are in :mod:`kg.curate.posts`, the communications a
-page cites in :mod:`kg.curate.references`.
+patterns of docs/model.md: figures as Quantity with kind, unit and side, requests,
+instructions and plans, characterizations, cover names, and the dates and places of events.
+Meetings are in :mod:`kg.curate.meetings`, posts in :mod:`kg.curate.posts`, the
+communications a page cites in :mod:`kg.curate.references`.
 
 Every table of words the rules use sits at the top: extend the table, not the code.
 """
@@ -22,18 +22,6 @@ _MONTH = r"(?P<month>" + "|".join(MONTHS) + r")"
 _DAY_MONTH = re.compile(r"\b(?:(?P<day>\d{1,2})\s+" + _MONTH + r"|" + _MONTH.replace(
     "month", "month2") + r"\s+(?P<day2>\d{1,2})\b)(?:,?\s+(?P<year>1[89]\d\d))?")
 
-#: Occasions a sentence reports with their participants.
-MEETING_WORDS = ("meeting", "conversation", "talk", "talks", "negotiations", "conference",
-                 "dinner", "luncheon", "reception")
-#: The author's own meetings: "I visited X", "X invited me", "a meeting with X took place";
-#: and a reported speaker's: "(X reported that) he had a discussion with Y".
-_VISIT = re.compile(r"\bI\s+(?:visited|met with|met|received|called on|had a "
-                    r"(?:meeting|conversation|talk|discussion) with)\s+(?:Cdes?\.\s|Comrades?\s)?")
-_VISITED = re.compile(r"\s+(?:visited|called on|came to see|invited|received)\s+me\b")
-_TOOK_PLACE = re.compile(r"\b(?:I\s+had\s+an?\s+|an?\s+)(?:meeting|conversation|talk)s?\s+"
-                         r"with\s+(?:Cdes?\.\s|Comrades?\s)?")
-_HE_HAD = re.compile(r"\b(?:he|she)\s+had\s+(?:a|an|another)\s+(?:meeting|conversation|talk|"
-                     r"discussion)s?\s+with\s+(?:Cdes?\.\s*|Comrades?\s)?")
 #: Quantities: unit words -> (unit as the mapping writes it, the kind when the unit says it).
 UNITS = {
     "divisions": ("divisions", None), "division": ("divisions", None),
@@ -43,8 +31,11 @@ UNITS = {
     "prisoners": ("people", "Prisoners"), "members": ("people", "PartyMembership"),
     "cadres": ("people", "Cadres"),
     "days": ("days", "Duration"), "weeks": ("weeks", "Duration"),
+    "year": ("years", "Duration"), "month": ("months", "Duration"), "week": ("weeks", "Duration"),
     "months": ("months", "Duration"), "years": ("years", "Duration"),
 }
+#: Units in the singular: a span only after "one" ("one year after the armistice").
+SINGULAR_UNITS = frozenset({"year", "month", "week"})
 #: Words near a figure that say what it counts (checked in this order).
 KIND_CUES = (
     ("Prisoners", r"prisoners?|captured|taken captive"),
@@ -77,9 +68,16 @@ _REQUEST_RE = re.compile(
     r"|(?P<go>I|We|we)\s+will\s+(?:go|come|travel|fly|leave|depart)\s+(?:to|for))\b")
 #: Instructions to the recipient opening a sentence: "Convey to Mao Zedong ...", "Pass the
 #: following to Kim Il Sung", "Visit Cde. X and tell him ...": the author's request.
-_INSTRUCTION_RE = re.compile(r"(?:Convey|Pass|Tell|Inform|Visit|Pay a visit to|Hand over|"
+_INSTRUCTION_RE = re.compile(r"(?:(?:Convey|Pass|Tell|Inform|Visit|Pay a visit to|Hand over|"
                              r"Transmit)\s+(?=(?:to\s+|on\s+to\s+|the following\s+|this\s+|"
-                             r"him|her|them|Cdes?\.|Comrades?\s|[A-Z]))")
+                             r"him|her|them|Cdes?\.|Comrades?\s|[A-Z]))"
+                             r"|Charge\s+(?=(?:Cdes?\.\s*|Comrades?\s+)?(?:[A-Z][\w’'-]+\s+){1,3}with\s)"
+                             r"|(?:Telegraph|Cable|Wire|Report)\s+(?=(?:about|on|the results|"
+                             r"your|immediately|back)\b))")
+#: At most so many words of an instruction are its quote, not ending on one of these.
+INSTRUCTION_WORDS = 10
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "to", "about", "with", "and", "or", "on",
+                             "in", "for", "by", "from", "at", "that"})
 #: "X asked [me] to ...", "X requested that ...": the author reports X's request.
 _ASKED_RE = re.compile(r"\b(?:asked|requested|proposed|suggested)\s+(?:\[?(?:me|us)\]?\s+)?"
                        r"(?:to|that)\b")
@@ -121,80 +119,12 @@ def _fact(page: Page, kind: str, about: str, props: dict, s: Sentence, start: in
     if not known or quoted is None or not any(v not in (None, [], "") for v in props.values()):
         return None
     props = {k: v for k, v in props.items() if v not in (None, [], "")}
-    return Candidate(kind, about, props, quoted[0], quoted[1], who, nodes or [])
-
-
-# --- meetings ------------------------------------------------------------------------------
-
-def meetings(page: Page) -> Iterator[Candidate]:
-    """Who was present at an occasion (kg.ingest.attendance), and the author's own
-    meetings: "I visited X", "X visited me", "a meeting with X took place"."""
-    doc = page.doc
-    present: set[tuple[int, tuple[str, ...]]] = set()  # attendance read in a sentence
-    for att in doc.attendance:
-        s = _sentence_of(page, att.sentence)
-        if s is None:
-            continue
-        nodes: list[NewNode] = []
-        named = {" ".join(p.name.casefold().split()) for p in att.people}
-        people = [page.person_id(m, nodes) for m in _persons(page, s.start, s.end)
-                  if " ".join(m.text.casefold().split()) in named]  # those present only
-        if att.author and page.author:
-            people.insert(0, page.author)
-        if len(people) < 1:
-            continue
-        ident = page.node_id(att.occasion, doc.date or "")
-        nodes.insert(0, NewNode(ident, "Meeting", f"{att.occasion.capitalize()} "
-                                f"({', '.join(p.name for p in att.people)})"))
-        first = min((m.start for m in _persons(page, s.start, s.end)), default=s.end)
-        date = _date(page.doc.source[s.start:first], page.year)  # not a date said later
-        present.add((s.start, tuple(people)))
-        c = _fact(page, "meeting", ident, {"participant": _unique(people),
-                                            "date": date[0] if date else None},
-                  s, s.start, s.end, nodes=nodes)
-        if c:
-            yield c
-    text = page.doc.source
-    for s in page.sentences:
-        for rx, after in ((_VISIT, True), (_VISITED, False), (_TOOK_PLACE, True),
-                          (_HE_HAD, True)):
-            for m in rx.finditer(text, s.start, s.end):
-                nodes: list[NewNode] = []
-                if after:
-                    who = [x for x in _persons(page, m.end(), s.end) if x.start == m.end()]
-                else:
-                    who = [x for x in _persons(page, s.start, m.start()) if x.end == m.start()]
-                if not who or (rx is _TOOK_PLACE and not re.search(
-                        r"\b(?:took place|was held|I had)\b", s.text)):
-                    continue
-                known, speaker = page.claimant(s, m.start())
-                host = speaker if rx is _HE_HAD else page.author
-                if not host or rx is _HE_HAD and not (known and speaker):
-                    continue  # "he had a talk with X": only as the reported speaker's words
-                person = page.person_id(who[0], nodes)
-                if any(s.start == at and person in people for at, people in present):
-                    continue  # the list of those present already says so
-                ident = page.node_id("meeting", page.doc.date or "", who[0].text)
-                nodes.insert(0, NewNode(ident, "Meeting", f"Meeting with {who[0].text}"))
-                start, end = (m.start(), who[0].end) if after else (who[0].start, m.end())
-                date = _date(text[max(s.start, start - 30):end], page.year)
-                c = _fact(page, "meeting", ident, {
-                    "participant": _unique([host, person]),
-                    "date": date[0] if date else None}, s, start, end, nodes=nodes)
-                if c:
-                    yield c
-
-
-def _sentence_of(page: Page, text: str) -> Sentence | None:
-    words = " ".join(text.split())
-    for s in page.sentences:
-        if words in " ".join(s.text.split()):
-            return s
-    return None
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+    nodes = list(nodes or [])
+    mine = page.author_node
+    if mine and mine.id not in {n.id for n in nodes} and (about == mine.id or any(
+            mine.id in (v if isinstance(v, list) else [v]) for v in props.values())):
+        nodes.append(mine)  # the author the registry does not know: his Person node
+    return Candidate(kind, about, props, quoted[0], quoted[1], who, nodes)
 
 
 # --- quantities ----------------------------------------------------------------------------
@@ -219,8 +149,9 @@ def quantities(page: Page) -> Iterator[Candidate]:
                     kind not in {"Losses", "Prisoners"}:
                 continue
             value = _number(m["value"], m["scale"])
-            if value is None:
-                continue
+            if value is None or m["unit"] in SINGULAR_UNITS and (value != 1 or re.match(
+                    r"[\s-]+(?:plans?|programs?|programmes?|old)\b", text[m.end():m.end() + 12])):
+                continue  # "five year plan": no span of time
             props: dict = {"quantityKind": kind, "value": None if m["low"] else value,
                            "minValue": int(m["low"]) if m["low"] else None,
                            "maxValue": value if m["low"] else None, "unit": unit,
@@ -293,6 +224,12 @@ def plans(page: Page) -> Iterator[Candidate]:
         known, who = page.claimant(s, s.start)
         if m and known and (who or page.author):
             end = _clause_end(text, m.end(), s.end)
+            words = list(re.finditer(r"\S+", text[m.start():end]))
+            if len(words) > INSTRUCTION_WORDS:  # the instruction, not all it goes on to say
+                keep = INSTRUCTION_WORDS
+                while keep > 3 and words[keep - 1].group().casefold() in _FUNCTION_WORDS:
+                    keep -= 1
+                end = m.start() + words[keep - 1].end()
             ident = page.node_id("plan", " ".join(text[m.start():end].split()[:4]))
             yield from _plan(page, s, ident, {"intendedBy": who or page.author}, m.start(), end)
         for m in _ASKED_RE.finditer(text, s.start, s.end):
@@ -443,4 +380,4 @@ def events(page: Page) -> Iterator[Candidate]:
 
 
 RULES: tuple[Callable[[Page], Iterator[Candidate]], ...] = (
-    meetings, quantities, plans, characterizations, codenames, events)
+    quantities, plans, characterizations, codenames, events)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from kg.curate.candidates import EDITORS, Candidate, NewNode, Page, Sentence
 from kg.curate.patterns import _fact, _persons
@@ -65,7 +66,8 @@ _BRACKET_HEAD = r"(?:[A-Z][\w.’'-]*\s+(?:(?:in|of|to|for|at)\s+(?:the\s+)?)?){
 _OF = r"(?:\s+(?:of|for|to|in)\s+(?:the\s+)?(?:[A-Z(][\w()'’.-]*\s*){1,6}){0,3}"
 
 _POST_AFTER = re.compile(  # "X, chief of ...", "X (secretary of ...)", "X—secretary of ..."
-    r"(?:\s*,\s*|\s*\(\s*|\s*[—–]\s*|\s+-\s+|(?P<open>\s*\[\s*(?:the\s+)?))(?P<post>"
+    r"(?:(?:\s*\[[^\]]{1,60}\])*\s*,\s*|\s*\(\s*|\s*[—–]\s*|\s+-\s+"
+    r"|(?P<open>\s*\[\s*(?:the\s+)?))(?P<post>"
     + _POST_HEAD + _POST_WORD
     + r"(?:\s+(?:of|for|to|in|at)\s+[^,;()\[\].]{2,120}?)?)(?(open)\]|(?=\s*[,;).]|\s+and\s|$))",
     re.IGNORECASE)
@@ -73,6 +75,12 @@ _POST_BEFORE = re.compile(  # "Minister of Foreign Affairs X", "[DPRK Minister o
     r"(?:(?P<open>\[)(?P<bracketed>" + _BRACKET_HEAD + _ANY_CASE_WORD + _OF + r")\]"
     r"|(?<![\w\]])(?P<post>" + _POST_HEAD + _ANY_CASE_WORD + _OF
     + r"))\s*(?:,\s*)?(?:Cdes?\.\s*|Comrade\s+|Com\[rade\]\s+)?$")
+#: A further post set off by a comma after the first: "X, Minister of Health, the head of
+#: the delegation, alternate member of the Political Bureau".
+_CHAINED = re.compile(
+    r",\s*(?P<post>(?:the\s+)?(?:(?:[A-Za-z][\w.-]*\s+){0,3}?" + _ANY_CASE_WORD
+    + r"|(?:alternate\s+|candidate\s+|full\s+)?member\b(?=\s+of\b))"
+    + r"(?:\s+(?:of|for|to|in|at)\s+[^,;()\[\].]{2,100}?)?)(?=\s*(?:[,;).\[]|$))")
 _APPOINTED_BEFORE = re.compile(
     r"\b(?:" + "|".join(APPOINTMENT_WORDS) + r")\s+(?:Cdes?\.\s*|Comrades?\s+)?$")
 _APPOINTED_AFTER = re.compile(
@@ -83,7 +91,7 @@ _APPOINTED_AFTER = re.compile(
 _NAME_LINE = re.compile(r"^(?:\[signature\]\s*)?(?:to\s+(?:Mr\.|Cde\.|Comrade)\s+)?\(?"
                         r"(?P<name>[^()\[\]]{3,40}?)\)?\.?$", re.IGNORECASE)
 #: A block line that is only a post; the next line may continue it ("... of" / "for ...").
-_POST_LINE = re.compile(r"^(?:the\s+)?(?P<post>" + _POST_HEAD + _ANY_CASE_WORD
+_POST_LINE = re.compile(r"^(?:the\s+)?(?P<post>(?:[A-Z][\w.]*(?:\s+|-)){0,4}" + _ANY_CASE_WORD
                         + r"(?:\s+(?:of|for|to|in|at)\s+.{2,120})?)\.?$")
 _CONTINUED = re.compile(r"^(?:of|for|in|to|at|the)\s+[^.]{2,100}\.?$")
 _HONORIFIC = re.compile(r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(
@@ -122,6 +130,24 @@ def posts(page: Page) -> Iterator[Candidate]:
                         max(m.end, found.end()))
                 yield from _post(page, s, m, post, found.span(group), span,
                                  bracket or s.paragraph < 0)  # the title: the editors'
+                if found is after and not bracket:
+                    yield from _chained(page, s, m, found, seen)
+
+
+def _chained(page: Page, s: Sentence, m: Mention, first: re.Match[str],
+             seen: set[tuple[str, str]]) -> Iterator[Candidate]:
+    """The further posts of an apposition, each quoted with the post before it."""
+    text, previous = page.doc.source, first
+    while more := _CHAINED.match(text, previous.end("post"), s.end):
+        post = re.sub(r"^[Tt]he\s+", "", " ".join(more["post"].split()))
+        key = (m.entity.id if m.entity else m.text, post.casefold())
+        if key in seen or page.entities(*more.span("post"), "persons") or not (
+                is_post(post) or re.match(r"(?:\w+\s+)?member of\b", post)):
+            return
+        seen.add(key)
+        yield from _post(page, s, m, post, more.span("post"),
+                         (previous.start("post"), more.end("post")), s.paragraph < 0)
+        previous = more
 
 
 def _editorial(page: Page) -> list[Sentence]:
@@ -172,7 +198,7 @@ def block_posts(page: Page) -> Iterator[Candidate]:
     "Chairman of ... Commission" / "[signature] (V. Grigor’yan)", "to Mr. Kim Il Sung" /
     "Chairman of the Cabinet of Ministers of" / "the Democratic People’s Republic of
     Korea"). The author's own lines: his claim."""
-    body = page.doc.body
+    body = _lines(page.doc.body)
     for k, p in enumerate(body):
         line = " ".join(p.text.split())
         named = _NAME_LINE.match(line)
@@ -193,13 +219,32 @@ def block_posts(page: Page) -> Iterator[Candidate]:
             break
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One line of a paragraph: a signature's "Pál Szarvas" / "Ambassador" may share one."""
+
+    text: str
+    start: int
+    end: int
+    ordinal: int
+
+
+def _lines(body: tuple) -> list[_Line]:
+    out = []
+    for p in body:
+        for m in re.finditer(r"[^\n]+", p.text):
+            if m.group().strip():
+                out.append(_Line(m.group(), p.start + m.start(), p.start + m.end(), p.ordinal))
+    return out
+
+
 def _only_name(line: str, name: str) -> bool:
     rest = line.replace(name, " ", 1)
     return not re.sub(r"\[signature\]|\bto\s+(?:Mr\.|Cde\.|Comrade)|[()\[\].,\s]", "", rest,
                       flags=re.IGNORECASE)
 
 
-def _post_lines(body: tuple, j: int, k: int) -> tuple[str | None, int]:
+def _post_lines(body: list[_Line], j: int, k: int) -> tuple[str | None, int]:
     """The post on line ``j`` (continued on the next line when it goes on there), if that
     line is only a post."""
     line = " ".join(body[j].text.split())

@@ -173,18 +173,22 @@ def _alignment(proposed: list[Statement], pm: Mapping, curated: list[Statement],
 
     out = {}
     for ident, node in pm.nodes.items():
-        best, most = None, 0
+        best, most = None, (0, 0)
         for other, cnode in cm.nodes.items():
             if cnode.cls != node.cls:
                 continue
             if str(node.cls).endswith("#Person"):
                 if _norm(str(node.label)) == _norm(str(cnode.label)):
-                    best, most = other, 1
+                    best, most = other, (1, 0)
                 continue
+            mine, theirs = spans(proposed, ident), spans(curated, other)
             overlap = sum(max(0, min(a[1], b[1]) - max(a[0], b[0]))
-                          for a in spans(proposed, ident) for b in spans(curated, other))
-            if overlap > most:
-                best, most = other, overlap
+                          for a in mine for b in theirs)
+            # Equal overlaps (a candidate's passage inside two curated nodes' passages):
+            # the node whose passages the candidate's cover best, not the first in the file.
+            rank = (overlap, -sum(b[1] - b[0] for b in theirs))
+            if overlap and rank > most:
+                best, most = other, rank
         if best:
             out[ident] = best
     return out
