@@ -65,6 +65,12 @@ def test_a_classification_between_the_heading_and_the_keeper_is_no_keeper():
                           "No. 41", "Record of Conversation"]).name == "P. F. Yudin"
 
 
+def test_the_keeper_met_only_whom_he_names_before_the_next_clause():
+    met = keeper_met(["I visited Pak Chang-ok and acquainted him with the minutes of the talks "
+                      "between Cde. A. I. Mikoyan and U Nu for two hours."])
+    assert [c.name for c in met] == ["Pak Chang-ok"]
+
+
 def test_a_sentence_is_no_heading():
     assert record_keeper(["The ambassador of the USSR in the PRC, Cde. Yudin, said that he "
                           "would visit the ministry on Monday and see the minister."]) is None

@@ -80,8 +80,8 @@ _KEEPER_MET_RE = re.compile(
     r"(?:^|(?<=[.;]\s))(?:"
     r"I\s+(?:visited|received|met(?:\s+with)?|called on|had\s+(?:a|another)\s+"
     r"(?:conversation|talk|meeting|discussion)\s+with)\s+(?P<guests>(?:_SPAN)+?)"
-    r"(?=\s*(?:[.;:]|,\s+(?:who|and I|at|in|on)\b|\s+(?:at|in|on|and (?:said|told|asked|"
-    r"informed))\b))"
+    r"(?=\s*(?:[.;:]|,\s+(?:who|and I|at|in|on)\b|\s+(?:at|in|on|for|and (?:said|told|asked|"
+    r"informed|[a-z]+ed))\b))"
     r"|(?P<hosts>[A-Z](?:_SPAN){0,80}?)\s+"
     r"(?:invited|visited|received|called on)\s+me\b)"
     .replace("_SPAN", r"Cdes?\.\s|[A-Z][a-z]?\.\s?|[^.;:]"))
