@@ -112,14 +112,26 @@ def test_plans_and_requests(found: list[Candidate]) -> None:
 def test_reported_request_is_the_authors_report(world: tuple[Ontology, Registry]) -> None:
     found = propose(page("Zhou Enlai asked me to send the draft treaty."), world[1])
     (plan,) = kinds(found, "plan")
-    assert plan.props == {"intendedBy": "zhou-enlai"} and plan.claimed_by is None
+    # the author's report; "asked me": the request concerns the author
+    assert plan.props == {"intendedBy": "zhou-enlai", "concerns": "ivan-kovalev"}
+    assert plan.claimed_by is None
 
 
-def test_cover_name_in_the_editors_brackets(world: tuple[Ontology, Registry]) -> None:
-    found = propose(page("Filippov [Stalin] approved the plan of the operation."), world[1])
-    codename = next(c for c in kinds(found, "codename") if c.about == "joseph-stalin")
-    assert codename.props == {"codename": "Filippov"}
-    assert codename.claimed_by == "digital-archive-editors"
+def test_cover_names_in_the_bodys_words_not_the_pairs_metadata_reads(
+        world: tuple[Ontology, Registry]) -> None:
+    # "Filippov [Stalin]": the build reads the pair with the page's metadata already
+    assert kinds(propose(page("Filippov [Stalin] approved the plan of the operation."),
+                         world[1]), "codename") == []
+    # the body's own parentheses: the claim of whoever speaks there
+    pair = propose(page("Mao Zedong said that Strakhov (Li Lisan) will go to the north."),
+                   world[1])
+    assert [(c.props.get("codename") or c.props["identifiedAs"], c.claimed_by)
+            for c in kinds(pair, "codename")] == [("Strakhov", "mao-zedong"),
+                                                  ("li-lisan", "mao-zedong")]
+    found = propose(page("Zhou Enlai travelled to the north under the name Wang."), world[1])
+    (codename,) = kinds(found, "codename")
+    assert (codename.about, codename.props) == ("zhou-enlai", {"codename": "Wang"})
+    assert codename.claimed_by is None
 
 
 def test_arrival_is_an_event_with_place_and_date(world: tuple[Ontology, Registry]) -> None:
@@ -364,7 +376,8 @@ def test_a_name_in_capitals_is_a_turn_only_with_its_stop(
         world: tuple[Ontology, Registry]) -> None:
     found = propose(page("ZHOU ENLAI asked me to read the list of the goods."), world[1])
     (plan,) = kinds(found, "plan")
-    assert plan.props == {"intendedBy": "zhou-enlai"} and plan.claimed_by is None
+    assert plan.props == {"intendedBy": "zhou-enlai", "concerns": "ivan-kovalev"}
+    assert plan.claimed_by is None
     (turn,) = kinds(propose(page("ZHOU ENLAI. I ask you to send the advisers."), world[1]),
                     "plan")
     assert turn.props == {"intendedBy": "zhou-enlai"} and turn.claimed_by == "zhou-enlai"
@@ -446,8 +459,76 @@ def test_charge_with_and_telegraph_are_instructions(world: tuple[Ontology, Regis
                          "of the grain to the north.", "Telegraph about the results."),
                     world[1])
     assert [(c.props, c.quote) for c in kinds(found, "plan")] == [
-        ({"intendedBy": "ivan-kovalev"}, "Charge Zhou Enlai with informing Kim Il Sung"),
-        ({"intendedBy": "ivan-kovalev"}, "Telegraph about the results")]
+        ({"intendedBy": "ivan-kovalev", "concerns": ["zhou-enlai", "kim-il-sung"]},
+         "Charge Zhou Enlai with informing Kim Il Sung"),
+        # the recipient is to report back
+        ({"intendedBy": "ivan-kovalev", "concerns": ["joseph-stalin"]},
+         "Telegraph about the results")]
+
+
+def test_imperatives_concern_whom_they_send_the_recipient_to(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Visit cde. Kim Il Sung and inform him of our decision on the loan.",
+                         "At the next meeting, ask cde. Zhou Enlai what help the army needs.",
+                         "Tell cde. Kim Il Sung that the grain will arrive in May.",
+                         "Emphasize in the talk that we stand by the treaty.",
+                         "You should have a talk with Zhou Enlai directly."), world[1])
+    assert [(c.props, c.quote) for c in kinds(found, "plan")] == [
+        ({"intendedBy": "ivan-kovalev", "concerns": ["kim-il-sung"]},
+         "Visit cde. Kim Il Sung and inform him"),
+        ({"intendedBy": "ivan-kovalev", "concerns": ["zhou-enlai"]},
+         "ask cde. Zhou Enlai what help the army needs"),
+        # "Tell X that ...": the plan is what is to be told, not X
+        ({"intendedBy": "ivan-kovalev"}, "Tell cde. Kim Il Sung that the grain will arrive"),
+        ({"intendedBy": "ivan-kovalev"}, "Emphasize in the talk that we stand by the treaty"),
+        # advice: the recipient, and whom he is to see
+        ({"intendedBy": "ivan-kovalev", "concerns": ["joseph-stalin", "zhou-enlai"]},
+         "You should have a talk with Zhou Enlai directly")]
+    # narrative, not an instruction: a verb in the past, a verb after a clause that is no
+    # opening phrase
+    assert kinds(propose(page("Zhou Enlai visited Kim Il Sung in May.",
+                              "He said, tell Kim Il Sung about it."), world[1]), "plan") == []
+
+
+def test_an_unsigned_draft_still_gets_whom_its_instruction_concerns(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("Visit cde. Kim Il Sung and hand him the text of the treaty.",
+                         title="Draft Telegram to the Ambassador in Pyongyang"), world[1])
+    (plan,) = kinds(found, "plan")
+    assert plan.props == {"concerns": ["kim-il-sung"]} and plan.claimed_by is None
+
+
+def test_a_letter_relayed_via_an_intermediary_is_its_writers(
+        world: tuple[Ontology, Registry]) -> None:
+    doc = page("I herewith transmit a letter addressed to you from comrade KIM IL SUNG:",
+               "“Dear Comrade Stalin,",
+               "I ask you to send 300 pilots and 50 radio operators for our army.",
+               "Respectfully, KIM IL SUNG”",
+               "I support the request.",
+               title="Telegram from Kim Il Sung to Stalin (via Shtykov)")
+    found = propose(doc, world[1])
+    (plan,) = kinds(found, "plan")
+    assert (plan.props, plan.claimed_by) == ({"intendedBy": "kim-il-sung"}, "kim-il-sung")
+    counted = {c.props["unit"]: (c.props["value"], c.claimed_by) for c in kinds(found, "count")}
+    assert counted == {"pilots": (300, "kim-il-sung"), "radio operators": (50, "kim-il-sung")}
+    # the cable is the intermediary's: the draft names him as its author
+    assert "author: terentii-shtykov" in draft_mapping(doc, world[1])
+
+
+def test_counts_of_things_with_their_noun(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("We sent about 1,200 tons of grain and 200-300 Korean pilots.",
+                         "In 1950 the plan was met."), world[1])
+    assert [c.props for c in kinds(found, "count")] == [
+        {"value": 1200, "unit": "tons", "qualifier": "about"},
+        {"minValue": 200, "maxValue": 300, "unit": "pilots"}]
+
+
+def test_received_by_is_a_meeting_of_the_author(world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("On 4 March I was received by Zhou Enlai.",
+                         "Kim Il Sung received us at noon."), world[1])
+    assert [c.props for c in kinds(found, "meeting")] == [
+        {"participant": ["ivan-kovalev", "zhou-enlai"], "date": "1951-03-04"},
+        {"participant": ["ivan-kovalev", "kim-il-sung"]}]
 
 
 def test_a_year_plan_is_no_span_of_time(world: tuple[Ontology, Registry]) -> None:

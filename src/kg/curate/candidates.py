@@ -26,6 +26,7 @@ from functools import cached_property
 from typing import Any
 
 from kg.curate.people import NewNode, unknown_appositions, unknown_author, unknown_correspondents
+from kg.curate.sentences import Sentence, sentences_of
 from kg.ingest.document import Document, find_all_quotes
 from kg.mapping.iris import short_hash, slugify
 from kg.mapping.linking import Linker, Mention
@@ -33,11 +34,6 @@ from kg.mapping.registry import Entity, Registry, normalize_name
 
 #: Who claims what only the archive's own lines (summary, editors' brackets) state.
 EDITORS = "digital-archive-editors"
-#: Abbreviations a sentence does not end after.
-ABBREVIATIONS = frozenset({"cde", "cdes", "com", "comrade", "mr", "mrs", "dr", "no", "nos",
-                            "gen", "st", "i.e", "e.g", "etc", "vol", "p", "pp", "ll", "l",
-                            "f", "op", "d", "ft", "lt", "col", "maj", "capt", "vkh", "vh", "inc"})
-_BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)\]]?\s+(?=[A-Z“\"\[(])")
 #: Verbs of speech: what follows them is the speaker's claim, reported by the author.
 SPEECH_VERBS = (
     "said", "says", "stated", "states", "declared", "noted", "remarked", "replied",
@@ -79,7 +75,8 @@ _TURN_RE = re.compile(r"^(?P<who>(?:[A-Z]\.\s?)*[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z�
 #: "I received the following telegram addressed to you from X", "I herewith relay the text
 #: of a letter ... from X", "Pass the following reply of X to Y".
 _RELAY_RE = re.compile(
-    r"\b(?:[Ii]\s+(?:am\s+)?(?:report|relay|send|forward|transmit|pass|attach|received?)\w*"
+    r"\b(?:[Ii]\s+(?:am\s+)?(?:herewith\s+|hereby\s+|hence\s+|also\s+)?"
+    r"(?:report|relay|send|forward|transmit|pass|attach|received?)\w*"
     r"|[Pp]ass|[Tt]ransmit|[Ff]orward)\b[^.]{0,80}?\b(?:the following|the text of|the letter"
     r"|the telegram|the message|a letter|a telegram|reply|the original)\b")
 #: A relayed message opens with its own address or salutation ("Dear Cde.", "“To Comrade
@@ -120,16 +117,6 @@ class Candidate:
         return out
 
 
-@dataclass
-class Sentence:
-    """A sentence of the body with its offsets into the page's source."""
-
-    text: str
-    start: int
-    end: int
-    paragraph: int
-
-
 class Page:
     """What the rules read of one document: its sentences, its resolved mentions, its
     author, and who speaks where."""
@@ -157,7 +144,7 @@ class Page:
             self.author = self.author_node.id if self.author_node else None
         self.correspondents = {self.author, *self._resolved(doc.recipients)} - {None}
         self.year = doc.date[:4] if doc.date else None
-        self.sentences = list(_sentences(doc))
+        self.sentences = sentences_of(doc)
         self.turns = self._turns()
         self.relayed: list[tuple[int, int, tuple[bool, str | None]]] = []
         self.relayed = self._relayed()
@@ -165,12 +152,7 @@ class Page:
         self.relayed += [(start, end, (True, body)) for start, end, body, _ in self.protocols]
 
     def _author(self) -> str | None:
-        for c in (*self.doc.senders, *self.doc.keepers):
-            ent = self.registry.resolve(c.identified_as or c.name) or \
-                self.registry.resolve(c.name)
-            if ent is not None:
-                return ent.id
-        return None
+        return document_author(self.doc, self.registry)
 
     def _resolved(self, people: tuple) -> list[str]:
         out = []
@@ -419,30 +401,32 @@ class Page:
         return turns
 
 
+def document_author(doc: Document, registry: Registry, *, keepers: bool = True) -> str | None:
+    """The registry id of who wrote the page: its sender (or keeper), except for a message
+    sent "via" an intermediary who writes in the first person that he passes it on ("I
+    herewith transmit a letter ... from comrade X"): the page is then his cable, and the
+    sender's words are the message it relays. ``keepers``: the keeper of a record when
+    no sender is known."""
+    def resolved(people: tuple) -> list[str]:
+        return [e.id for c in people if (e := registry.resolve(c.identified_as or c.name)
+                                         or registry.resolve(c.name))]
+
+    via = resolved(doc.intermediaries)
+    if len(via) == 1 and any(_RELAY_RE.search(p.text) and re.search(r"\b[Ii]\s", p.text)
+                             for p in doc.body[:6]):
+        return via[0]
+    found = resolved((*doc.senders, *(doc.keepers if keepers else ())))
+    return found[0] if found else None
+
+
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _sentences(doc: Document) -> list[Sentence]:
-    out = []
-    for p in doc.body:
-        start = 0
-        for b in _BOUNDARY.finditer(p.text):
-            before = p.text[start:b.start()].rstrip(".!?”\"’)]")
-            last = before.split()[-1].casefold().lstrip("([“\"") if before.split() else ""
-            if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or \
-                    re.fullmatch(r"(?:[a-z]\.)+[a-z]", last):
-                continue
-            out.append(Sentence(p.text[start:b.start()], p.start + start, p.start + b.start(),
-                                p.ordinal))
-            start = b.end()
-        if p.text[start:].strip():
-            out.append(Sentence(p.text[start:], p.start + start, p.end, p.ordinal))
-    return out
-
-
 def propose(doc: Document, registry: Registry, linker: Linker | None = None) -> list[Candidate]:
     """Every candidate fact the rules find in ``doc``'s body, in the order of the text."""
+    from kg.curate.counts import counts
+    from kg.curate.instructions import instructions
     from kg.curate.meetings import MEETING_RULES
     from kg.curate.patterns import RULES
     from kg.curate.posts import POST_RULES
@@ -451,7 +435,8 @@ def propose(doc: Document, registry: Registry, linker: Linker | None = None) -> 
     page = Page(doc, registry, linker)
     found: list[Candidate] = []
     seen: set[tuple] = set()
-    for rule in (*MEETING_RULES, *RULES, *POST_RULES, *REFERENCE_RULES):
+    for rule in (*MEETING_RULES, *RULES, instructions, counts, *POST_RULES,
+                 *REFERENCE_RULES):
         for c in rule(page):
             key = (c.about, c.quote, repr(sorted(c.props.items())))
             if key not in seen:

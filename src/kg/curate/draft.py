@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.curate.candidates import Candidate, propose
+from kg.curate.candidates import Candidate, document_author, propose
 from kg.ingest.document import Document, find_all_quotes
 from kg.mapping.linking import Linker
 from kg.mapping.registry import Registry
@@ -36,11 +36,7 @@ def draft_mapping(doc: Document, registry: Registry, linker: Linker | None = Non
     """The text of ``mappings/documents/<doc>.yaml`` for a document without a mapping."""
     linker = linker or Linker(registry)
     mentions = linker.mentions(doc)
-    author = None
-    if doc.senders:
-        c = doc.senders[0]
-        ent = registry.resolve(c.identified_as or c.name) or registry.resolve(c.name)
-        author = ent.id if ent else None
+    author = document_author(doc, registry, keepers=False)
     candidates = propose(doc, registry, linker)
 
     lines = [

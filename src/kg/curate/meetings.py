@@ -19,17 +19,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from kg.curate.candidates import ABBREVIATIONS, Candidate, NewNode, Page, Sentence
+from kg.curate.candidates import Candidate, NewNode, Page, Sentence
 from kg.curate.patterns import _date, _fact, _persons
+from kg.curate.sentences import ABBREVIATIONS
 
 #: Occasions a sentence reports with their participants.
 MEETING_WORDS = ("meeting", "conversation", "talk", "talks", "negotiations", "conference",
                  "dinner", "luncheon", "reception")
-#: The author's own meetings: "I visited X", "X invited me", "a meeting with X took place";
+#: The author's own meetings: "I visited X", "I was received by X", "X invited me", "we met
+#: with X", "X received us", "a meeting with X took place";
 #: and a reported speaker's: "(X reported that) he had a discussion with Y".
-_VISIT = re.compile(r"\bI\s+(?:visited|met with|met|received|called on|had a "
-                    r"(?:meeting|conversation|talk|discussion) with)\s+(?:Cdes?\.\s|Comrades?\s)?")
-_VISITED = re.compile(r"\s+(?:visited|called on|came to see|invited|received)\s+me\b")
+_VISIT = re.compile(r"\b(?:I|[Ww]e)\s+(?:visited|met with|met|received|called on|had a "
+                    r"(?:meeting|conversation|talk|discussion) with|(?:was|were) received by|"
+                    r"paid a visit to)\s+(?:Cdes?\.\s|Comrades?\s)?")
+_VISITED = re.compile(r"\s+(?:visited|called on|came to see|invited|received)\s+(?:me|us)\b")
 _TOOK_PLACE = re.compile(r"\b(?:I\s+had\s+an?\s+|an?\s+)(?:meeting|conversation|talk)s?\s+"
                          r"with\s+(?:Cdes?\.\s|Comrades?\s)?")
 _HE_HAD = re.compile(r"\b(?:he|she)\s+had\s+(?:a|an|another)\s+(?:meeting|conversation|talk|"

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from kg.curate.candidates import ABBREVIATIONS, EDITORS, Candidate, NewNode, Page, Sentence
+from kg.curate.candidates import Candidate, NewNode, Page, Sentence
+from kg.curate.sentences import ABBREVIATIONS
 from kg.mapping.linking import Mention
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -66,20 +67,10 @@ _REQUEST_RE = re.compile(
     r"|[Rr]equest(?:\s+that)?\s+you|[Rr]equest your"
     r"|(?P<we>I|We|we)\s+(?:intend|plan|propose|are planning|have decided|decided)\s+to"
     r"|(?P<go>I|We|we)\s+will\s+(?:go|come|travel|fly|leave|depart)\s+(?:to|for))\b")
-#: Instructions to the recipient opening a sentence: "Convey to Mao Zedong ...", "Pass the
-#: following to Kim Il Sung", "Visit Cde. X and tell him ...": the author's request.
-_INSTRUCTION_RE = re.compile(r"(?:(?:Convey|Pass|Tell|Inform|Visit|Pay a visit to|Hand over|"
-                             r"Transmit)\s+(?=(?:to\s+|on\s+to\s+|the following\s+|this\s+|"
-                             r"him|her|them|Cdes?\.|Comrades?\s|[A-Z]))"
-                             r"|Charge\s+(?=(?:Cdes?\.\s*|Comrades?\s+)?(?:[A-Z][\w’'-]+\s+){1,3}with\s)"
-                             r"|(?:Telegraph|Cable|Wire|Report)\s+(?=(?:about|on|the results|"
-                             r"your|immediately|back)\b))")
-#: At most so many words of an instruction are its quote, not ending on one of these.
-INSTRUCTION_WORDS = 10
-_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "to", "about", "with", "and", "or", "on",
-                             "in", "for", "by", "from", "at", "that"})
-#: "X asked [me] to ...", "X requested that ...": the author reports X's request.
-_ASKED_RE = re.compile(r"\b(?:asked|requested|proposed|suggested)\s+(?:\[?(?:me|us)\]?\s+)?"
+#: "X asked [me] to ...", "X requested that ...", a record's "X proposes to ..." (the present
+#: only in a record kept in the third person): the author reports X's request.
+_ASKED_RE = re.compile(r"\b(?:asked|requested|proposed|suggested|asks|requests|proposes|"
+                       r"suggests)\s+(?:\[?(?:me|us)\]?\s+)?"
                        r"(?:to|that)\b")
 _GO_RE = re.compile(r"\b(?:go|come|travel|fly|leave|depart|go back)\s+(?:to|for)\s+$")
 #: "X - honest, capable, ...": a name, a dash, qualities in lower case.
@@ -138,7 +129,7 @@ def quantities(page: Page) -> Iterator[Candidate]:
             unit, kind = UNITS[m["unit"]]
             left = max([s.start, *(x.end() for x in _CLAUSE_MARK.finditer(text, s.start,
                                                                          m.start()))])
-            window = text[left:_clause_end(text, m.end(), s.end)]
+            window = text[left:clause_end(text, m.end(), s.end)]
             if re.search(r"\b(?:from|to)\s+$", text[max(s.start, m.start() - 6):m.start()]) \
                     or re.match(r"\s+to\s+\d", text[m.end():m.end() + 6]) or \
                     re.search(r"\bparty\b", window) and m["unit"] != "members":
@@ -170,7 +161,7 @@ def quantities(page: Page) -> Iterator[Candidate]:
                 props["ofForce"] = forces[0].id
             ident = page.node_id("q", kind, str(value))
             label = " ".join(text[m.start():m.end()].split())
-            end = _clause_end(text, m.end(), s.end)
+            end = clause_end(text, m.end(), s.end)
             c = _fact(page, "quantity", ident, props, s, m.start(), end,
                       nodes=[NewNode(ident, "Quantity", label)])
             if c:
@@ -187,7 +178,7 @@ def _number(value: str, scale: str | None) -> int | float | None:
     return int(n) if float(n).is_integer() else n
 
 
-def _clause_end(text: str, at: int, limit: int) -> int:
+def clause_end(text: str, at: int, limit: int) -> int:
     """Where the clause from ``at`` ends: a comma, semicolon or full stop that closes no
     abbreviation or initial ("Cde.", "I.V.")."""
     for m in re.compile(r"[,;.]").finditer(text, at, limit):
@@ -203,7 +194,8 @@ def _clause_end(text: str, at: int, limit: int) -> int:
 
 def plans(page: Page) -> Iterator[Candidate]:
     """Requests and intentions: "I ask you to ...", "we intend to ...", "will go to
-    Moscow", and the requests the author reports: "X asked me to ..."."""
+    Moscow", and the requests the author reports: "X asked me to ..." (instructions in
+    the imperative are in :mod:`kg.curate.instructions`)."""
     text = page.doc.source
     for s in page.sentences:
         for m in _REQUEST_RE.finditer(text, s.start, s.end):
@@ -211,7 +203,7 @@ def plans(page: Page) -> Iterator[Candidate]:
             if not known or m["please"] and not _opens_clause(text[s.start:m.start()]):
                 continue  # "to please the most aggressive segment": no request
             intends = who or page.author
-            end = _clause_end(text, m.end(), s.end)
+            end = clause_end(text, m.end(), s.end)
             props = {"intendedBy": intends, "destination": _place_after(page, m.end(), end)
                      if m["go"] else None}
             if m["go"] and not props["destination"]:
@@ -219,45 +211,39 @@ def plans(page: Page) -> Iterator[Candidate]:
             date = _date(text[m.end():end], page.year)
             props["plannedDate"] = date[0] if date else None
             ident = page.node_id("plan", " ".join(text[m.end():end].split()[:4]))
-            yield from _plan(page, s, ident, props, m.start(), end)
-        m = _INSTRUCTION_RE.match(text, s.start + len(_NUMBERING.match(s.text)[0]), s.end)
-        known, who = page.claimant(s, s.start)
-        if m and known and (who or page.author):
-            end = _clause_end(text, m.end(), s.end)
-            words = list(re.finditer(r"\S+", text[m.start():end]))
-            if len(words) > INSTRUCTION_WORDS:  # the instruction, not all it goes on to say
-                keep = INSTRUCTION_WORDS
-                while keep > 3 and words[keep - 1].group().casefold() in _FUNCTION_WORDS:
-                    keep -= 1
-                end = m.start() + words[keep - 1].end()
-            ident = page.node_id("plan", " ".join(text[m.start():end].split()[:4]))
-            yield from _plan(page, s, ident, {"intendedBy": who or page.author}, m.start(), end)
+            yield from plan_facts(page, s, ident, props, m.start(), end)
         for m in _ASKED_RE.finditer(text, s.start, s.end):
+            if m.group().split()[0].endswith("s") and not page.narrated:
+                continue  # "X requests that ...": a record's present, or the editors' summary
             who = [x for x in _persons(page, s.start, m.start())
                    if not text[x.end:m.start()].strip(" ,[]") or
                    re.fullmatch(r"\s*(?:,[^,]{0,80},\s*|\s*\[[^\]]*\]\s*)?(?:also\s+|then\s+)?",
                                 text[x.end:m.start()])]
             if len(who) != 1 or who[0].entity is None:
                 continue
-            end = _clause_end(text, m.end(), s.end)
+            end = clause_end(text, m.end(), s.end)
             ident = page.node_id("request", who[0].entity.id)
-            yield from _plan(page, s, ident, {"intendedBy": who[0].entity.id}, who[0].start,
-                             end, at=who[0].start)
+            me = page.author if re.search(r"\bme\b", m.group()) and \
+                who[0].entity.id != page.author else None  # "asked me to": of the author
+            yield from plan_facts(page, s, ident, {"intendedBy": who[0].entity.id,
+                                                   "concerns": me}, who[0].start, end,
+                                  at=who[0].start)
 
 
 #: What may stand before an instruction opening a sentence: "(1) ", "2. ", "[handwritten:] ".
-_NUMBERING = re.compile(r"(?:\(?\d+[).]\s+|\[[^\]]{0,30}\]\s*)*")
+NUMBERING = re.compile(r"(?:\(?\d+[).]\s+|\[[^\]]{0,30}\]\s*)*")
 
 
 def _opens_clause(before: str) -> bool:
     """Nothing but numbering before, or a clause ends just before: "(2) Please ...",
     "Also, please ..."."""
-    return bool(_NUMBERING.fullmatch(before) or re.search(r"[:;,]\s*$", before))
+    return bool(NUMBERING.fullmatch(before) or re.search(r"[:;,]\s*$", before))
 
 
-def _plan(page: Page, s: Sentence, ident: str, props: dict, start: int, end: int,
-          at: int | None = None) -> Iterator[Candidate]:
-    if not props.get("intendedBy"):
+def plan_facts(page: Page, s: Sentence, ident: str, props: dict, start: int, end: int,
+               at: int | None = None) -> Iterator[Candidate]:
+    """A ``Plan`` node and its fact, if it says who intends it or whom it concerns."""
+    if not props.get("intendedBy") and not props.get("concerns"):
         return
     label = " ".join(page.doc.source[start:end].split())[:100]
     c = _fact(page, "plan", ident, props, s, start, end,
@@ -301,42 +287,32 @@ def characterizations(page: Page) -> Iterator[Candidate]:
 # --- cover names ---------------------------------------------------------------------------
 
 def codenames(page: Page) -> Iterator[Candidate]:
-    """A cover name the page identifies: "Filippov [Stalin]", "Strakhov (Li Lisan)",
-    "X, under the name Y". In the editors' square brackets or the summary, the editors'
-    claim; in the body's own words, the author's."""
+    """A cover name the body identifies in its own words: "Strakhov (Li Lisan)" (the
+    claim of whoever speaks there), "X, under the name Y". The editors' square brackets
+    ("Filippov [Stalin]") and the summary are left out: the build reads them with the
+    page's metadata (:mod:`kg.mapping.metadata`) and the curated mappings do not repeat
+    them."""
     doc, text = page.doc, page.doc.source
-    spans = [(p.start, p.end) for p in doc.body]
-    if doc.summary:
-        where = text.rfind(doc.summary[:60])
-        if where >= 0:
-            spans.append((where, where + len(doc.summary)))
     for c in doc.codenames:
         ent = page.registry.resolve(c.person)
         if ent is None:
             continue
-        rx = re.compile(re.escape(c.name) + r"\s*(?P<open>[\[(])\s*" + r"[^\])]{0,40}?"
-                        + re.escape(c.person.split()[-1]) + r"\s*[\])]")
-        for start, end in spans:
-            m = rx.search(text, start, end)
-            if not m:
-                continue
-            summary = start >= (doc.body[-1].end if doc.body else 0) or not any(
-                p.start <= m.start() < p.end for p in doc.body)
-            editors = summary or m["open"] == "["
-            s = _sentence_at(page, m.start()) or Sentence(text[start:end], start, end, -1)
-            claim = (True, EDITORS) if editors else None
-            for about, props, node in (
-                    (ent.id, {"codename": c.name}, None),
-                    (page.node_id("identification", c.name), {
-                        "nameAsWritten": c.name, "identifiedAs": ent.id,
-                        "identificationKind": "CoverName"}, True)):
-                nodes = [NewNode(about, "Identification", f'"{c.name}" is {ent.label}')] \
-                    if node else []
-                cand = _fact(page, "codename", about, props, s, m.start(), m.end(),
-                             nodes=nodes, claimant=claim)
-                if cand:
-                    yield cand
-            break
+        rx = re.compile(re.escape(c.name) + r"\s*\(\s*[^)]{0,40}?"
+                        + re.escape(c.person.split()[-1]) + r"\s*\)")
+        m = next((x for p in doc.body if (x := rx.search(text, p.start, p.end))), None)
+        s = _sentence_at(page, m.start()) if m else None
+        if m is None or s is None:
+            continue
+        for about, props, node in (
+                (ent.id, {"codename": c.name}, None),
+                (page.node_id("identification", c.name), {
+                    "nameAsWritten": c.name, "identifiedAs": ent.id,
+                    "identificationKind": "CoverName"}, True)):
+            nodes = [NewNode(about, "Identification", f'"{c.name}" is {ent.label}')] \
+                if node else []
+            cand = _fact(page, "codename", about, props, s, m.start(), m.end(), nodes=nodes)
+            if cand:
+                yield cand
     for s in page.sentences:
         for m in _COVER_RE.finditer(text, s.start, s.end):
             who = [x for x in _persons(page, s.start, m.start()) if x.entity]
