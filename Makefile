@@ -37,8 +37,10 @@ lint: $(STAMP)
 
 # tests/test_virtuoso.py is left to `make test-virtuoso`: with Virtuoso installed it adds
 # about 30 s, and the suite is near its 5 minutes.
+# One worker per CPU (at least 2, at most 6: tests/conftest.py), whole files to a worker
+# in the order tests/conftest.py gives (the slowest first), so that the workers end together.
 test: $(STAMP) lint
-	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_virtuoso.py
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder --ignore=tests/test_virtuoso.py
 
 ## test-virtuoso: the round trip over Virtuoso Open Source (Debian's package, installed here
 ## if missing), started on loopback by the test (docs/scaling.md)

@@ -73,7 +73,7 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
                 out[f"same_as_{reasoners[0]}:{name}"] = inference.triples == first.triples
         assert first is not None
         t = time.perf_counter()
-        graphs = write_graphs(compiled, first, report, store.writer)
+        graphs = write_graphs(compiled, first, report, store.writer, store.partial)
         out["stages"]["explain"] = round(time.perf_counter() - t, 3)
         out["peak_mb"]["explain"] = round(peak_mb())
         t = time.perf_counter()

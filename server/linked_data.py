@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from kg.config import Config
 from kg.store.builds import build_meta, open_store_handle
+from kg.store.explanations import ExplanationFile, WithExplanations, open_explanations
 from kg.store.remote import RemoteGraph, RemoteStore, is_remote
 
 _lock = threading.Lock()
@@ -30,6 +31,15 @@ class Build:
     #: The build's own folder (side indexes live there), None for a store ``kg build``
     #: did not make.
     folder: Path | None = None
+    #: The explanations kept beside the store (kg.store.explanations), if any.
+    explanations: ExplanationFile | None = None
+
+    @property
+    def with_explanations(self) -> ox.Store | WithExplanations:
+        """The store joined with the explanations beside it (the Why? pages read this)."""
+        if self.explanations is None:
+            return self.store
+        return WithExplanations(self.store, self.explanations)
 
 
 def config() -> Config:
@@ -70,7 +80,8 @@ def _open(path: Path) -> Build:
     etag = hashlib.sha1(f"{resolved}|{built}".encode()).hexdigest()[:16]
     parent = Path(resolved).parent
     folder = parent if (parent / "build.json").is_file() else None
-    return Build(store, etag, modified.replace(microsecond=0), meta, folder)
+    return Build(store, etag, modified.replace(microsecond=0), meta, folder,
+                 open_explanations(path) if folder else None)
 
 
 def local_path(iri: str) -> str | None:

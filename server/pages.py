@@ -250,7 +250,7 @@ def why(digest: str) -> Response | str:
     if not _HASH.match(digest):
         abort(404)
     base = linked_data.config().base_iri
-    store = linked_data.current().store
+    store = linked_data.current().with_explanations
     if not cached("has-explanations", lambda: has_explanations(store, base)):
         abort(404, description="no explanation stored: this store was built before "
                                "explanations were kept; rebuild it with `kg build`")

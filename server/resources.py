@@ -77,7 +77,7 @@ def entity(path: str) -> Response:
         abort(404)
     config = linked_data.config()
     iri = f"{config.base_iri}/id/{path}"
-    if not _known(linked_data.current().store, ox.NamedNode(iri)):
+    if not _known(linked_data.current().with_explanations, ox.NamedNode(iri)):
         abort(404, description=f"nothing is known about <{iri}>")
     ext = negotiate()
     if ext is None:
@@ -118,7 +118,7 @@ def _render(path: str, ext: str) -> tuple[bytes, str, str]:
     config = linked_data.config()
     base = config.base_iri
     iri = f"{base}/id/{path}"
-    store = linked_data.current().store
+    store = linked_data.current().with_explanations
     d = describe(store, iri, base)
     if not d.found:
         abort(404, description=f"nothing is known about <{iri}>")

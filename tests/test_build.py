@@ -11,7 +11,7 @@ import pytest
 from conftest import Built
 from kg.build import build, up_to_date
 from kg.config import Config
-from kg.store.builds import build_meta
+from kg.store.builds import build_meta, open_store
 from kg.store.query import select
 
 
@@ -26,9 +26,14 @@ def test_one_named_graph_per_document_plus_ontology_registry_inferred(built: Bui
     base = built.config.base_iri
     assert graphs_of(built) == {
         f"<{base}/graph/{name}>" for name in (
-            "ontology", "registry", "inferred", "explanations",
+            "ontology", "registry", "inferred",
             "document/1948-12-30-mao-to-stalin", "document/1949-05-17-kovalev-to-filippov")
     }
+    # The explanations are kept beside the store, in the build's folder, one row per
+    # subject; readers of the build see them as a sixth graph.
+    with open_store(built.config.store_path) as store:
+        assert f"{base}/graph/explanations" in {g.value for g in store.named_graphs()}
+        assert store.explanations.lines == built.report.triples[f"{base}/graph/explanations"]
 
 
 def test_report_counts_triples_and_inferences_by_kind(built: Built) -> None:

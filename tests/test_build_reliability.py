@@ -36,7 +36,8 @@ from kg.config import PROJECT_ROOT
 from kg.store.lifecycle import build_lock
 
 KG = [sys.executable, "-m", "kg.cli"]
-#: The named graphs: one per document plus ontology, registry, inferred, explanations.
+#: The named graphs the endpoint serves: one per document plus ontology, registry and
+#: inferred (the explanations are kept beside the store, kg.store.explanations).
 GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 LOOKUP = ("SELECT ?p ?o WHERE { <https://coldwar-kg.example.org/id/person/li-lisan> ?p ?o }"
           " LIMIT 20")
@@ -70,7 +71,7 @@ def set_documents(project: Path, both: bool) -> int:
         shutil.copy(EXTRA, inside)
     elif not both and inside.exists():
         inside.rename(aside)
-    return 7 if both else 6
+    return 6 if both else 5
 
 
 @dataclass
@@ -84,7 +85,7 @@ class Load:
     port: int
     clients: int = 8
     limit: int = 100_000
-    counts: set[int] = field(default_factory=lambda: {6, 7})
+    counts: set[int] = field(default_factory=lambda: {5, 6})
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     retried: int = 0
@@ -274,7 +275,7 @@ def test_two_builds_at_once(served: Served) -> None:
     assert outcomes[0][0] == 0, outcomes
     assert outcomes[1][0] == 0 or "another `kg build`" in outcomes[1][1], outcomes
     print(f"\ntwo builds at once: exit codes {[code for code, _ in outcomes]}")
-    assert graphs_served(served.port) == 6
+    assert graphs_served(served.port) == 5
 
 
 def test_build_killed_at_any_point(served: Served) -> None:
@@ -293,7 +294,7 @@ def test_build_killed_at_any_point(served: Served) -> None:
                 build.send_signal(signal.SIGKILL)
                 killed.append(fraction)
             build.wait()
-            assert graphs_served(served.port) == 6  # served all along
+            assert graphs_served(served.port) == 5  # served all along
         result = kg(served.project, "build")
         assert result.returncode == 0, result.stderr
         time.sleep(1)
@@ -303,7 +304,7 @@ def test_build_killed_at_any_point(served: Served) -> None:
     leftovers = [*served.data.glob(".build-*"), *served.data.glob("builds/*.partial"),
                  *served.data.glob("builds/.deleting-*"), *served.data.glob(".store.*.tmp")]
     assert leftovers == []
-    assert graphs_served(served.port) == 6
+    assert graphs_served(served.port) == 5
     check_errors(load)
 
 
@@ -374,5 +375,5 @@ def test_full_disk_leaves_the_store_served(served: Served, tmp_path: Path) -> No
     assert outcome["code"] == 1
     assert len(outcome["lines"]) == 1 and "the disk is full" in outcome["lines"][0]
     assert outcome["errors"] == []
-    assert outcome["graphs"] == 6
+    assert outcome["graphs"] == 5
     assert len(outcome["left"]) == 1  # the served build, nothing half-written

@@ -11,10 +11,17 @@ import pytest
 from conftest import QUERIES, Built
 from kg.store.query import Table, select
 
+#: Answers already given: (store, query file) -> table. The store does not change during
+#: a session, so each shipped query is run once however many tests read its answer.
+_ANSWERS: dict[tuple[str, str], Table] = {}
+
 
 def ask(built: Built, name: str) -> Table:
-    text = (QUERIES / name).read_text(encoding="utf-8")
-    return select(built.config.store_path, text, base=built.config.base_iri)
+    key = (str(built.config.store_path), name)
+    if key not in _ANSWERS:
+        text = (QUERIES / name).read_text(encoding="utf-8")
+        _ANSWERS[key] = select(built.config.store_path, text, base=built.config.base_iri)
+    return _ANSWERS[key]
 
 
 def records(table: Table) -> list[dict[str, str]]:

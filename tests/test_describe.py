@@ -8,11 +8,14 @@ import pytest
 
 from conftest import Built
 from kg.read.describe import describe
+from kg.store.explanations import with_explanations
 
 
 @pytest.fixture(scope="module")
 def store(built: Built) -> ox.Store:
-    return ox.Store.read_only(str(built.config.store_path.resolve()))
+    """The built store joined with the explanations kept beside it, as the server reads it."""
+    path = built.config.store_path.resolve()
+    return with_explanations(ox.Store.read_only(str(path)), path)
 
 
 def test_data_document_has_statements_labels_and_evidence(built: Built, store: ox.Store) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -23,6 +24,7 @@ from kg.cli import main
 from kg.config import DEFAULT_BASE_IRI, PROJECT_ROOT
 from kg.export.dumps import CHECKSUMS, FORMATS, export, export_all, json_ld_context
 from kg.store.builds import build_meta
+from kg.store.explanations import WithExplanations, open_explanations
 
 DCAT = "http://www.w3.org/ns/dcat#"
 Quad = tuple[object, object, object, object]
@@ -30,9 +32,13 @@ Quad = tuple[object, object, object, object]
 
 @pytest.fixture(scope="module")
 def exported(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`kg export --all DIR`, as a user runs it (the library's export_all is compared with
+    it byte for byte in test_reexport_of_an_unchanged_store_is_byte_identical)."""
     out = tmp_path_factory.mktemp("export") / "all"
-    export_all(built.config.store_path, out, base=built.config.base_iri,
-               ontology_dir=built.config.ontology_dir)
+    result = CliRunner().invoke(main, ["--data-dir", built.config.data_dir, "export",
+                                       "--all", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "wrote 18 files" in result.stderr  # 17 formats and SHA256SUMS
     return out
 
 
@@ -41,11 +47,16 @@ Triples = set[tuple[object, object, object]]
 
 @pytest.fixture(scope="module")
 def expected(built: Built, exported: Path) -> dict[object, Triples]:
-    """The store's quads, graph by graph, plus the description (void.ttl) in its graph."""
+    """The store's quads and the explanations kept beside it, graph by graph, plus the
+    description (void.ttl) in its graph."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        store = ox.Store.read_only(str(built.config.store_path.resolve()))
-    graphs = _by_graph(store.quads_for_pattern(None, None, None, None))
+        path = built.config.store_path.resolve()
+        store = ox.Store.read_only(str(path))
+    beside = open_explanations(path)
+    assert beside is not None
+    graphs = _by_graph([*store.quads_for_pattern(None, None, None, None),
+                        *WithExplanations(store, beside).beside()])
     del store
     void = Graph().parse(exported / "void.ttl", format="turtle")
     graphs[URIRef(f"{built.config.base_iri}/graph/dataset")] = set(void)
@@ -67,10 +78,17 @@ def _rdflib(term: object) -> URIRef | BNode | Literal:
 
 def _by_graph(quads) -> dict[object, Triples]:
     graphs: dict[object, Triples] = defaultdict(set)
+    terms: dict[object, URIRef | BNode | Literal] = {}  # each term converted once
+
+    def term(t: object) -> URIRef | BNode | Literal:
+        if (known := terms.get(t)) is None:
+            known = terms[t] = _rdflib(t)
+        return known
+
     for q in quads:
         name = q.graph_name
         graphs[URIRef(name.value) if isinstance(name, ox.NamedNode) else None].add(
-            (_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+            (term(q.subject), term(q.predicate), term(q.object)))
     return dict(graphs)
 
 
@@ -116,7 +134,8 @@ def test_all_writes_every_format_with_checksums(exported: Path) -> None:
 
 def test_reexport_of_an_unchanged_store_is_byte_identical(built: Built, exported: Path) -> None:
     before = {p.name: p.read_bytes() for p in exported.iterdir()}
-    # Into the same directory: it replaces its own earlier export, leaving nothing behind.
+    # Into the same directory (written by `kg export --all`): it replaces its own earlier
+    # export, leaving nothing behind.
     export_all(built.config.store_path, exported, base=built.config.base_iri,
                ontology_dir=built.config.ontology_dir)
     assert {p.name: p.read_bytes() for p in exported.iterdir()} == before
@@ -221,19 +240,19 @@ def test_verified_qids_link_with_skos_exact_match_never_owl_same_as(exported: Pa
                 if "wikidata.org" in str(t[2]) or "wikidata.org" in str(t[0])]
 
 
-def test_cli_writes_a_directory_and_refuses_foreign_files(built: Built, tmp_path: Path) -> None:
+def test_cli_writes_a_directory_and_refuses_foreign_files(built: Built, exported: Path,
+                                                         tmp_path: Path) -> None:
     runner = CliRunner()
+    # `exported` is the CLI's directory (written in the fixture, exit 0, "wrote 18 files").
+    assert (exported / "void.ttl").exists()
     out = tmp_path / "dump"
+    shutil.copytree(exported, out)
+    (out / "notes.txt").write_text("mine")
 
     def run(*args: str):
         return runner.invoke(main, ["--data-dir", built.config.data_dir, "export", *args],
                              catch_exceptions=False)
 
-    result = run("--all", str(out))
-    assert result.exit_code == 0, result.output
-    assert "wrote 18 files" in result.stderr  # 17 formats and SHA256SUMS
-    assert (out / "void.ttl").exists()
-    (out / "notes.txt").write_text("mine")
     result = run("--all", str(out))
     assert result.exit_code == 1 and "notes.txt" in result.stderr
     assert (out / "notes.txt").exists()

@@ -25,6 +25,7 @@ from kg.config import PROJECT_ROOT, Config
 from kg.errors import MappingError
 from kg.mapping.compile import Compiled as DocumentResult
 from kg.store.builds import build_meta
+from kg.store.explanations import WithExplanations, open_explanations
 from kg.store.record import RECORD, Plan, Record, reusable
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the benchmarks' corpus generator (bench/)
@@ -34,14 +35,23 @@ from bench.corpus import generate  # noqa: E402
 class Project:
     """A synthetic project: pages, mappings, a copy of the ontology, and a data dir."""
 
-    def __init__(self, root: Path, documents: int):
+    def __init__(self, root: Path, documents: int = 0):
+        """A new project of ``documents`` pages in ``root``; with none, the project already
+        there (one :meth:`copy` made)."""
         self.root = root
-        generate(root, documents, with_real=False)
-        shutil.copytree(PROJECT_ROOT / "ontology", root / "ontology")
+        if documents:
+            generate(root, documents, with_real=False)
+            shutil.copytree(PROJECT_ROOT / "ontology", root / "ontology")
+            (root / "aside").mkdir()
         self.aside = root / "aside"
-        self.aside.mkdir()
         self.config = self.config_for(root / "data")
         self.lines: list[str] = []
+
+    def copy(self, root: Path) -> Project:
+        """The project, its built store and its record, copied to ``root``: the store link
+        and everything the record holds are relative to the project."""
+        shutil.copytree(self.root, root, symlinks=True)
+        return Project(root)
 
     def config_for(self, data: Path) -> Config:
         return Config.load({"corpus_dir": str(self.root / "corpus"),
@@ -72,8 +82,13 @@ class Project:
 
 
 def quads(config: Config) -> list[str]:
-    store = ox.Store.read_only(str(config.store_path.resolve()))
-    return sorted(str(q) for q in store)
+    """Every quad of the build: the store's and the explanations kept beside it."""
+    path = config.store_path.resolve()
+    store = ox.Store.read_only(str(path))
+    beside = open_explanations(path)
+    assert beside is not None
+    return sorted([*(str(q) for q in store), *(str(q) for q in WithExplanations(
+        store, beside).beside())])
 
 
 def same_as_full_build(project: Project, tmp: Path) -> None:
@@ -82,13 +97,20 @@ def same_as_full_build(project: Project, tmp: Path) -> None:
     assert quads(project.config) == quads(full)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    p = Project(tmp_path / "project", 5)
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Five pages, two of them set aside, built once for the module."""
+    p = Project(tmp_path_factory.mktemp("first") / "project", 5)
     for page in p.pages()[-2:]:
         p.set_aside(page)
     assert "full build: no store built yet" in p.build()
     return p
+
+
+@pytest.fixture
+def project(first_build: Project, tmp_path: Path) -> Project:
+    """A copy of the first build for each test to edit and build again."""
+    return first_build.copy(tmp_path / "project")
 
 
 def test_additions_edits_and_removals_give_the_full_builds_store(

@@ -22,7 +22,7 @@ from conftest import QUERIES, Built, free_port
 from kg.cli import main
 from kg.errors import QueryError, StoreError
 from kg.store.builds import open_store
-from kg.store.publish import publish
+from kg.store.publish import Published, publish
 from kg.store.query import execute, with_prologue
 from kg.store.remote import RemoteStore
 
@@ -56,6 +56,12 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.wait(10)
 
 
+@pytest.fixture(scope="module")
+def published(built: Built, remote: str) -> Published:
+    """The built store published once to the remote store (``publish``)."""
+    return publish(built.config.store_path, remote + "/store")
+
+
 def _rows(result: object) -> list[tuple[str, ...]]:
     return sorted(tuple(str(s[v]) if s[v] is not None else "" for v in
                         [x.value for x in result.variables])  # type: ignore[attr-defined]
@@ -63,9 +69,8 @@ def _rows(result: object) -> list[tuple[str, ...]]:
 
 
 def test_publish_keeps_named_graphs_and_answers_like_the_embedded_store(
-        built: Built, remote: str) -> None:
+        built: Built, remote: str, published: Published) -> None:
     config = built.config
-    published = publish(config.store_path, remote + "/store")
     local_counts = built.report.triples
     assert published.graphs == local_counts
     # Publishing again, as a user would with `kg publish`, replaces and never duplicates.
@@ -110,9 +115,9 @@ def test_remote_errors_are_clear(remote: str) -> None:
         publish("/nonexistent", "ftp://example")
 
 
-def test_server_answers_from_the_remote_store(built: Built, remote: str) -> None:
+def test_server_answers_from_the_remote_store(built: Built, remote: str,
+                                              published: Published) -> None:
     """KG_STORE=http...: the SPARQL endpoint and dereferencing work over the external store."""
-    publish(built.config.store_path, remote + "/store")
     app = create_app({"store": remote, "base_iri": built.config.base_iri, "TESTING": True})
     client = app.test_client()
     text = with_prologue((QUERIES / "02-deviations.rq").read_text(), built.config.base_iri)

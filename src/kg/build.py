@@ -24,14 +24,7 @@ from kg.ingest.document import Document, parse_document
 from kg.ingest.duplicates import choose, group_copies
 from kg.mapping import coordinates
 from kg.mapping.compile import Compiled as DocumentResult
-from kg.mapping.compile import (
-    Context,
-    Output,
-    Shards,
-    compile_all,
-    parallel_map,
-    processes_for,
-)
+from kg.mapping.compile import Context, Output, Shards, compile_all, parallel_map, processes_for
 from kg.mapping.curated import (
     BUILTIN_SUBJECTS,
     MAPPINGS_SUBDIR,
@@ -48,6 +41,7 @@ from kg.mapping.registry import Registry
 from kg.reason.closure import Inference, closure
 from kg.reason.explain import Explanations
 from kg.speedups import Interner, gc_paused
+from kg.store import explanations as beside
 from kg.store.builds import StoreWriter
 from kg.store.lifecycle import build_lock, data_dir_problem, disk_full, is_disk_full
 from kg.store.record import Cache, Inputs, Plan, Record, read_inputs, reusable, strings
@@ -371,27 +365,32 @@ def reason(compiled: Compiled, reasoner: str | None = None) -> Inference:
 
 
 def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
-                 sink: Callable[[str], TextIO],
+                 sink: Callable[[str], TextIO], folder: Path,
                  digests: dict[str, dict[str, int]] | None = None) -> dict[str, Graph]:
-    """Write the inferred graph and the explanations as N-Quads, each to ``sink(graph IRI)``
-    (a text stream: the store loader's); return the graphs to load as rdflib graphs instead
-    (the ontology, the registry, triples with blank nodes). Counts the triples of each
-    graph into ``report``; with ``digests``, puts there its subjects' (no blank nodes)."""
+    """Write the inferred graph as N-Quads to ``sink(graph IRI)`` (a text stream: the store
+    loader's), and the explanations into the build's ``folder``, beside the store
+    (:mod:`kg.store.explanations`); return the graphs to load as rdflib graphs instead (the
+    ontology, the registry, triples with blank nodes). Counts the triples of each graph
+    into ``report``; with ``digests``, puts there the inferred graph's subjects' (no blank
+    nodes)."""
     iris = compiled.iris
     graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     report.triples = {iri: len(g) for iri, g in graphs.items()}
     report.triples.update(compiled.counts)
+    why = str(iris.graph("explanations"))
     with gc_paused():
         explained = Explanations(itertools.chain(compiled.registry_graph, compiled.domain),
                                  compiled.fact_nodes, inference.triples,
                                  compiled.ontology.graph, iris, inference.derivations)
-        for name, write in ((str(iris.inferred_graph), explained.write_inferred),
-                            (str(iris.graph("explanations")), explained.write)):
+        rows = beside.ExplanationRows(folder / beside.FILE, why)
+        for name, write, out in ((str(iris.inferred_graph), explained.write_inferred, None),
+                                 (why, explained.write, rows)):
             blank: list[Triple] = []
             subjects: dict[str, int] = {}
-            with sink(name) as out:
-                report.triples[name] = write(out, name, blank, subjects) + len(blank)
-            if digests is not None and not blank:
+            with out or sink(name) as stream:
+                report.triples[name] = write(stream, name, blank,
+                                             subjects if out is None else None) + len(blank)
+            if digests is not None and not blank and out is None:
                 digests[name] = subjects
             if blank:  # kept from the bulk loader, which would relabel their blank nodes
                 graphs[name] = Graph()
@@ -413,10 +412,10 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False,
     The new store is filled while the build runs (:class:`kg.store.builds.StoreWriter`): document
     graphs as the compile workers finish them (through N-Quads files in a scratch directory
     under ``data_dir``, removed as they are read and in any case at the end), then the
-    inferred graph and the explanations as they are written. An incremental build starts
-    from a checkpoint of the served store (hard links), without the graphs of the
-    documents removed or to compile again, and changes the inferred graph and the
-    explanations by their difference. The new store becomes the current one only once
+    inferred graph as it is written; the explanations go beside it, into the build's folder.
+    An incremental build starts from a checkpoint of the served store (hard links), without
+    the graphs of the documents removed or to compile again, and changes the inferred graph
+    by its difference. The new store becomes the current one only once
     everything has been loaded; a failed build leaves the current one as it was.
     One build at a time per data directory (a second one raises
     :class:`kg.store.lifecycle.BuildRunning`); a full disk is a :class:`StoreError`.
@@ -458,6 +457,7 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         progress(f"incremental build: {plan.summary(len(inputs.documents))}")
     drop = [str(iris.document_graph(d)) for d in (plan.record.results if plan.record else ())
             if d not in reuse]
+    drop.append(str(iris.graph("explanations")))  # only its blank nodes: written anew
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store and base is None, base=base,
                         drop=drop, digests=plan.record.digests if plan.record else None) as store:
@@ -472,11 +472,13 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
         digests: dict[str, dict[str, int]] = {}
-        graphs = write_graphs(compiled, inference, report, store.replace, digests)
+        graphs = write_graphs(compiled, inference, report, store.replace, store.partial,
+                              digests)
         stages.done("reason", f"{len(inference.triples)} triples inferred by "
                               f"{config.reasoner}: {inference.summary()}")
         if base is not None:  # the ontology and the registry are the served build's
-            graphs = {name: g for name, g in graphs.items() if name in store.replaced}
+            graphs = {name: g for name, g in graphs.items()
+                      if name in store.replaced or name == str(iris.graph("explanations"))}
 
         meta = {
             "version": __version__,

@@ -422,7 +422,7 @@ def _check_store(path: Path) -> None:
     if not path.is_dir() or not (path / "CURRENT").is_file():
         raise KGError(f"{path} is not a pyoxigraph store (store, KG_STORE, --store)")
     with open_store(path) as opened:
-        assert isinstance(opened, ox.Store)
+        assert isinstance(getattr(opened, "store", opened), ox.Store)
 
 
 def _check_port(host: str, port: int) -> None:

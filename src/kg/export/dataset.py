@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.store.explanations import WithExplanations
 from kg.store.query import execute
 
 VOID = "http://rdfs.org/ns/void#"
@@ -171,13 +172,19 @@ def _records(store: ox.Store, base: str) -> list[tuple[str, str | None, str | No
 def _graph_counts(store: ox.Store, base: str) -> dict[str, int]:
     rows = _rows(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                  base)
-    return {str(r["g"].value): int(r["n"].value) for r in rows}
+    counts = {str(r["g"].value): int(r["n"].value) for r in rows}
+    if isinstance(store, WithExplanations):  # the explanations beside the store
+        graph = store.explanations.graph.value
+        counts[graph] = counts.get(graph, 0) + store.explanations.lines
+    return counts
 
 
 def _count_entities(store: ox.Store, base: str) -> int:
     rows = _rows(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o
         FILTER(STRSTARTS(STR(?s), "{base}/id/")) }}""", base)
-    return int(next(iter(rows))["n"].value)
+    beside = store.explanations.subjects(f"{base}/id/") if isinstance(
+        store, WithExplanations) else 0
+    return int(next(iter(rows))["n"].value) + beside
 
 
 def _count_wikidata_links(store: ox.Store) -> int:

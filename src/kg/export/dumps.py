@@ -35,6 +35,7 @@ from kg.config import PROJECT_ROOT, Config
 from kg.errors import KGError
 from kg.export import cmif, dataset, wikidata
 from kg.store.builds import build_meta, open_store
+from kg.store.explanations import WithExplanations
 from kg.store.query import prefixes_for
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -231,6 +232,8 @@ class _Exporter:
     def quads(self) -> list[ox.Quad]:
         graph = ox.NamedNode(dataset.graph_iri(self.base))
         quads = list(self.store.quads_for_pattern(None, None, None, None))
+        if isinstance(self.store, WithExplanations):  # the explanations beside the store
+            quads += self.store.beside()
         quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.description]
         return sorted(quads, key=lambda q: (_key(q.graph_name), _key(q.subject),
                                             _key(q.predicate), _key(q.object)))

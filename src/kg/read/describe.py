@@ -6,7 +6,8 @@ Provenance travels with the triples, so that it survives any RDF format (Turtle 
 graphs): each curated statement comes with its ``kg:Fact`` node (who claims it, in which
 document, with which evidence passage: exact quote and character offsets), and each
 statement that only the reasoner derived comes with a ``kg:InferredStatement`` node,
-linked to its explanation (``kg:explains``, when the build stored one).
+linked to its explanation (``kg:explains``, when the build stored one; pass the store
+joined with the explanations beside it, :mod:`kg.store.explanations`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.mapping.iris import short_hash
+from kg.store.explanations import WithExplanations
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -45,7 +47,8 @@ def _graph_kind(graph: object, base: str) -> str:
     return "inferred" if name == f"{base}/graph/inferred" else "asserted"
 
 
-def describe(store: ox.Store, iri: str, base: str, *, limit: int = 5000) -> Description:
+def describe(store: ox.Store | WithExplanations, iri: str, base: str, *,
+             limit: int = 5000) -> Description:
     """The data document of ``iri``: empty (``found`` false) if the store never names it."""
     node = ox.NamedNode(iri)
     kg = f"{base}/ontology#"
@@ -113,16 +116,30 @@ def describe(store: ox.Store, iri: str, base: str, *, limit: int = 5000) -> Desc
         out.add(ox.Triple(node_iri, ox.NamedNode(RDF + "subject"), t.subject))
         out.add(ox.Triple(node_iri, ox.NamedNode(RDF + "predicate"), t.predicate))
         out.add(ox.Triple(node_iri, ox.NamedNode(RDF + "object"), t.object))
-    if marks:  # one query for all: a remote store answers each look-up over HTTP
-        values = " ".join(f"<{base}/id/explanation/{h}>" for h in sorted(set(marks.values())))
-        for why in _select(store, f"""
-                SELECT ?why WHERE {{ VALUES ?why {{ {values} }}
-                  GRAPH <{base}/graph/explanations> {{ ?why a <{kg}Explanation> }} }}"""):
-            digest = why.value.rsplit("/", 1)[-1]
-            out.add(ox.Triple(why, ox.NamedNode(kg + "explains"),
-                              ox.NamedNode(f"{base}/id/inferred/{digest}")))
+    for why in _explained(store, sorted(set(marks.values())), base):
+        digest = why.value.rsplit("/", 1)[-1]
+        out.add(ox.Triple(why, ox.NamedNode(kg + "explains"),
+                          ox.NamedNode(f"{base}/id/inferred/{digest}")))
     d.triples = sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return d
+
+
+def _explained(store: ox.Store | WithExplanations, digests: list[str],
+               base: str) -> list[ox.NamedNode]:
+    """The explanation nodes of the statements with these hashes that have one."""
+    if not digests:
+        return []
+    kg = f"{base}/ontology#"
+    nodes = [ox.NamedNode(f"{base}/id/explanation/{h}") for h in digests]
+    if isinstance(store, WithExplanations):  # look-ups in the file beside the store
+        explanation = ox.NamedNode(kg + "Explanation")
+        return [n for n in nodes if any(True for _ in store.quads_for_pattern(
+            n, TYPE, explanation, store.explanations.graph))]
+    # One query for all: a remote store answers each look-up over HTTP.
+    values = " ".join(str(n) for n in nodes)
+    return _select(store, f"""
+        SELECT ?why WHERE {{ VALUES ?why {{ {values} }}
+          GRAPH <{base}/graph/explanations> {{ ?why a <{kg}Explanation> }} }}""")
 
 
 def _objects(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode) -> list[ox.NamedNode]:

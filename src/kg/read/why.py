@@ -1,12 +1,14 @@
 """Why does the graph say this? The explanation of one inferred statement, read from the store.
 
-The build stores one derivation per inferred statement in the explanations graph
+The build keeps one derivation per inferred statement in the explanations graph
 (``<base>/graph/explanations``, written by :mod:`kg.reason.explain`): an explanation node
 carrying the statement and its premises, and a shared node for the rule and the ontology
-terms that derived it. The web's Why? pages read
-one explanation at a time: each step is a few look-ups by subject in that graph, so a
-page costs the same whether the graph holds a thousand triples or millions, and nothing
-is loaded up front. A store that another tool built may have no such graph:
+terms that derived it. The graph lives beside the store (:mod:`kg.store.explanations`;
+the functions here take the store joined with it), or in the store itself (a store the
+graph was published to, or one an older build made). The web's Why? pages read one
+explanation at a time: each step is a few look-ups by subject in that graph, so a page
+costs the same whether the graph holds a thousand triples or millions, and nothing is
+loaded up front. A store that another tool built may have no such graph:
 :func:`has_explanations` tells, and the pages say that no explanation is stored.
 """
 
@@ -18,6 +20,7 @@ import pyoxigraph as ox
 
 from kg.mapping.iris import Iris, short_hash
 from kg.read.view import Evidence  # a quote with its document, as entity pages show it
+from kg.store.explanations import WithExplanations
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -94,9 +97,11 @@ class _Explanations:
         return None if s is None or p is None or o is None else (s, p, o)
 
 
-def has_explanations(store: ox.Store, base: str) -> bool:
-    """Whether the store holds an explanations graph (a store ``kg build`` did not make
-    may have none)."""
+def has_explanations(store: ox.Store | WithExplanations, base: str) -> bool:
+    """Whether the store holds an explanations graph, or has one beside it (a store ``kg
+    build`` did not make may have none)."""
+    if isinstance(store, WithExplanations) and store.explanations.lines:
+        return True
     graph = Iris(base).graph("explanations")
     return bool(store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
 

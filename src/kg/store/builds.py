@@ -28,6 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import StoreError
+from kg.store.explanations import WithExplanations, with_explanations
 from kg.store.lifecycle import disk_full, hold, is_disk_full, notify_servers, remove_unused
 from kg.store.patch import replace_graph, replace_subjects
 
@@ -406,10 +407,13 @@ def open_store_handle(store_path: str | Path) -> ox.Store:
 
 
 @contextmanager
-def open_store(store_path: str | Path) -> Iterator[ox.Store]:
-    """Open a built store read-only; a missing store is a clear error."""
-    store = open_store_handle(store_path)
+def open_store(store_path: str | Path) -> Iterator[ox.Store | WithExplanations]:
+    """Open a built store read-only, joined with the explanations beside it
+    (:mod:`kg.store.explanations`); a missing store is a clear error."""
+    path = Path(store_path)
+    resolved = path.resolve() if path.exists() else path
+    store = open_store_handle(resolved)
     try:
-        yield store
+        yield with_explanations(store, resolved)
     finally:
         del store

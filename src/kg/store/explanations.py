@@ -1,0 +1,221 @@
+"""The explanations graph, kept beside the store: one row per subject (``explanations.sqlite``).
+
+Every inferred statement has an explanation (:mod:`kg.reason.explain`): its node reifies
+the statement and names its rule and premises. They are most of a build's quads (72 % of
+the two seed documents' 151,226; 8.4 of 22.4 million at 10,000 documents), and loading
+and compacting them into the store was most of what a build spent after mapping. Nothing
+reads them by SPARQL pattern across explanations: the Why? pages and ``/why/<hash>.ttl``
+look up one node at a time, and exports and ``kg publish`` copy the whole graph. So the
+build writes the graph's lines here instead, grouped by subject, in a SQLite table keyed
+by the subject's N-Triples form, in the build's own folder beside ``store``; it is swapped
+in with the store, as the search index is.
+
+:func:`with_explanations` gives a store that also answers ``quads_for_pattern`` and
+``named_graphs`` from this file, so the readers (the Why? pages, exports, ``kg publish``,
+which then sends the graph to an external store as before) see the same graph as when it
+was in the store. What is given up: SPARQL over the explanations graph on the embedded
+endpoint (a published copy keeps it). Triples with blank nodes, which only the store keeps
+with their canonical labels, still go to the store's graph, and readers join the two.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+
+#: The file, in a build's folder beside ``store``.
+FILE = "explanations.sqlite"
+_ROWS = 2_000  # subjects written per statement
+
+
+class ExplanationRows:
+    """A text stream taking the N-Quads lines of the explanations graph ``graph`` (as
+    :class:`kg.reason.explain.Explanations` writes them, a subject's lines together) and
+    keeping them, as N-Triples, by subject in the file ``path``."""
+
+    def __init__(self, path: Path, graph: str):
+        self.path, self.graph = Path(path), graph
+        self.suffix = f" <{graph}> ."
+        self.db = sqlite3.connect(self.path)
+        with _written(self.path):
+            self._create(graph)
+        self.rows: list[tuple[str, str]] = []
+        self.key: str | None = None  # the subject whose lines are being gathered
+        self.lines: list[str] = []
+        self.count = 0
+
+    def _create(self, graph: str) -> None:
+        self.db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+            "CREATE TABLE IF NOT EXISTS subject (key TEXT PRIMARY KEY, lines TEXT NOT NULL);")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('graph', ?)", (graph,))
+
+    def write(self, text: str) -> int:
+        cut = len(self.suffix)
+        for line in text.split("\n"):
+            if not line:
+                continue
+            if not line.endswith(self.suffix):
+                raise StoreError(f"a line for the explanations names another graph: {line!r}")
+            key = line[:line.find(" ")]
+            if key != self.key:
+                self._gather()
+                self.key = key
+            self.lines.append(line[:-cut] + " .\n")
+            self.count += 1
+        return len(text)
+
+    def _gather(self) -> None:
+        if self.key is not None and self.lines:
+            self.rows.append((self.key, "".join(self.lines)))
+            self.lines = []
+            if len(self.rows) >= _ROWS:
+                self._flush()
+
+    def _flush(self) -> None:
+        # A subject met again later (none is, as the writer goes) gets its lines appended.
+        with _written(self.path):
+            self.db.executemany(
+                "INSERT INTO subject VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+                " SET lines = lines || excluded.lines", self.rows)
+        self.rows = []
+
+    def close(self) -> None:
+        self._gather()
+        self._flush()
+        with _written(self.path):
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('lines', ?)",
+                            (str(self.count),))
+            self.db.commit()
+        self.db.close()
+
+    def __enter__(self) -> ExplanationRows:
+        return self
+
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:  # the build failed: its folder, this file with it, is removed
+            self.db.close()
+
+
+@contextmanager
+def _written(path: Path) -> Iterator[None]:
+    """SQLite's errors as the build reports them: a full disk as the OSError it is (the
+    build says so in one line and removes what it wrote), any other with the file."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if "full" in str(exc):
+            raise OSError(errno.ENOSPC, f"No space left on device: {exc}", str(path)) from None
+        raise StoreError(f"cannot write the explanations in {path}: {exc}") from None
+
+
+class ExplanationFile:
+    """The explanations of one build, read from its file (thread-safe)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                   check_same_thread=False)
+        self._lock = threading.Lock()
+        found = self._one("SELECT value FROM meta WHERE key = 'graph'")
+        self.graph = ox.NamedNode(found or "urn:missing")
+        self.lines = int(self._one("SELECT value FROM meta WHERE key = 'lines'") or 0)
+
+    def subjects(self, prefix: str) -> int:
+        """How many subjects are IRIs starting with ``prefix``."""
+        return int(self._one("SELECT COUNT(*) FROM subject WHERE key >= ? AND key < ?",
+                             f"<{prefix}", f"<{prefix}\uffff"))
+
+    def _one(self, sql: str, *args: Any) -> Any:
+        with self._lock:
+            row = self._db.execute(sql, args).fetchone()
+        return row[0] if row else None
+
+    def triples(self, subject: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
+        """The triples of ``subject``."""
+        text = self._one("SELECT lines FROM subject WHERE key = ?", str(subject))
+        return list(ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)) if text else []
+
+    def all(self) -> Iterator[ox.Triple]:
+        """Every triple, subject by subject (in the order of their N-Triples forms)."""
+        last = ""
+        while True:
+            with self._lock:  # a batch at a time: other threads read between batches
+                batch = self._db.execute(
+                    "SELECT key, lines FROM subject WHERE key > ? ORDER BY key LIMIT ?",
+                    (last, _ROWS)).fetchall()
+            if not batch:
+                return
+            last = batch[-1][0]
+            yield from ox.parse("".join(r[1] for r in batch).encode(),
+                                format=ox.RdfFormat.N_TRIPLES)
+
+
+def open_explanations(store_path: str | Path) -> ExplanationFile | None:
+    """The explanations beside the store at ``store_path``, None if it has none (a store
+    from an older build keeps them inside, one ``kg build`` did not make has none)."""
+    path = Path(store_path).resolve().parent / FILE
+    try:
+        return ExplanationFile(path) if path.is_file() else None
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the explanations in {path}: {exc}") from None
+
+
+class WithExplanations:
+    """A store and the explanations beside it, read as one dataset: ``quads_for_pattern``
+    (given a subject, or naming the explanations graph) and ``named_graphs`` see both;
+    everything else (SPARQL included) is the store's."""
+
+    def __init__(self, store: ox.Store, explanations: ExplanationFile):
+        self.store, self.explanations = store, explanations
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def __len__(self) -> int:
+        """The quads of the store and of the explanations beside it."""
+        return len(self.store) + self.explanations.lines
+
+    def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        graphs = list(self.store.named_graphs())
+        yield from graphs
+        if self.explanations.graph not in graphs:
+            yield self.explanations.graph
+
+    def beside(self) -> Iterator[ox.Quad]:
+        """The quads of the file (not the store's)."""
+        graph = self.explanations.graph
+        return (ox.Quad(t.subject, t.predicate, t.object, graph)
+                for t in self.explanations.all())
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,  # noqa: A002
+                          graph_name: Any = None) -> Iterator[ox.Quad]:
+        yield from self.store.quads_for_pattern(subject, predicate, object, graph_name)
+        graph = self.explanations.graph
+        if isinstance(subject, ox.Literal) or graph_name not in (None, graph) or \
+                subject is None and graph_name is None:
+            return  # the file is read by subject, or whole when its graph is named
+        triples = (self.explanations.triples(subject) if subject is not None
+                   else self.explanations.all())
+        for t in triples:
+            if (predicate is None or t.predicate == predicate) and \
+                    (object is None or t.object == object):
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+
+def with_explanations(store: ox.Store, store_path: str | Path) -> ox.Store | WithExplanations:
+    """``store`` joined with the explanations beside it, if it has any."""
+    found = open_explanations(store_path)
+    return store if found is None else WithExplanations(store, found)
