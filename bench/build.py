@@ -35,6 +35,7 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
     from kg.config import Config
     from kg.mapping.compile import Shards
     from kg.store.builds import StoreWriter
+    from kg.store.explanations import FILE, ExplanationRows
 
     config = Config.load({"corpus_dir": str(root / "corpus"),
                           "mappings_dir": str(root / "mappings"),
@@ -73,7 +74,8 @@ def run_one(root: Path, reasoners: list[str], skip_validate: bool = False) -> di
                 out[f"same_as_{reasoners[0]}:{name}"] = inference.triples == first.triples
         assert first is not None
         t = time.perf_counter()
-        graphs = write_graphs(compiled, first, report, store.writer, store.partial)
+        rows = ExplanationRows(store.partial / FILE, str(compiled.iris.graph("explanations")))
+        graphs = write_graphs(compiled, first, report, store.writer, rows)
         out["stages"]["explain"] = round(time.perf_counter() - t, 3)
         out["peak_mb"]["explain"] = round(peak_mb())
         t = time.perf_counter()

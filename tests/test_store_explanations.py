@@ -83,3 +83,27 @@ def test_a_build_keeps_its_explanations_beside_its_store(built: Built) -> None:
             ox.NamedNode(f"{base}/graph/explanations")))
         inferred = built.report.triples[f"{base}/graph/inferred"]
         assert len(explained) >= inferred > 1000
+
+
+def test_a_build_writes_only_what_changed_since_the_served_one_and_gets_the_same_file(
+        tmp_path: Path) -> None:
+    def write(path: Path, text: str, base: Path | None = None,
+              old: dict[str, int] | None = None) -> dict[str, int]:
+        with ExplanationRows(path, G, base, old) as rows:
+            rows.write(text)
+        return rows.digests
+
+    def content(path: Path) -> list[str]:
+        return sorted(str(t) for t in ExplanationFile(path).all())
+
+    served = (line("e1", "premise", f"<{EX}f1>") + line("e2", "premise", f"<{EX}f2>")
+              + line("e3", "premise", f"<{EX}f3>"))
+    now = (line("e1", "premise", f"<{EX}f1>") + line("e2", "premise", f"<{EX}f9>")
+           + line("e4", "premise", f"<{EX}f4>"))  # e1 kept, e2 changed, e3 gone, e4 new
+    old = write(tmp_path / "served.sqlite", served)
+    digests = write(tmp_path / "patched.sqlite", now, tmp_path / "served.sqlite", old)
+    full = write(tmp_path / "full.sqlite", now)
+    assert content(tmp_path / "patched.sqlite") == content(tmp_path / "full.sqlite")
+    assert digests == full and digests[f"<{EX}e1>"] == old[f"<{EX}e1>"]
+    assert ExplanationFile(tmp_path / "patched.sqlite").lines == 3
+    assert content(tmp_path / "served.sqlite") != content(tmp_path / "patched.sqlite")

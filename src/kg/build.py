@@ -365,33 +365,30 @@ def reason(compiled: Compiled, reasoner: str | None = None) -> Inference:
 
 
 def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
-                 sink: Callable[[str], TextIO], folder: Path,
+                 sink: Callable[[str], TextIO], rows: beside.ExplanationRows,
                  digests: dict[str, dict[str, int]] | None = None) -> dict[str, Graph]:
     """Write the inferred graph as N-Quads to ``sink(graph IRI)`` (a text stream: the store
-    loader's), and the explanations into the build's ``folder``, beside the store
-    (:mod:`kg.store.explanations`); return the graphs to load as rdflib graphs instead (the
-    ontology, the registry, triples with blank nodes). Counts the triples of each graph
-    into ``report``; with ``digests``, puts there the inferred graph's subjects' (no blank
-    nodes)."""
+    loader's), and the explanations to ``rows``, beside the store; return the graphs to load
+    as rdflib graphs instead (the ontology, the registry, triples with blank nodes). Counts
+    the triples of each graph into ``report``; with ``digests``, puts there both graphs'
+    subjects' (no blank nodes)."""
     iris = compiled.iris
     graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     report.triples = {iri: len(g) for iri, g in graphs.items()}
     report.triples.update(compiled.counts)
-    why = str(iris.graph("explanations"))
     with gc_paused():
         explained = Explanations(itertools.chain(compiled.registry_graph, compiled.domain),
                                  compiled.fact_nodes, inference.triples,
                                  compiled.ontology.graph, iris, inference.derivations)
-        rows = beside.ExplanationRows(folder / beside.FILE, why)
         for name, write, out in ((str(iris.inferred_graph), explained.write_inferred, None),
-                                 (why, explained.write, rows)):
+                                 (rows.graph, explained.write, rows)):
             blank: list[Triple] = []
             subjects: dict[str, int] = {}
             with out or sink(name) as stream:
                 report.triples[name] = write(stream, name, blank,
                                              subjects if out is None else None) + len(blank)
-            if digests is not None and not blank and out is None:
-                digests[name] = subjects
+            if digests is not None and not blank:
+                digests[name] = subjects if out is None else rows.digests
             if blank:  # kept from the bulk loader, which would relabel their blank nodes
                 graphs[name] = Graph()
                 for t in blank:
@@ -457,7 +454,7 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         progress(f"incremental build: {plan.summary(len(inputs.documents))}")
     drop = [str(iris.document_graph(d)) for d in (plan.record.results if plan.record else ())
             if d not in reuse]
-    drop.append(str(iris.graph("explanations")))  # only its blank nodes: written anew
+    drop.append(str(iris.graph("explanations")))  # in the store, only its blank nodes
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store and base is None, base=base,
                         drop=drop, digests=plan.record.digests if plan.record else None) as store:
@@ -472,13 +469,15 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
         digests: dict[str, dict[str, int]] = {}
-        graphs = write_graphs(compiled, inference, report, store.replace, store.partial,
-                              digests)
+        why = str(iris.graph("explanations"))  # written by difference from the served one's
+        rows = beside.ExplanationRows(store.partial / beside.FILE, why, base and (
+            base.parent / beside.FILE), plan.record.digests.get(why) if plan.record else None)
+        graphs = write_graphs(compiled, inference, report, store.replace, rows, digests)
         stages.done("reason", f"{len(inference.triples)} triples inferred by "
                               f"{config.reasoner}: {inference.summary()}")
         if base is not None:  # the ontology and the registry are the served build's
             graphs = {name: g for name, g in graphs.items()
-                      if name in store.replaced or name == str(iris.graph("explanations"))}
+                      if name in store.replaced or name == why}
 
         meta = {
             "version": __version__,

@@ -21,6 +21,8 @@ with their canonical labels, still go to the store's graph, and readers join the
 from __future__ import annotations
 
 import errno
+import hashlib
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -35,16 +37,27 @@ from kg.errors import StoreError
 #: The file, in a build's folder beside ``store``.
 FILE = "explanations.sqlite"
 _ROWS = 2_000  # subjects written per statement
+_MASK = (1 << 64) - 1
 
 
 class ExplanationRows:
     """A text stream taking the N-Quads lines of the explanations graph ``graph`` (as
     :class:`kg.reason.explain.Explanations` writes them, a subject's lines together) and
-    keeping them, as N-Triples, by subject in the file ``path``."""
+    keeping them, as N-Triples, by subject in the file ``path``.
 
-    def __init__(self, path: Path, graph: str):
+    Each subject's lines get a 64-bit digest (:attr:`digests`, kept in the build's record).
+    Given the served build's file (``base``) and its digests (``old``), an incremental build
+    starts from a copy of that file and writes only the subjects whose lines changed, and
+    removes those gone: the same file a full build writes, for a fraction of the writes."""
+
+    def __init__(self, path: Path, graph: str, base: Path | None = None,
+                 old: dict[str, int] | None = None):
         self.path, self.graph = Path(path), graph
         self.suffix = f" <{graph}> ."
+        self.old = old if base is not None and old is not None else None
+        if self.old is not None:
+            assert base is not None
+            shutil.copyfile(base, self.path)
         self.db = sqlite3.connect(self.path)
         with _written(self.path):
             self._create(graph)
@@ -52,6 +65,7 @@ class ExplanationRows:
         self.key: str | None = None  # the subject whose lines are being gathered
         self.lines: list[str] = []
         self.count = 0
+        self.digests: dict[str, int] = {}
 
     def _create(self, graph: str) -> None:
         self.db.executescript(
@@ -76,15 +90,31 @@ class ExplanationRows:
         return len(text)
 
     def _gather(self) -> None:
-        if self.key is not None and self.lines:
-            self.rows.append((self.key, "".join(self.lines)))
-            self.lines = []
-            if len(self.rows) >= _ROWS:
-                self._flush()
+        if self.key is None or not self.lines:
+            return
+        key, text = self.key, "".join(self.lines)
+        self.lines = []
+        digest = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+        if key in self.digests:  # a subject met again later: none is, as the writer goes
+            if self.old is not None:
+                raise StoreError(f"the explanations of {key} came in two parts; build with "
+                                 "--full")
+            digest = (digest + self.digests[key]) & _MASK
+        elif self.old is not None and self.old.get(key) == digest:
+            self.digests[key] = digest
+            return  # the copy of the served build's file holds these very lines
+        self.digests[key] = digest
+        self.rows.append((key, text))
+        if len(self.rows) >= _ROWS:
+            self._flush()
 
     def _flush(self) -> None:
-        # A subject met again later (none is, as the writer goes) gets its lines appended.
+        # Appended to when the subject is there: met again (a full build), or replaced (an
+        # incremental build deletes the changed subjects' old rows first, in _stale).
         with _written(self.path):
+            if self.old is not None:
+                self.db.executemany("DELETE FROM subject WHERE key = ?",
+                                    [(k,) for k, _ in self.rows])
             self.db.executemany(
                 "INSERT INTO subject VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
                 " SET lines = lines || excluded.lines", self.rows)
@@ -94,6 +124,9 @@ class ExplanationRows:
         self._gather()
         self._flush()
         with _written(self.path):
+            if self.old is not None:  # the subjects the served build had and this one has not
+                self.db.executemany("DELETE FROM subject WHERE key = ?",
+                                    [(k,) for k in self.old if k not in self.digests])
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('lines', ?)",
                             (str(self.count),))
             self.db.commit()
