@@ -218,6 +218,8 @@ def names(people) -> list[str]:
      ["Stalin", "Mao Zedong"]),
     ("Record of Conversation of Kovalev with Mao Zedong", [], [], [], ["Kovalev", "Mao Zedong"]),
     ("Letter from Mao Zedong with attachments", ["Mao Zedong with attachments"], [], [], []),
+    # An envoy's "to" names the country of the post: the recipient follows the next "to".
+    ("Cable from the Soviet Ambassador to the DPRK to Molotov", [], ["Molotov"], [], []),
 ])
 def test_title_routes(title, senders, recipients, via, participants):
     parsed = parse_title(title)

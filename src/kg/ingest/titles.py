@@ -370,11 +370,20 @@ def _masked(text: str) -> str:
 
 
 def _split_once(text: str, pattern: re.Pattern[str]) -> tuple[str, str]:
-    """"X to Y" -> ("X", "Y"), splitting outside brackets; without a match, ("X", "")."""
-    match = pattern.search(_masked(text))
-    if not match:
-        return text, ""
-    return text[:match.start()], text[match.end():]
+    """"X to Y" -> ("X", "Y"), splitting outside brackets; without a match, ("X", ""). An
+    envoy's "to" names the country of the post, when another follows ("the Soviet Chargé
+    to the PRC to the Chairman ..." is split at the second)."""
+    masked = _masked(text)
+    matches = list(pattern.finditer(masked))
+    for k, match in enumerate(matches):
+        if k + 1 < len(matches) and _ENVOY_RE.search(masked, 0, match.start()):
+            continue
+        return text[:match.start()], text[match.end():]
+    return text, ""
+
+
+_ENVOY_RE = re.compile(r"\b(?:Ambassador|Charg[eé](?:\s+d'Affaires)?|Envoy|Consul(?:\s+General)?|"
+                       r"Representative|Plenipotentiary)$", re.IGNORECASE)
 
 
 _PLACES = frozenset(p.casefold() for p in PLACE_NAMES)  # "to NEW YORK" is a place too
