@@ -454,7 +454,8 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         progress(f"incremental build: {plan.summary(len(inputs.documents))}")
     drop = [str(iris.document_graph(d)) for d in (plan.record.results if plan.record else ())
             if d not in reuse]
-    drop.append(str(iris.graph("explanations")))  # in the store, only its blank nodes
+    why = str(iris.graph("explanations"))  # beside the store, by difference from the served
+    drop.append(why)  # one's; in the store, only its blank nodes
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store and base is None, base=base,
                         drop=drop, digests=plan.record.digests if plan.record else None) as store:
@@ -469,7 +470,6 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         inference = reason(compiled, config.reasoner)
         report.inferred = dict(inference.counts)
         digests: dict[str, dict[str, int]] = {}
-        why = str(iris.graph("explanations"))  # written by difference from the served one's
         rows = beside.ExplanationRows(store.partial / beside.FILE, why, base and (
             base.parent / beside.FILE), plan.record.digests.get(why) if plan.record else None)
         graphs = write_graphs(compiled, inference, report, store.replace, rows, digests)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from kg.curate.candidates import EDITORS, Candidate, NewNode, Page, Sentence
 from kg.curate.patterns import _fact, _persons
@@ -213,28 +212,20 @@ def block_posts(page: Page) -> Iterator[Candidate]:
                 continue
             first, last = min(j, k), max(end_para, k)
             s = Sentence(page.doc.source[body[first].start:body[last].end],
-                         body[first].start, body[last].end, body[k].ordinal)
+                         body[first].start, body[last].end, body[k].paragraph)
             yield from _post(page, s, people[0], post, (body[j].start, body[end_para].end),
                              (s.start, s.end), False, claimant=(True, None))
             break
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One line of a paragraph: a signature's "Pál Szarvas" / "Ambassador" may share one."""
-
-    text: str
-    start: int
-    end: int
-    ordinal: int
-
-
-def _lines(body: tuple) -> list[_Line]:
+def _lines(body: tuple) -> list[Sentence]:
+    """The body's lines, as spans like its sentences: a signature's "Pál Szarvas" /
+    "Ambassador" may share one paragraph."""
     out = []
     for p in body:
         for m in re.finditer(r"[^\n]+", p.text):
             if m.group().strip():
-                out.append(_Line(m.group(), p.start + m.start(), p.start + m.end(), p.ordinal))
+                out.append(Sentence(m.group(), p.start + m.start(), p.start + m.end(), p.ordinal))
     return out
 
 
@@ -244,7 +235,7 @@ def _only_name(line: str, name: str) -> bool:
                       flags=re.IGNORECASE)
 
 
-def _post_lines(body: list[_Line], j: int, k: int) -> tuple[str | None, int]:
+def _post_lines(body: list[Sentence], j: int, k: int) -> tuple[str | None, int]:
     """The post on line ``j`` (continued on the next line when it goes on there), if that
     line is only a post."""
     line = " ".join(body[j].text.split())
