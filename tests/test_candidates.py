@@ -262,6 +262,42 @@ def test_a_relayed_message_is_its_writers(world: tuple[Ontology, Registry]) -> N
                             "date": "1951-03-01"}
 
 
+def test_a_message_passed_on_through_an_intermediary(world: tuple[Ontology, Registry]) -> None:
+    """The relay ("Transmit the following answer to X") and the acknowledgements after it
+    are the cable's routing, no plans; the message signed with the author's cover name is
+    the author's own voice, so its "your telegram" is the recipient's."""
+    found = propose(page("TO KRASOVSKY", "Transmit the following answer to MAO ZEDONG.",
+                         "“Comrade MAO ZEDONG.",
+                         "We received your telegram of January 31 about the talks.",
+                         "With greetings. FILIPPOV [Stalin].”",
+                         "Confirm receipt.", "Telegraph the fulfillment.",
+                         title="Ciphered Telegram No. 709, Filippov [Stalin] to Krasovsky, "
+                               "for Mao Zedong", date="February 3, 1952"), world[1])
+    assert kinds(found, "plan") == []
+    (telegram,) = [c for c in kinds(found, "communication") if c.about != "communication"]
+    assert telegram.props == {"sender": "mao-zedong", "recipient": "joseph-stalin",
+                              "date": "1952-01-31"}
+    assert telegram.claimed_by is None
+    # Something to say, not a message to pass on, is the author's plan; a report asked for
+    # on what is to be done is one too.
+    found = propose(page("Convey to Mao Zedong our thanks for the grain.",
+                         "Telegraph about the results."), world[1])
+    assert [c.quote for c in kinds(found, "plan")] == [
+        "Convey to Mao Zedong our thanks for the grain", "Telegraph about the results"]
+
+
+def test_a_post_is_the_holders_own_words(world: tuple[Ontology, Registry]) -> None:
+    """A post phrase stops at another person it names and before the time it was held."""
+    found = propose(page("At the instruction of Zhou Enlai Deputy Minister of Foreign Affairs "
+                         "Wu Xiuquan came to the Embassy.",
+                         "We send the journal of Cde. Ivanov, Ambassador of the USSR in the "
+                         "DPRK for the period from 20 to 30 January 1956.",
+                         date="February 22, 1956"), world[1])
+    assert _posts(found) == {
+        "Deputy Minister of Foreign Affairs": ("wu-xiuquan", None),
+        "Ambassador of the USSR in the DPRK": ("vasily-ivanov", None)}
+
+
 def test_posts_in_the_editors_brackets(world: tuple[Ontology, Registry]) -> None:
     found = propose(page("[Vice Chairman of the Military Commission] Zhu De approved it.",
                          "Gao Gang [the Chairman of the Northeast People’s Government] left "

@@ -27,7 +27,7 @@ from typing import Any
 
 from kg.curate.people import NewNode, unknown_appositions, unknown_author, unknown_correspondents
 from kg.curate.sentences import Sentence, sentences_of
-from kg.ingest.document import Document, find_all_quotes
+from kg.ingest.document import Document, Paragraph, find_all_quotes
 from kg.mapping.iris import short_hash, slugify
 from kg.mapping.linking import Linker, Mention
 from kg.mapping.registry import Entity, Registry, normalize_name
@@ -83,6 +83,10 @@ _RELAY_RE = re.compile(
 #: FILIPPOV.", "DEEPLY RESPECTED ..."), or with a quotation mark.
 _SALUTATION_RE = re.compile(
     r"^(?:\[[^\]]*\]\s*)*(?:[“\"]|(?:Dear|DEAR|Deeply|DEEPLY|Respected|RESPECTED|Esteemed)\b)")
+#: A relayed message's signature: a name (with the editors' brackets) alone after its
+#: last full stop, before the closing quotation mark.
+_SIGNATURE_RE = re.compile(r"(?:^|[.!]\s+)(?P<name>(?:[A-Z][\w’'.-]*\s*){1,3}(?:\[[^\]]{1,40}\])?)"
+                           r"[.,]?\s*[”\"]\s*$")
 #: Before a name in a relay sentence: the people it is addressed to, not its writers.
 _ADDRESSED_RE = re.compile(r"\b(?:to|addressed to|for)\s+(?:Comrades?\s|Cdes?\.\s*)?$",
                            re.IGNORECASE)
@@ -343,13 +347,14 @@ class Page:
             quoted = k > 0 and re.match(r"^[“\"](?:To\s|Dear|Respected|Cde\.|Comrade)", p.text)
             if quoted or writers is not None and (colon or _SALUTATION_RE.match(p.text)):
                 names = _unique(embedded or writers or [])
-                voice: tuple[bool, str | None] = (
-                    (True, None) if self.author in names else
-                    (True, names[0]) if len(names) == 1 else (False, None))
                 end = next((q for q in range(k, len(body))
                             if re.search(r"[”\"][.\s]*$", body[q].text) and q > k or
                             q == k and body[q].text.count("”") > body[q].text.count("“")),
                            len(body) - 1)
+                names = names or self._signer(body[end])
+                voice: tuple[bool, str | None] = (
+                    (True, None) if self.author in names else
+                    (True, names[0]) if len(names) == 1 else (False, None))
                 out.append((p.start, body[end].end, voice))
                 writers, colon, k = None, False, end + 1
                 continue
@@ -363,6 +368,16 @@ class Page:
                     colon = s.text.rstrip().endswith(":")
             k += 1
         return out
+
+    def _signer(self, last: Paragraph) -> list[str]:
+        """Who signs a relayed message: the one person named in the last words of its last
+        paragraph, after its closing courtesy ("With greetings. FILIPPOV [Stalin].”")."""
+        m = _SIGNATURE_RE.search(last.text)
+        if not m:
+            return []
+        people = {x.entity.id for x in self.entities(last.start + m.start("name"), last.end,
+                                                     "persons") if x.entity}
+        return list(people) if len(people) == 1 else []
 
     def _protocols(self) -> list[tuple[int, int, str, int]]:
         """An extract of a body's minutes printed on the page ("Extract Minutes from

@@ -42,8 +42,20 @@ VERBS = (
      r"(?=[^.;:]{0,40}?\bthat\b|\s+to\s+" + _OBJECT + ")"),
     # answering back: the recipient
     (r"Telegraph|Cable|Wire|Report", r"\s+(?=(?:about|on|the results|your|immediately|back|"
-                                     r"the (?:fulfil+ment|execution|receipt|outcome))\b)"),
+                                     r"the outcome)\b)"),
 )
+#: Verbs that pass a message on. "Transmit the following answer to X" on a page sent
+#: through an intermediary is the page's own routing (its ``intermediary`` and
+#: ``recipient``, which the parser records), not a plan of the writer's.
+PASSING_VERBS = frozenset({"Convey", "Pass", "Transmit", "Hand", "Deliver", "Communicate",
+                           "Send"})
+#: What a passed-on message is called after "the following" / "this".
+_RELAYED_MESSAGE = re.compile(r"\b(?:the following|this (?:message|telegram|answer|reply|"
+                              r"letter|text))\b")
+#: A report back that only acknowledges this very message ("Telegraph about the
+#: fulfillment", "Report on the execution", "Confirm receipt"): no plan.
+_ACKNOWLEDGEMENT = re.compile(r"\b(?:fulfil+ment|execution|receipt|delivery|carrying out)\b",
+                              re.IGNORECASE)
 #: Verbs whose plan concerns the recipient: he is to report back.
 REPORT_VERBS = frozenset({"Telegraph", "Cable", "Wire", "Report"})
 #: Verbs whose plan, when a "that" clause follows, is what is to be told, not the person.
@@ -88,10 +100,21 @@ def instructions(page: Page) -> Iterator[Candidate]:
             continue
         start = m.start("advice") if m["advice"] else m.start("verb")
         end = _quote_end(text, start, clause_end(text, m.end(), s.end))
+        if _routine(page, m, text[m.end():clause_end(text, m.end(), s.end)]):
+            continue
         props = {"intendedBy": who or page.author,
                  "concerns": _concerns(page, m, s, end)}
         ident = page.node_id("plan", " ".join(text[start:end].split()[:4]))
         yield from plan_facts(page, s, ident, props, start, end)
+
+
+def _routine(page: Page, m: re.Match[str], rest: str) -> bool:
+    """Telegraph housekeeping, no plan: passing this message on through the page's
+    intermediary, or acknowledging it."""
+    verb = (m["verb"] or "").split()[0].capitalize() if m["verb"] else ""
+    if verb in PASSING_VERBS and page.doc.intermediaries and _RELAYED_MESSAGE.search(rest):
+        return True
+    return verb in REPORT_VERBS and bool(_ACKNOWLEDGEMENT.search(rest.split(",")[0]))
 
 
 def _lower_verb(m: re.Match[str]) -> bool:

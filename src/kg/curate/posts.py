@@ -86,6 +86,10 @@ _APPOINTED_AFTER = re.compile(
     r"(?:\s*\[[^\]]{1,40}\])?\s*,?\s*(?:(?:has|had|have)\s+been\s+|was\s+|is\s+|will\s+be\s+)?"
     r"(?P<passive>appointed\s+)?(?:" + "|".join(APPOINTMENT_AS) + r")?\s*(?:the\s+)?"
     r"(?P<post>[^,;.]{3,100}?)(?=\s*(?:[,;.]|$|\s+(?:and|in|on|by|from|with|since)\s))")
+#: Where a post phrase goes on to the time it was held: "for the period from ...",
+#: "from 20 to 30 January", "since 1950", "until ...", "in 1956".
+_POST_TIME = re.compile(r"\s+(?:for the period\b|during the period\b|from\s+\d|since\b|until\b|"
+                        r"till\b|in\s+\d{4}\b|\(?\d{4}\s*[-–])")
 #: A block line that is only a name: "I. STALIN", "[signature] (V. Grigor’yan)", "to Mr. X".
 _NAME_LINE = re.compile(r"^(?:\[signature\]\s*)?(?:to\s+(?:Mr\.|Cde\.|Comrade)\s+)?\(?"
                         r"(?P<name>[^()\[\]]{3,40}?)\)?\.?$", re.IGNORECASE)
@@ -113,7 +117,11 @@ def posts(page: Page) -> Iterator[Candidate]:
                     continue
                 bracket = bool(found["open"])
                 group = "bracketed" if found is before and bracket else "post"
-                post = re.sub(r"^[Tt]he\s+", "", " ".join(found[group].split()).strip(" ,"))
+                post_span = _own_span(page, m, found.span(group))
+                if post_span is None:
+                    continue
+                post = re.sub(r"^[Tt]he\s+", "", " ".join(
+                    text[slice(*post_span)].split()).strip(" ,"))
                 post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\]|Com\.)$", "", post)
                 post = _HONORIFIC.sub("", post)
                 key = (m.entity.id if m.entity else m.text, post.casefold())
@@ -127,10 +135,25 @@ def posts(page: Page) -> Iterator[Candidate]:
                 seen.add(key)
                 span = (min(m.start, found.start(group) if group == "post" else found.start()),
                         max(m.end, found.end()))
-                yield from _post(page, s, m, post, found.span(group), span,
+                yield from _post(page, s, m, post, post_span, span,
                                  bracket or s.paragraph < 0)  # the title: the editors'
                 if found is after and not bracket:
                     yield from _chained(page, s, m, found, seen)
+
+
+def _own_span(page: Page, m: Mention, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The part of a post phrase that is the post: after any other person it names ("at
+    the instruction of Zhou Enlai Deputy Minister of Foreign Affairs Wu Xiuquan": the
+    deputy minister is Wu Xiuquan), before the time it was held ("Ambassador in the DPRK
+    for the period from 20 to 30 January": the post is the ambassador's)."""
+    start, end = span
+    others = [x for x in page.entities(start, end, "persons") if x.start != m.start]
+    if others:
+        start = max(x.end for x in others)
+    cut = _POST_TIME.search(page.doc.source, start, end)
+    if cut:
+        end = cut.start()
+    return (start, end) if page.doc.source[start:end].strip(" ,") else None
 
 
 def _chained(page: Page, s: Sentence, m: Mention, first: re.Match[str],

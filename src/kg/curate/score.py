@@ -59,6 +59,7 @@ class PageScore:
     recalled_strict: int = 0
     recalled_loose: int = 0
     wrong: list[str] = field(default_factory=list)
+    loosely: list[str] = field(default_factory=list)  # right only by the loose measure
 
 
 @dataclass
@@ -90,6 +91,10 @@ class Score:
         wrong = [f"- {p.page}: {w}" for p in self.pages for w in p.wrong]
         if wrong:
             lines += ["", "candidate statements no curated fact states:", *wrong]
+        loosely = [f"- {p.page}: {w}" for p in self.pages for w in p.loosely]
+        if loosely:
+            lines += ["", "candidate statements right only loosely (curated wording):",
+                      *loosely]
         return "\n".join(lines) + "\n"
 
 
@@ -134,9 +139,11 @@ def score_page(doc: Document, curated_path: Path, registry: Registry, ontology: 
         score.loose += bool(loose)
         hit_strict.update(strict)
         hit_loose.update(loose)
+        said = f"{st.subject} {st.prop} {st.value!r}"
         if not loose:
-            score.wrong.append(f"{st.subject} {st.prop} {st.value!r}"
-                               f" (claimed by {st.claimant or 'the author'})")
+            score.wrong.append(f"{said} (claimed by {st.claimant or 'the author'})")
+        elif not strict:
+            score.loosely.append(f"{said} ~ {curated[loose[0]].value!r}")
     score.recalled_strict, score.recalled_loose = len(hit_strict), len(hit_loose)
     return score
 
