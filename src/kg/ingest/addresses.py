@@ -66,6 +66,11 @@ _PRESENT_RE = re.compile(
 #: ...", "I forward ...", "transmitting the following message".
 _RELAY_RE = re.compile(r"\b(?:I|we)\s+(?:herewith\s+|hereby\s+)?(?:relay|forward|transmit|"
                        r"pass on|send on)\b|\btransmitting the following\b", re.IGNORECASE)
+#: A paragraph of prose: a sentence of at least ten words. Once one follows the address,
+#: the message has begun ("Comrade [Liu] Shaoqi:" / "Here is an internal party telegram I
+#: have just drafted. ..." / ... / "To All Central Committee Bureaus ...:" is the enclosed
+#: telegram's address, not the page's).
+_PROSE_RE = re.compile(r"^(?:\S+\s+){9,}\S*[.?!]”?$")
 _COMPLETION_RE = re.compile(r"\[(?P<part>[A-Z][\w'’-]*)\]\s+(?=[A-Z])")
 
 
@@ -90,6 +95,8 @@ def read_addressing(paragraphs: Sequence[str]) -> Addressing:
     addressed_at = -1  # the paragraph of the last address line
     for n, text in enumerate(paragraphs[:reach]):
         line = " ".join(text.split())
+        if addressees and _PROSE_RE.match(line):
+            break  # the message has begun: a later address line heads a document it encloses
         if len(line) > ADDRESS_MAX:
             continue
         if match := _PRESENT_RE.match(line):

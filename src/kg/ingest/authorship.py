@@ -205,3 +205,26 @@ def keeper_met(paragraphs: Sequence[str]) -> tuple[Correspondent, ...]:
                         person.name.casefold() not in {f.name.casefold() for f in found}:
                     found.append(person)
     return tuple(found)
+
+
+#: Verbs with which the editors' summary says what its first-named person does as the
+#: writer: "Liu Shaoqi sends list of questions ...", "Kim Il Sung writes to Stalin ...".
+SUMMARY_WRITER_VERBS = ("sends", "writes", "reports", "informs", "requests", "asks",
+                        "relays", "forwards", "transmits", "conveys", "tells")
+_SUMMARY_WRITER_RE = re.compile(
+    r"^(?P<name>" + _NAME_WORD + r"(?:\s" + _NAME_WORD + r"){1,2})\s+(?:"
+    + "|".join(SUMMARY_WRITER_VERBS) + r")\b")
+
+
+def summary_writer(summary: str | None) -> Correspondent | None:
+    """The writer the editors' summary names first, for a page whose title gives its
+    sender only by a post ("Report from the Head of the Delegation of the Chinese
+    Communist Party CC to Stalin" / "Liu Shaoqi sends list of questions ..."): a person's
+    name of two or three words opening the summary, then a verb of writing."""
+    m = _SUMMARY_WRITER_RE.match(" ".join((summary or "").split()))
+    if not m:
+        return None
+    people = [p for p in parse_parties(m["name"]) if p.kind == "person"]
+    if len(people) != 1 or is_institution(people[0].name) or is_post(people[0].name):
+        return None
+    return people[0]

@@ -25,7 +25,13 @@ from pathlib import Path
 from kg.errors import DocumentError
 from kg.ingest.addresses import combine, read_addressing
 from kg.ingest.attendance import Attendance, read_attendance
-from kg.ingest.authorship import Signature, keeper_met, read_signature, record_keeper
+from kg.ingest.authorship import (
+    Signature,
+    keeper_met,
+    read_signature,
+    record_keeper,
+    summary_writer,
+)
 from kg.ingest.brackets import NOT_NAMES, Bracket, find_brackets
 from kg.ingest.citation import (
     Citation,
@@ -206,6 +212,10 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
             s.kind == "organization" for s in senders):
         # "(I. Vinogradov)" under a report; "Pál Szarvas / Ambassador" under the embassy's.
         senders = (*senders, Correspondent(signature.name))
+    summary = page.summary or page.value("summary")
+    if not senders and not conversation and not keepers and title.sender_posts and \
+            (writer := summary_writer(summary)):
+        senders = (writer,)  # the title names a post, the editors' summary its holder
     parties = combine(title.recipients, title.intermediaries, participants,
                       read_addressing(texts), conversation)
     citation = without_link(page.citation or "")
@@ -230,7 +240,7 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
         recipients=parties.recipients,
         intermediaries=parties.intermediaries,
         brackets=find_brackets(text, spans),
-        summary=page.summary or page.value("summary"),
+        summary=summary,
         citations=parse_citations(citation, labelled=True),
         reprint=parse_reprint(citation),
         translator=translated[0] if translated else None,

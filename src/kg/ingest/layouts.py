@@ -6,8 +6,9 @@ Four layouts are known (:data:`LAYOUTS` and :func:`read_page`):
 - "archive-trailer": "Skip to content", date, title, [funding credit], body, summary,
   "Document Information", citation, rights, labelled fields (in any order, some missing or
   empty; "Source" and "Rights" may label the citation and the rights);
-- "archive-search": "Search in", date, "Citation" block with the summary and the quoted
-  citation ("“Title,” date, ... Digital Archive, <source>. Translated by ..."), body;
+- "archive-search": "Search in", date, [funding credit], "Citation" block with the summary
+  and the quoted citation ("“Title,” date, ... Digital Archive, <source>. Translated by
+  ..."), body;
 - "archive-upper": an UPPER-CASE title, then "Citation", "Summary", "Original Language" and
   other labelled fields, a format line ("English Translation"), the body; no date line;
 - "mirror": a copy without page furniture: [date], [title], body, often with single line
@@ -333,7 +334,7 @@ def _read_search_layout(lines: list[Line], start: int, line_mode: bool) -> Page:
     page = Page()
     _stray(lines, start, page)
     first = start + 1 if lines[start].plain in LAYOUTS else start
-    block_start = i = _skip(lines, _read_date(lines, first, page))
+    block_start = i = _skip(lines, _read_funding(lines, _read_date(lines, first, page), page))
     while i < len(lines) and lines[i].plain != CITATION_CLOSER:
         i += 1
     if i == len(lines):  # no "share document": the block ends at the quoted citation

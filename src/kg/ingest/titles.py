@@ -103,6 +103,7 @@ class Title:
     embedded_recipients: tuple[Correspondent, ...] = ()
     set_aside: tuple[str, ...] = ()
     keepers: tuple[Correspondent, ...] = ()  # who kept the journal or wrote the record
+    sender_posts: tuple[str, ...] = ()  # senders the title names only by a post
 
 
 _NUMERO_RE = re.compile(r"(?<![\w])(?:Nº|N°|№|NO\b\.?|No\b\.?)\s*(?=\d)")
@@ -274,6 +275,7 @@ def _read_title(title: str) -> tuple[Title, str]:
         embedded_recipients=_parties(embedded[1]),
         set_aside=tuple(f"{c.name!r} is a post, not a person: no party made of it"
                         for c in people if c.kind == "post"),
+        sender_posts=tuple(c.name for c in senders if c.kind == "post"),
     )
     return parsed, rest
 

@@ -1,0 +1,54 @@
+"""Parties the title leaves open or does not have: a sender the title names only by his post
+and the editors' summary by name; an enclosed telegram's own address, which is not the
+page's; a funding credit above a search page's citation block, which is no summary."""
+
+from __future__ import annotations
+
+from kg.ingest.document import parse_text
+
+
+def search_page(title: str, summary: str, *body: str, funding: bool = False) -> str:
+    credit = "This document was made possible with support from a Foundation\n\n" \
+        if funding else ""
+    return (f"Search in\n\nJuly 6, 1949\n\n{credit}• Citation\n\nget citation\n\n{summary}\n"
+            f'"{title}," July 06, 1949, History and Public Policy Program Digital Archive.\n'
+            "• share document\n\n" + "\n\n".join(body) + "\n")
+
+
+def test_a_sender_named_by_post_in_the_title_is_the_one_the_summary_says_sends_it() -> None:
+    title = "Report from the Head of the Delegation of the Chinese Communist Party CC to Stalin"
+    doc = parse_text(search_page(title, "Liu Shaoqi sends a list of questions to Stalin.",
+                                 "to Cde. I. V. STALIN", "We ask for your instructions."))
+    assert [s.name for s in doc.senders] == ["Liu Shaoqi"]
+    # A summary that only mentions someone, or names a body, gives no sender.
+    for summary in ("The delegation asks Liu Shaoqi to return.",
+                    "Liu Shaoqi and the delegation discuss the loan.",
+                    "Central Committee sends its questions."):
+        assert parse_text(search_page(title, summary, "We ask.")).senders == ()
+    # A title that names its sender keeps him, whatever the summary says.
+    doc = parse_text(search_page("Telegram from Mao Zedong to Stalin",
+                                 "Liu Shaoqi sends a list of questions.", "We ask."))
+    assert [s.name for s in doc.senders] == ["Mao Zedong"]
+
+
+def test_a_funding_credit_above_the_citation_is_not_the_summary() -> None:
+    doc = parse_text(search_page("Telegram from Mao Zedong to Stalin",
+                                 "Mao asks for advisers.", "We ask.", funding=True))
+    assert doc.summary == "Mao asks for advisers."
+    assert doc.funding == "This document was made possible with support from a Foundation"
+
+
+def test_an_enclosed_telegrams_address_is_not_the_pages() -> None:
+    doc = parse_text("Skip to content\n\nFebruary 12, 1950\n\nTelegram, Mao Zedong to Liu "
+                     "Shaoqi\n\n\nComrade [Liu] Shaoqi:\n\nHere is an internal party telegram "
+                     "I have just drafted. Please dispatch it quickly.\n\nMao Zedong\n\n"
+                     "To All Central Committee Bureaus, Sub-Bureaus, and Front-Line "
+                     "Committees:\n\nA new treaty will be signed in days.\n\n\nA summary.\n\n"
+                     "Document Information\n")
+    assert [r.name for r in doc.recipients] == ["Liu Shaoqi"]
+    # Before the message begins, a second address line still adds its addressee.
+    doc = parse_text("Skip to content\n\nFebruary 12, 1950\n\nTelegram from Mao Zedong\n\n\n"
+                     "To Cde. Liu Shaoqi\n\nTo Cde. Zhou Enlai\n\nHere is an internal party "
+                     "telegram I have just drafted for the two of you.\n\n\nA summary.\n\n"
+                     "Document Information\n")
+    assert [r.name for r in doc.recipients] == ["Liu Shaoqi", "Zhou Enlai"]
