@@ -221,6 +221,29 @@ def test_scorer_counts_right_wrong_and_misattributed(
     assert "precision (strict/loose)" in score.markdown()
 
 
+def test_scorer_tells_apart_two_curated_nodes_quoting_one_passage(
+        tmp_path: Path, world: tuple[Ontology, Registry]) -> None:
+    """Two posts curated with the same quote: each candidate post is matched with the node
+    that states what it states, not with the first in the file."""
+    doc = page("The talks of Premier Zhou Enlai and Vice Premier Chen Yi went on.")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / f"{doc.id}.txt").write_text(doc.source)
+    (tmp_path / "curated").mkdir()
+    quote = "Premier Zhou Enlai and Vice Premier Chen Yi"
+    (tmp_path / "curated" / f"{doc.id}.yaml").write_text(
+        "document: test-page\nauthor: ivan-kovalev\nnodes:\n"
+        "  zhou-premier:\n    type: PositionHolding\n    label: Zhou Enlai, Premier\n"
+        "  chen-vice-premier:\n    type: PositionHolding\n    label: Chen Yi, Vice Premier\n"
+        "facts:\n"
+        f"  - about: zhou-enlai\n    holds: zhou-premier\n    quote: \"{quote}\"\n"
+        f"  - about: zhou-premier\n    post: Premier\n    quote: \"{quote}\"\n"
+        f"  - about: chen-yi\n    holds: chen-vice-premier\n    quote: \"{quote}\"\n"
+        f"  - about: chen-vice-premier\n    post: Vice Premier\n    quote: \"{quote}\"\n")
+    (p,) = evaluate_candidates(tmp_path / "pages", tmp_path / "curated", world[1],
+                               world[0]).pages
+    assert p.statements == 4 and p.strict == 4 and p.recalled_strict == 4
+
+
 # --- communications cited, relayed messages, posts, appointments, meetings, instructions --
 
 def test_a_communication_cited_by_number_and_date(world: tuple[Ontology, Registry]) -> None:
@@ -296,6 +319,56 @@ def test_a_post_is_the_holders_own_words(world: tuple[Ontology, Registry]) -> No
     assert _posts(found) == {
         "Deputy Minister of Foreign Affairs": ("wu-xiuquan", None),
         "Ambassador of the USSR in the DPRK": ("vasily-ivanov", None)}
+
+
+RECORD = "Memorandum of Conversation between Soviet Ambassador to North Korea Vasily " \
+    "Moskovsky and Kim Il Sung"
+
+
+def test_a_paragraph_of_direct_speech_is_the_speakers_from_its_start(
+        world: tuple[Ontology, Registry]) -> None:
+    """A record's "[I] Visited X" is the keeper's meeting; a paragraph whose speaker is named
+    in its middle ("I hope, said comrade X, ...") is his from its first sentence; "X
+    thanked us, having said that ..." gives X the rest of the sentence."""
+    found = propose(page("14 November 1962", "[I] Visited comrade Kim Il Sung.",
+                         "Comrade Kim Il Sung thanked [us] for the answer, having said that a "
+                         "delegation headed by Kim Gwang-hyeop [Kim Kwang Hyop], my deputy, "
+                         "will come.",
+                         "Our defense is weak. According to estimates, the aid will cost "
+                         "approximately 100 million rubles. I hope, said comrade Kim Il Sung, "
+                         "that the comrades understand.",
+                         title=RECORD, date="November 14, 1962"), world[1])
+    (meeting,) = kinds(found, "meeting")
+    assert meeting.props == {"participant": ["vasily-moskovsky", "kim-il-sung"],
+                             "date": "1962-11-14"}
+    assert _posts(found) == {"deputy": ("kim-kwang-hyop", "kim-il-sung"),  # "my deputy": his
+                             "Soviet Ambassador to North Korea": ("vasily-moskovsky",
+                                                                  "digital-archive-editors")}
+    (rubles,) = kinds(found, "count")
+    assert rubles.props["value"] == 100_000_000 and rubles.claimed_by == "kim-il-sung"
+
+
+def test_a_bare_chinese_surname_is_no_new_person(world: tuple[Ontology, Registry]) -> None:
+    """"Premier Zhou": Zhou is the family name of registry persons (Zhou Enlai ...), so
+    no Person "Zhou" is made; the post goes to a full name."""
+    found = propose(page("The talks of Premier Zhou, Vice Premier Chen Yi and Kosygin went on.",
+                         date="February 10, 1965"), world[1])
+    assert _posts(found) == {"Vice Premier": ("chen-yi", None)}
+    assert not any(n.type == "Person" for c in found for n in c.nodes)
+
+
+def test_a_signature_block_with_a_rank_and_an_address_to_a_post(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("TO MEMBER OF THE MILITARY COUNCIL OF THE MARITIME MILITARY DISTRICT",
+                         "GENERAL-COLONEL Cde. SHTYKOV",
+                         "I submit the memorandum about the situation in Korea.",
+                         "CHIEF OF THE POLITICAL DIRECTORATE", "GENERAL-LIEUTENANT",
+                         "/signature/ KOVALEV", title="Memorandum", date="January 11, 1946"),
+                    world[1])
+    assert _posts(found) == {
+        "MEMBER OF THE MILITARY COUNCIL OF THE MARITIME MILITARY DISTRICT": (
+            "terentii-shtykov", None),
+        "CHIEF OF THE POLITICAL DIRECTORATE": ("ivan-kovalev", None)}
 
 
 def test_posts_in_the_editors_brackets(world: tuple[Ontology, Registry]) -> None:

@@ -52,3 +52,43 @@ def test_an_enclosed_telegrams_address_is_not_the_pages() -> None:
                      "telegram I have just drafted for the two of you.\n\n\nA summary.\n\n"
                      "Document Information\n")
     assert [r.name for r in doc.recipients] == ["Liu Shaoqi", "Zhou Enlai"]
+
+
+def test_a_post_with_its_country_before_a_name_is_that_person() -> None:
+    from kg.ingest.titles import parse_title
+    title = parse_title("Memorandum of Conversation between Soviet Ambassador to North Korea "
+                        "Vasily Moskovsky and Kim Il Sung")
+    assert [p.name for p in title.participants] == ["Vasily Moskovsky", "Kim Il Sung"]
+    # A post alone stays no party.
+    assert parse_title("Report from the Ambassador to North Korea to Stalin").senders == ()
+
+
+def test_an_envoys_memorandum_told_in_the_first_person_is_kept_by_him() -> None:
+    def record(*body: str) -> str:
+        return ("Skip to content\n\nNovember 14, 1962\n\nMemorandum of Conversation between "
+                "Soviet Ambassador to North Korea Vasily Moskovsky and Kim Il Sung\n\n\n"
+                + "\n\n".join(body) + "\n\n\nA summary.\n\nDocument Information\n")
+    doc = parse_text(record("14 November 1962", "[I] Visited comrade Kim Il Sung.",
+                            "Kim Il Sung spoke of the harvest."))
+    assert [k.name for k in doc.keepers] == ["Vasily Moskovsky"]
+    # Told in the third person: the record does not say who kept it.
+    assert parse_text(record("Kim Il Sung spoke of the harvest at length.")).keepers == ()
+
+
+def test_a_journal_entry_in_quotation_marks_and_a_members_post() -> None:
+    from kg.ingest.titles import parse_title
+    title = parse_title("From the Journal of I.S. Shcherbakov, 'Record of a Conversation with "
+                        "Nguyen Duy Trinh, VWP CC Politburo member and Secretary, and DRV "
+                        "Minister of Foreign Affairs, 17 April 1969'")
+    assert [k.name for k in title.keepers] == ["I.S. Shcherbakov"]
+    assert [p.name for p in title.participants] == ["I.S. Shcherbakov", "Nguyen Duy Trinh"]
+    assert title.date == "1969-04-17"
+
+
+def test_an_address_to_a_post_with_the_rank_and_name_under_it() -> None:
+    doc = parse_text("Skip to content\n\nJanuary 11, 1946\n\nUntitled memorandum on the "
+                     "situation in Korea\n\n\nSecret\n\nTO MEMBER OF THE MILITARY COUNCIL OF THE "
+                     "MARITIME MILITARY DISTRICT\n\nGENERAL-COLONEL Cde. SHTYKOV\n\nI submit the "
+                     "memorandum of Lt. Col. Fedorov about the situation in North Korea.\n\n\n"
+                     "A summary.\n\nDocument Information\n")
+    assert [r.name for r in doc.recipients] == ["Shtykov"]

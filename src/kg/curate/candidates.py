@@ -48,10 +48,13 @@ _SPEECH_RE = re.compile(
     r"(?:\s+(?:initially|also|further|then|again|firmly|briefly|immediately))?\s+"
     r"(?P<verb>" + "|".join(re.escape(v) for v in SPEECH_VERBS) + r")\b"
     r"(?:\s+(?:me|us|to me|to us))?,?\s*(?:that\b|:)?")
+#: A participle of speech after the sentence's subject: "X thanked us, having said that ...".
+_PARTICIPLE_RE = re.compile(r",\s*(?:having\s+(?:said|stated|noted|added|stressed)|saying|"
+                            r"adding|noting|stressing|explaining)\s+(?:that\b|:)?")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?P<who>(?:Cde\.\s|Comrade\s)?[A-Z][\w.’'-]*"
                            r"(?:\s[A-Z][\w.’'-]*){0,3})")
 _SAID_BY_RE = re.compile(r"\b(?:said|says|remarked|added|replied|noted|stressed)\s+"
-                         r"(?P<who>(?:Cde\.\s|Comrade\s|Com\[rade\]\s)?[A-Z][\w’'-]*"
+                         r"(?P<who>(?:Cde\.\s|[Cc]omrade\s|Com\[rade\]\s)?[A-Z][\w’'-]*"
                          r"(?:\s[A-Z][\w’'-]*){0,3})")
 #: Types (or title openings) of a record kept in the third person ("Record of
 #: Conversation", "Minutes"): with no known author, its "we" and "our" are some speaker's,
@@ -71,6 +74,12 @@ _FIRST_PERSON = re.compile(r"(?:^|\s|\[)(?:I|me|my|myself)(?:\]|\s|[.,;:]|$)")
 #: colon, opens the paragraph ("KIM IL SUNG stated that ..." is no turn: a telegram's way of
 #: writing names).
 _TURN_RE = re.compile(r"^(?P<who>(?:[A-Z]\.\s?)*[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,3})[.:]\s")
+#: Countries whose people's names put the family name first ("Zhou Enlai", "Kim Il Sung",
+#: "Pham Van Dong"): a bare "Zhou" may be any registry person whose name starts so.
+FAMILY_NAME_FIRST = frozenset({"china", "north-korea", "south-korea", "korea", "north-vietnam",
+                               "south-vietnam", "vietnam"})
+#: The narrator of a record speaking in the first person, in the editors' brackets.
+_NARRATOR_RE = re.compile(r"\[(?:I|[Ww]e|me|us|my|our)\]")
 #: The author passing on someone else's message: "I report the letter from X to Y",
 #: "I received the following telegram addressed to you from X", "I herewith relay the text
 #: of a letter ... from X", "Pass the following reply of X to Y".
@@ -180,8 +189,10 @@ class Page:
         for ent in self.registry.entities.values():
             if ent.section != "persons":
                 continue
-            for surname in {normalize_name(n).split()[-1] for n in (ent.label, *ent.aliases)
-                            if normalize_name(n)}:
+            words = [normalize_name(n).split() for n in (ent.label, *ent.aliases)
+                     if normalize_name(n)]
+            first = ent.country in FAMILY_NAME_FIRST  # "Premier Zhou": Zhou Enlai's surname
+            for surname in {w[-1] for w in words} | ({w[0] for w in words} if first else set()):
                 index.setdefault(surname, []).append(ent)
         return index
 
@@ -263,8 +274,10 @@ class Page:
         last_speaker: str | None = None
         last_subject: str | None = None
         paragraph, open_quotes = -1, 0
+        unattributed: list[Sentence] = []  # this paragraph's sentences so far, unattributed
         for s in self.sentences:
             if s.paragraph != paragraph:
+                unattributed = []
                 if self.relayed_voice(s.start) != home:  # a relayed message starts or ends
                     home = voice = self.relayed_voice(s.start)
                     open_quotes = 0
@@ -284,6 +297,12 @@ class Page:
                            text[s.start:m.start]).strip(" “\"[]")]
             if subject:
                 last_subject = subject[0].entity.id  # type: ignore[union-attr]
+            if subject and (said := _PARTICIPLE_RE.search(text, s.start, s.end)):
+                # "Comrade X thanked us, having said that we ...": the rest is X's
+                who_id = subject[0].entity.id  # type: ignore[union-attr]
+                changes.append((said.end(), (True, None if who_id == self.author else who_id)))
+                voice = changes[-1][1]
+                last_speaker = who_id
             for m in (*_SPEECH_RE.finditer(text, s.start, s.end),
                       *_SAID_BY_RE.finditer(text, s.start, s.end),
                       *_ACCORDING_RE.finditer(text, s.start, s.end)):
@@ -298,8 +317,20 @@ class Page:
                 voice = who
                 if who[1]:
                     last_speaker = who[1]
+                if inverted and who[1] and home == (True, None):
+                    # "The situation is difficult; ... I hope, said comrade X, that ...": a
+                    # paragraph of direct speech with its speaker named in the middle is his
+                    # from its start (the narrator's own "[I]" in brackets excepted).
+                    for earlier in unattributed:
+                        out[id(earlier)] = [(earlier.start, who)]
+                    unattributed = []
             changes.sort(key=lambda c: c[0])
             out[id(s)] = changes
+            if changes in ([(s.start, home)], [(s.start, (False, None))]) and \
+                    not _NARRATOR_RE.search(s.text):
+                unattributed.append(s)  # the narrator's, or no one's the rules can tell
+            elif len(changes) > 1 or changes[0][1] != home:
+                unattributed = []
             open_quotes += s.text.count("“") - s.text.count("”")
         return out
 

@@ -26,12 +26,13 @@ from kg.curate.sentences import ABBREVIATIONS
 #: Occasions a sentence reports with their participants.
 MEETING_WORDS = ("meeting", "conversation", "talk", "talks", "negotiations", "conference",
                  "dinner", "luncheon", "reception")
-#: The author's own meetings: "I visited X", "I was received by X", "X invited me", "we met
-#: with X", "X received us", "a meeting with X took place";
+#: The author's own meetings: "I visited X" (a record's "[I] Visited X"), "I was received by
+#: X", "X invited me", "we met with X", "X received us", "a meeting with X took place";
 #: and a reported speaker's: "(X reported that) he had a discussion with Y".
-_VISIT = re.compile(r"\b(?:I|[Ww]e)\s+(?:visited|met with|met|received|called on|had a "
+_VISIT = re.compile(r"(?:\[(?:I|[Ww]e)\]|\b(?:I|[Ww]e))\s+(?:[Vv]isited|met with|met|received|"
+                    r"called on|had a "
                     r"(?:meeting|conversation|talk|discussion) with|(?:was|were) received by|"
-                    r"paid a visit to)\s+(?:Cdes?\.\s|Comrades?\s)?")
+                    r"paid a visit to)\s+(?:[Cc]des?\.\s|[Cc]omrades?\s)?")
 _VISITED = re.compile(r"\s+(?:visited|called on|came to see|invited|received)\s+(?:me|us)\b")
 _TOOK_PLACE = re.compile(r"\b(?:I\s+had\s+an?\s+|an?\s+)(?:meeting|conversation|talk)s?\s+"
                          r"with\s+(?:Cdes?\.\s|Comrades?\s)?")
@@ -96,11 +97,27 @@ def meetings(page: Page) -> Iterator[Candidate]:
                 nodes.insert(0, NewNode(ident, "Meeting", f"Meeting with {who[0].text}"))
                 start, end = (m.start(), who[0].end) if after else (who[0].start, m.end())
                 date = _date(text[max(s.start, start - 30):end], page.year)
+                if not date and rx is _VISIT and (line := _date_line_before(page, s)):
+                    date, start = line  # "14 November 1962" / "[I] Visited comrade X."
                 c = _fact(page, "meeting", ident, {
                     "participant": _unique([host, person]),
                     "date": date[0] if date else None}, s, start, end, nodes=nodes)
                 if c:
                     yield c
+
+
+def _date_line_before(page: Page, s: Sentence) -> tuple[tuple, int] | None:
+    """A line that is only a date, right above the paragraph ``s`` opens (a journal's or a
+    record's entry): the date and where it starts."""
+    body = page.doc.body
+    k = next((k for k, p in enumerate(body) if p.start == s.start), None)
+    if not k:
+        return None
+    line = body[k - 1]
+    only = _date(line.text, page.year)
+    if only and len(line.text.strip()) <= len(only[0]) + 12:
+        return only, line.start + len(line.text) - len(line.text.lstrip())
+    return None
 
 
 def record_meetings(page: Page) -> Iterator[Candidate]:

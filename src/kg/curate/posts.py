@@ -90,12 +90,20 @@ _APPOINTED_AFTER = re.compile(
 #: "from 20 to 30 January", "since 1950", "until ...", "in 1956".
 _POST_TIME = re.compile(r"\s+(?:for the period\b|during the period\b|from\s+\d|since\b|until\b|"
                         r"till\b|in\s+\d{4}\b|\(?\d{4}\s*[-–])")
+#: Military ranks ("General-Colonel", "Lt. Col.", "Marshal of the Soviet Union").
+RANK = (r"(?:(?:general|colonel|lieutenant|major|marshal|admiral|captain|rear|vice|lt\.|col\.)"
+        r"(?:[- ](?:general|colonel|lieutenant|major|admiral|captain|col\.|of the army|"
+        r"of the soviet union))*)")
 #: A block line that is only a name: "I. STALIN", "[signature] (V. Grigor’yan)", "to Mr. X".
-_NAME_LINE = re.compile(r"^(?:\[signature\]\s*)?(?:to\s+(?:Mr\.|Cde\.|Comrade)\s+)?\(?"
+_NAME_LINE = re.compile(r"^(?:[\[/]signature[\]/]\s*)?(?:to\s+(?:Mr\.|Cde\.|Comrade)\s+)?"
+                        r"(?:" + RANK + r"\s+(?:Cde\.\s*|Comrade\s+)?)?\(?"
                         r"(?P<name>[^()\[\]]{3,40}?)\)?\.?$", re.IGNORECASE)
+#: A line that is only a military rank ("GENERAL-LIEUTENANT"), between a post and a name.
+_RANK_LINE = re.compile(r"^" + RANK + r"\.?$", re.IGNORECASE)
 #: A block line that is only a post; the next line may continue it ("... of" / "for ...").
-_POST_LINE = re.compile(r"^(?:the\s+)?(?P<post>(?:[A-Z][\w.]*(?:\s+|-)){0,4}" + _ANY_CASE_WORD
-                        + r"(?:\s+(?:of|for|to|in|at)\s+.{2,120})?)\.?$")
+_POST_LINE = re.compile(r"^(?:(?i:to)\s+)?(?:the\s+)?(?P<post>(?:[A-Z][\w.]*(?:\s+|-)){0,4}"
+                        r"(?:" + _ANY_CASE_WORD + r"|(?i:member)(?=\s+(?i:of)\s))"
+                        + r"(?:\s+(?i:of|for|to|in|at)\s+.{2,120})?)\.?$")
 _CONTINUED = re.compile(r"^(?:of|for|in|to|at|the)\s+[^.]{2,100}\.?$")
 _HONORIFIC = re.compile(r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(
     HONORIFICS, key=len, reverse=True)) + r")(?!\w)\s*)+", re.IGNORECASE)
@@ -124,6 +132,7 @@ def posts(page: Page) -> Iterator[Candidate]:
                     text[slice(*post_span)].split()).strip(" ,"))
                 post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\]|Com\.)$", "", post)
                 post = _HONORIFIC.sub("", post)
+                post = re.sub(r"^(?:my|his|her|our|their|your)\s+", "", post)  # "my deputy"
                 key = (m.entity.id if m.entity else m.text, post.casefold())
                 if not is_post(post) or key in seen or re.search(r"\bof(?: the)?$", post):
                     continue
@@ -228,6 +237,8 @@ def block_posts(page: Page) -> Iterator[Candidate]:
         if len(people) != 1 or not _only_name(line, people[0].text):
             continue
         for j in (k + 1, k - 1):
+            if 0 <= j < len(body) and _RANK_LINE.match(" ".join(body[j].text.split())):
+                j += j - k  # "CHIEF OF ..." / "GENERAL-LIEUTENANT" / "/signature/ KALASHNIKOV"
             if not 0 <= j < len(body):
                 continue
             post, end_para = _post_lines(body, j, k)
@@ -254,8 +265,8 @@ def _lines(body: tuple) -> list[Sentence]:
 
 def _only_name(line: str, name: str) -> bool:
     rest = line.replace(name, " ", 1)
-    return not re.sub(r"\[signature\]|\bto\s+(?:Mr\.|Cde\.|Comrade)|[()\[\].,\s]", "", rest,
-                      flags=re.IGNORECASE)
+    return not re.sub(r"[\[/]signature[\]/]|\bto\s+(?:Mr\.|Cde\.|Comrade)|^\s*" + RANK
+                      + r"\s+(?:Cde\.|Comrade)?|[()\[\].,\s]", "", rest, flags=re.IGNORECASE)
 
 
 def _post_lines(body: list[Sentence], j: int, k: int) -> tuple[str | None, int]:
@@ -263,7 +274,8 @@ def _post_lines(body: list[Sentence], j: int, k: int) -> tuple[str | None, int]:
     line is only a post."""
     line = " ".join(body[j].text.split())
     m = _POST_LINE.match(line)
-    if not m or not is_post(m["post"]) or len(line) > 140:
+    if not m or not (is_post(m["post"]) or re.match(r"(?i:member)\s+(?i:of)\s", m["post"])) \
+            or len(line) > 140:
         return None, j
     post, end = m["post"], j
     if j > k and j + 1 < len(body):

@@ -180,25 +180,36 @@ def _alignment(proposed: list[Statement], pm: Mapping, curated: list[Statement],
 
     out = {}
     for ident, node in pm.nodes.items():
-        best, most = None, (0, 0)
+        best, most = None, (0, 0, 0)
         for other, cnode in cm.nodes.items():
             if cnode.cls != node.cls:
                 continue
             if str(node.cls).endswith("#Person"):
                 if _norm(str(node.label)) == _norm(str(cnode.label)):
-                    best, most = other, (1, 0)
+                    best, most = other, (1, 0, 0)
                 continue
             mine, theirs = spans(proposed, ident), spans(curated, other)
             overlap = sum(max(0, min(a[1], b[1]) - max(a[0], b[0]))
                           for a in mine for b in theirs)
-            # Equal overlaps (a candidate's passage inside two curated nodes' passages):
-            # the node whose passages the candidate's cover best, not the first in the file.
-            rank = (overlap, -sum(b[1] - b[0] for b in theirs))
+            # Equal overlaps (a candidate's passage inside two curated nodes' passages, or
+            # two curated nodes quoting one heading): the node that states what the
+            # candidate's node states, then the one whose passages the candidate's cover
+            # best, not the first in the file.
+            rank = (overlap, _agreement(proposed, ident, curated, other),
+                    -sum(b[1] - b[0] for b in theirs))
             if overlap and rank > most:
                 best, most = other, rank
         if best:
             out[ident] = best
     return out
+
+
+def _agreement(proposed: list[Statement], ident: str, curated: list[Statement],
+               other: str) -> int:
+    """How many of the candidate node's own statements the curated node states too."""
+    theirs = [c for c in curated if c.subject == other]
+    return sum(any(st.prop == c.prop and _same_value(st.value, c.value, False) for c in theirs)
+               for st in proposed if st.subject == ident)
 
 
 def _aligned(value: Any, align: dict[str, str]) -> Any:

@@ -46,9 +46,15 @@ _ADDRESS_RE = re.compile(
 _SALUTATION_RE = re.compile(
     r"^(?:(?:Dear|Deeply respected|Respected)\s+)?(?P<parties>(?:" + _HONORIFIC +
     r"|Chairman|Premier|Ambassador|Minister|Marshal|General)\s.*?)\s*[:!]$")
+#: A military rank before the honorific on an address's second line ("GENERAL-COLONEL Cde.
+#: SHTYKOV").
+_RANK = (r"(?i:(?:general|colonel|lieutenant|major|marshal|admiral|captain|rear|vice)"
+         r"(?:[- ](?:general|colonel|lieutenant|major|admiral|captain|of the army))*)")
 #: The person an address line is for, on the line under it: "To Ministry of Foreign Affairs
-#: of the USSR" / "Comrade GROMYKO".
-_ATTENTION_RE = re.compile(r"^" + _HONORIFIC + r"\s+(?P<parties>[\[A-Z][^.:;!]*?)\.?$")
+#: of the USSR" / "Comrade GROMYKO", "TO MEMBER OF THE MILITARY COUNCIL ..." / "GENERAL-COLONEL
+#: Cde. SHTYKOV".
+_ATTENTION_RE = re.compile(r"^(?:" + _RANK + r"\s+)?" + _HONORIFIC
+                           + r"\s+(?P<parties>[\[A-Z][^.:;!]*?)\.?$")
 #: "Convey to Mao Zedong the following", "pass to Cde. X the following",
 #: "Visit Cde. MAO ZEDONG and pass him".
 _FORWARD_RE = re.compile(

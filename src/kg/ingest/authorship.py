@@ -228,3 +228,26 @@ def summary_writer(summary: str | None) -> Correspondent | None:
     if len(people) != 1 or is_institution(people[0].name) or is_post(people[0].name):
         return None
     return people[0]
+
+
+#: The posts of an envoy who writes up his own conversations.
+ENVOY_POSTS = ("Ambassador", "Chargé d'Affaires", "Charge d'Affaires", "Chargé d’Affaires",
+               "Counselor", "Counsellor", "Consul", "Envoy")
+#: The writer narrating in the first person: "[I] Visited comrade Kim Il Sung.", "I was
+#: received by ...".
+_NARRATOR_RE = re.compile(r"(?:^|[.;:]\s+)(?:\[I\]|I)\s+(?:[a-z]|\[?[A-Z][a-z]+ed\b)")
+
+
+def envoy_keeper(title: str | None, participants: Sequence[Correspondent],
+                 paragraphs: Sequence[str]) -> Correspondent | None:
+    """Who kept a record of conversation that names no keeper: the one participant whose
+    envoy's post the title gives ("Memorandum of Conversation between Soviet Ambassador to
+    North Korea Vasily Moskovsky and Kim Il Sung"), when the body is told in the first
+    person ("[I] Visited comrade Kim Il Sung.")."""
+    if not title or not any(_NARRATOR_RE.search(" ".join(p.split())) for p in paragraphs[:4]):
+        return None
+    posts = "|".join(re.escape(p) for p in ENVOY_POSTS)
+    found = [c for c in participants if re.search(
+        r"\b(?:" + posts + r")\b(?:(?!\band\b|\bwith\b|\bbetween\b)[^,;])*?"
+        + re.escape(c.name.split()[-1]) + r"\b", title)]
+    return found[0] if len(found) == 1 else None

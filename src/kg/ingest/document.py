@@ -27,6 +27,7 @@ from kg.ingest.addresses import combine, read_addressing
 from kg.ingest.attendance import Attendance, read_attendance
 from kg.ingest.authorship import (
     Signature,
+    envoy_keeper,
     keeper_met,
     read_signature,
     record_keeper,
@@ -204,6 +205,8 @@ def parse_text(text: str, doc_id: str | None = None, path: str = "<text>") -> Do
     senders, participants, keepers = title.senders, title.participants, title.keepers
     if not keepers and (conversation or doc_type == "Journal"):
         keepers = tuple(k for k in (record_keeper(texts),) if k)
+    if not keepers and conversation and (envoy := envoy_keeper(title_text, participants, texts)):
+        keepers = (envoy,)  # the ambassador's memorandum of his own conversation
     if doc_type == "Journal" and not conversation and (met := keeper_met(texts)):
         # The journal records the keeper's meetings: a record of conversation, not a message.
         conversation, senders = True, ()

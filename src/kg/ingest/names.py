@@ -61,6 +61,17 @@ PLACE_NAMES = frozenset({
     "Vladivostok", "Khabarovsk", "Yan'an", "Yenan", "Xibaipo", "Taipei", "Saigon",
 })
 
+#: Countries a post names before its holder's name ("Soviet Ambassador to North Korea
+#: Vasily Moskovsky"): where the name begins.
+COUNTRY_NAMES = frozenset({
+    "Korea", "North Korea", "South Korea", "China", "Vietnam", "North Vietnam",
+    "South Vietnam", "Soviet Union", "Mongolia", "Japan", "India", "Indonesia", "Burma",
+    "Poland", "Czechoslovakia", "Hungary", "Romania", "Bulgaria", "Albania", "Yugoslavia",
+    "Germany", "East Germany", "France", "Britain", "Great Britain", "United States",
+    "America", "Laos", "Cambodia", "Pakistan", "Afghanistan", "Egypt", "Cuba",
+})
+_NAME_STARTS_AFTER = frozenset(n.casefold() for n in (*COUNTRY_NAMES, *PLACE_NAMES))
+
 #: Upper-case words kept as they are when an ALL-CAPS name is title-cased, and which count
 #: as organisation prefixes in a role ("CPSU First Secretary").
 ACRONYMS = frozenset({
@@ -177,12 +188,18 @@ def is_post(name: str) -> bool:
 
 def trailing_name(text: str) -> str | None:
     """The name closing a description: "Soviet Ambassador to the DPRK A.M. Puzanov" ->
-    "A.M. Puzanov"; "Ambassador Pavel Yudin" -> "Pavel Yudin"; None when no name closes it."""
+    "A.M. Puzanov"; "Ambassador Pavel Yudin" -> "Pavel Yudin"; "Soviet Ambassador to North
+    Korea Vasily Moskovsky" -> "Vasily Moskovsky"; None when no name closes it."""
     words = text.split()
     k = len(words)
     while k and words[k - 1][:1].isupper() and words[k - 1].casefold() not in ROLE_WORDS \
             and words[k - 1].upper() not in ACRONYMS:
         k -= 1
+    for span in (3, 2, 1):  # "... to North Korea Vasily Moskovsky": the place is the post's
+        if len(words) - k > span and " ".join(words[k:k + span]).casefold() \
+                in _NAME_STARTS_AFTER:
+            k += span
+            break
     name = " ".join(words[k:])
     return name if name and not _INITIAL_RE.match(words[-1]) and not is_post(name) else None
 

@@ -165,7 +165,8 @@ _BARE_WITH_RE = re.compile(r"^(?:of\s+)?(?P<host>.+?)\s+with\s+(?P<guest>.+)$",
 #: "[From the] Journal of <keeper>[: <entry>]": the keeper wrote it ("Journal of Soviet
 #: Ambassador A.M. Puzanov for 11 June 1957").
 _JOURNAL_RE = re.compile(r"^(?:from\s+)?(?:the\s+)?(?:diary|journal)\s+of\s+(?P<keeper>[^:]+?)"
-                         r"(?::\s*(?P<entry>.+))?$", re.IGNORECASE)
+                         r"(?::\s*(?P<entry>.+)|,\s*['‘\"“](?P<quoted>.+?)['’\"”])?$",
+                         re.IGNORECASE)
 _BY_RE = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _VIA_BRACKETED_RE = re.compile(r"\s*[\[(]via\s+(?P<via>[^\])]+)[\])]", re.IGNORECASE)
 _VIA_RE = re.compile(r",?\s*\bvia\s+(?P<via>.+?)(?=\s+to\s+|,|$)", re.IGNORECASE)
@@ -224,7 +225,7 @@ def normalized_title(title: str) -> str:
 def _read_title(title: str) -> tuple[Title, str]:
     """The parsed title and the route text that named the correspondents."""
     if match := _JOURNAL_RE.match(" ".join(title.split())):
-        return _journal(match["keeper"], match["entry"]), match["keeper"]
+        return _journal(match["keeper"], match["entry"] or match["quoted"]), match["keeper"]
     rest = _NUMERO_RE.sub("No. ", " ".join(title.split()))
     excerpt = bool(_EXCERPT_RE.search(rest))
     rest = _EXCERPT_RE.sub(" ", rest).strip()
@@ -415,13 +416,19 @@ def parse_parties(text: str) -> tuple[Correspondent, ...]:
         else:
             person = Correspondent(clean_name(piece))
         words = bare.split()
-        if not match and words[0].casefold() in ROLE_WORDS and strip_roles(bare) == bare:
+        if not match and words[-1] in ("member", "members"):
+            # "VWP CC Politburo member" after the name it describes: a post, no party.
+            person = Correspondent(bare, kind="post")
+        elif not match and words[0].casefold() in ROLE_WORDS and strip_roles(bare) == bare:
             # A post without a name ("First Secretary of the CPSU CC" after the name it
             # describes, "the Chairman"): no party.
             person = Correspondent(bare, kind="post")
         elif is_institution(person.name):
             person = replace(person, kind="organization")
         elif is_post(person.name) and not person.identified_as:
-            person = replace(person, kind="post")
+            # "Soviet Ambassador to North Korea Vasily Moskovsky": the name closing the post
+            named = trailing_name(person.name)
+            person = Correspondent(named) if named and len(named.split()) >= 2 else \
+                replace(person, kind="post")
         people.append(person)
     return tuple(people)
