@@ -244,6 +244,30 @@ def test_scorer_tells_apart_two_curated_nodes_quoting_one_passage(
     assert p.statements == 4 and p.strict == 4 and p.recalled_strict == 4
 
 
+def test_scorer_matches_a_post_quoted_from_another_sentence(
+        tmp_path: Path, world: tuple[Ontology, Registry]) -> None:
+    """A candidate post with no passage in common with the curated one is the same node when
+    it agrees in two statements (the holder and the post); else it stays unmatched."""
+    doc = page("Present: the marshal and others.", "Then Marshal Stalin asked about the war.")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / f"{doc.id}.txt").write_text(doc.source)
+    (tmp_path / "curated").mkdir()
+    curated = tmp_path / "curated" / f"{doc.id}.yaml"
+    curated.write_text(
+        "document: test-page\nauthor: ivan-kovalev\nnodes:\n"
+        "  stalin-marshal:\n    type: PositionHolding\n    label: Stalin, Marshal\n"
+        "facts:\n"
+        "  - about: joseph-stalin\n    holds: stalin-marshal\n    quote: \"Present: the marshal\"\n"
+        "  - about: stalin-marshal\n    post: Marshal\n    quote: \"Present: the marshal\"\n")
+    score = evaluate_candidates(tmp_path / "pages", tmp_path / "curated", world[1], world[0])
+    (p,) = score.pages
+    assert p.statements == 2 and p.strict == 2
+    curated.write_text(curated.read_text().replace("post: Marshal", "post: General"))
+    (p,) = evaluate_candidates(tmp_path / "pages", tmp_path / "curated", world[1],
+                               world[0]).pages
+    assert p.strict == 0  # one statement in common is not enough to call it the same node
+
+
 # --- communications cited, relayed messages, posts, appointments, meetings, instructions --
 
 def test_a_communication_cited_by_number_and_date(world: tuple[Ontology, Registry]) -> None:
@@ -301,6 +325,10 @@ def test_a_message_passed_on_through_an_intermediary(world: tuple[Ontology, Regi
     assert telegram.props == {"sender": "mao-zedong", "recipient": "joseph-stalin",
                               "date": "1952-01-31"}
     assert telegram.claimed_by is None
+    # Asking for the page itself to be passed on is routing too, with or without an
+    # intermediary.
+    assert kinds(propose(page("Please transfer this telegram to the Department of Soviet "
+                              "Affairs after reading."), world[1]), "plan") == []
     # Something to say, not a message to pass on, is the author's plan; a report asked for
     # on what is to be done is one too.
     found = propose(page("Convey to Mao Zedong our thanks for the grain.",
@@ -355,6 +383,15 @@ def test_a_bare_chinese_surname_is_no_new_person(world: tuple[Ontology, Registry
                          date="February 10, 1965"), world[1])
     assert _posts(found) == {"Vice Premier": ("chen-yi", None)}
     assert not any(n.type == "Person" for c in found for n in c.nodes)
+
+
+def test_a_name_the_editors_complete_keeps_the_post_before_it(
+        world: tuple[Ontology, Registry]) -> None:
+    """"Ambassador [Pavel] Yudin": the editors add the first name, the post is the text's;
+    "the Premier [Kim Il Sung]": the whole name is theirs, no post."""
+    found = propose(page("Ambassador [Pavel] Yudin handed over the note.",
+                         "The Premier [Kim Il Sung] left.", date="January 23, 1958"), world[1])
+    assert _posts(found) == {"Ambassador": ("pavel-yudin", None)}
 
 
 def test_a_signature_block_with_a_rank_and_an_address_to_a_post(

@@ -28,6 +28,7 @@ from typing import Any
 from kg.curate.people import NewNode, unknown_appositions, unknown_author, unknown_correspondents
 from kg.curate.sentences import Sentence, sentences_of
 from kg.ingest.document import Document, Paragraph, find_all_quotes
+from kg.ingest.names import FAMILY_NAME_FIRST
 from kg.mapping.iris import short_hash, slugify
 from kg.mapping.linking import Linker, Mention
 from kg.mapping.registry import Entity, Registry, normalize_name
@@ -74,10 +75,6 @@ _FIRST_PERSON = re.compile(r"(?:^|\s|\[)(?:I|me|my|myself)(?:\]|\s|[.,;:]|$)")
 #: colon, opens the paragraph ("KIM IL SUNG stated that ..." is no turn: a telegram's way of
 #: writing names).
 _TURN_RE = re.compile(r"^(?P<who>(?:[A-Z]\.\s?)*[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,3})[.:]\s")
-#: Countries whose people's names put the family name first ("Zhou Enlai", "Kim Il Sung",
-#: "Pham Van Dong"): a bare "Zhou" may be any registry person whose name starts so.
-FAMILY_NAME_FIRST = frozenset({"china", "north-korea", "south-korea", "korea", "north-vietnam",
-                               "south-vietnam", "vietnam"})
 #: The narrator of a record speaking in the first person, in the editors' brackets.
 _NARRATOR_RE = re.compile(r"\[(?:I|[Ww]e|me|us|my|our)\]")
 #: The author passing on someone else's message: "I report the letter from X to Y",

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from kg.curate.candidates import Candidate, Page, Sentence
-from kg.curate.patterns import NUMBERING, clause_end, plan_facts
+from kg.curate.patterns import NUMBERING, REPORT_VERBS, clause_end, plan_facts, routine
 
 #: A form of address before a name ("cde.", "Comrade").
 _ADDRESS = r"(?:(?:[Cc]des?\.|[Cc]omrades?|[Cc]om\.)\s*)?"
@@ -44,20 +44,6 @@ VERBS = (
     (r"Telegraph|Cable|Wire|Report", r"\s+(?=(?:about|on|the results|your|immediately|back|"
                                      r"the outcome)\b)"),
 )
-#: Verbs that pass a message on. "Transmit the following answer to X" on a page sent
-#: through an intermediary is the page's own routing (its ``intermediary`` and
-#: ``recipient``, which the parser records), not a plan of the writer's.
-PASSING_VERBS = frozenset({"Convey", "Pass", "Transmit", "Hand", "Deliver", "Communicate",
-                           "Send"})
-#: What a passed-on message is called after "the following" / "this".
-_RELAYED_MESSAGE = re.compile(r"\b(?:the following|this (?:message|telegram|answer|reply|"
-                              r"letter|text))\b")
-#: A report back that only acknowledges this very message ("Telegraph about the
-#: fulfillment", "Report on the execution", "Confirm receipt"): no plan.
-_ACKNOWLEDGEMENT = re.compile(r"\b(?:fulfil+ment|execution|receipt|delivery|carrying out)\b",
-                              re.IGNORECASE)
-#: Verbs whose plan concerns the recipient: he is to report back.
-REPORT_VERBS = frozenset({"Telegraph", "Cable", "Wire", "Report"})
 #: Verbs whose plan, when a "that" clause follows, is what is to be told, not the person.
 TELLING_VERBS = frozenset({"Tell", "Inform", "Let", "Advise", "Remind", "Warn", "Convey",
                            "Pass", "Transmit", "Communicate", "Explain"})
@@ -100,21 +86,13 @@ def instructions(page: Page) -> Iterator[Candidate]:
             continue
         start = m.start("advice") if m["advice"] else m.start("verb")
         end = _quote_end(text, start, clause_end(text, m.end(), s.end))
-        if _routine(page, m, text[m.end():clause_end(text, m.end(), s.end)]):
+        verb = (m["verb"] or "").split()[0] if m["verb"] else ""
+        if routine(verb, text[m.end():clause_end(text, m.end(), s.end)]):
             continue
         props = {"intendedBy": who or page.author,
                  "concerns": _concerns(page, m, s, end)}
         ident = page.node_id("plan", " ".join(text[start:end].split()[:4]))
         yield from plan_facts(page, s, ident, props, start, end)
-
-
-def _routine(page: Page, m: re.Match[str], rest: str) -> bool:
-    """Telegraph housekeeping, no plan: passing this message on through the page's
-    intermediary, or acknowledging it."""
-    verb = (m["verb"] or "").split()[0].capitalize() if m["verb"] else ""
-    if verb in PASSING_VERBS and page.doc.intermediaries and _RELAYED_MESSAGE.search(rest):
-        return True
-    return verb in REPORT_VERBS and bool(_ACKNOWLEDGEMENT.search(rest.split(",")[0]))
 
 
 def _lower_verb(m: re.Match[str]) -> bool:

@@ -201,6 +201,9 @@ def plans(page: Page) -> Iterator[Candidate]:
             known, who = page.claimant(s, m.start())
             if not known or m["please"] and not _opens_clause(text[s.start:m.start()]):
                 continue  # "to please the most aggressive segment": no request
+            if m["please"] and (after := re.match(r"\s*(\w+)(.*)", text[m.end():s.end],
+                                                  re.DOTALL)) and routine(after[1], after[2]):
+                continue  # "Please transfer this telegram to ...": the message's routing
             intends = who or page.author
             end = clause_end(text, m.end(), s.end)
             props = {"intendedBy": intends, "destination": _place_after(page, m.end(), end)
@@ -227,6 +230,36 @@ def plans(page: Page) -> Iterator[Candidate]:
             yield from plan_facts(page, s, ident, {"intendedBy": who[0].entity.id,
                                                    "concerns": me}, who[0].start, end,
                                   at=who[0].start)
+
+
+#: Verbs that pass a message on: "Transmit the following answer to X", "Please transfer
+#: this telegram to the Department ..." is the message's routing (the parser records the
+#: page's ``intermediary`` and ``recipient``), no plan of the writer's.
+PASSING_VERBS = frozenset({"convey", "pass", "transmit", "transfer", "forward", "hand",
+                           "deliver", "communicate", "send", "relay"})
+#: What a passed-on message is called after "the following" / "this".
+_RELAYED_MESSAGE = re.compile(r"\b(?:the following|this (?:message|telegram|cable|answer|"
+                              r"reply|letter|text|note))\b", re.IGNORECASE)
+#: Verbs with which the recipient is to report back.
+REPORT_VERBS = frozenset({"Telegraph", "Cable", "Wire", "Report"})
+#: A report back that only acknowledges this very message ("Telegraph the fulfillment",
+#: "Report on the execution", "Confirm receipt"): no plan.
+_ACKNOWLEDGEMENT = re.compile(r"\b(?:fulfil+ment|execution|receipt|delivery|carrying out)\b",
+                              re.IGNORECASE)
+
+
+def routine(verb: str, rest: str) -> bool:
+    """Telegraph housekeeping, no plan: ``verb`` passing this very message on, or asking
+    for its receipt or fulfilment to be reported; ``rest``: the clause after the verb."""
+    word = verb.casefold()
+    if word in PASSING_VERBS and _RELAYED_MESSAGE.match(rest.strip().removeprefix("on ")
+                                                        .removeprefix("to ").lstrip()):
+        return True
+    if word in PASSING_VERBS and _RELAYED_MESSAGE.search(rest) and re.match(
+            r"\s*(?:on\s+)?to\s+[^,;]{1,60}?\s+the following\b", rest):
+        return True  # "Convey to Mao Zedong the following"
+    return verb.capitalize() in REPORT_VERBS | {"Confirm"} and \
+        bool(_ACKNOWLEDGEMENT.search(rest.split(",")[0]))
 
 
 #: What may stand before an instruction opening a sentence: "(1) ", "2. ", "[handwritten:] ".

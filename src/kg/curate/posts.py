@@ -55,7 +55,11 @@ APPOINTMENT_AS = ("as", "to be", "to become", "to the post of", "to the position
                   "to serve as", "to the office of")
 
 _WORDS = sorted({*POST_WORDS, *EXTRA_POST_WORDS}, key=len, reverse=True)
-_POST_HEAD = r"(?:[A-Z][\w.-]*\s+){0,3}(?:(?:First|Deputy|Vice|Chief|General)\s+){0,2}"
+#: Words that open a sentence, no part of a post after them ("Then Marshal Stalin asked").
+_OPENERS = r"(?:Then|When|After|Before|Today|Yesterday|Also|And|But|This|That|In|On|At|As|" \
+    r"If|So|Later|Now|There|Here|Thereupon|Meanwhile|Finally|Next|Afterwards|Subsequently)"
+_POST_HEAD = r"(?:(?!" + _OPENERS + r"\b)[A-Z][\w.-]*\s+){0,3}" \
+    r"(?:(?:First|Deputy|Vice|Chief|General)\s+){0,2}"
 _POST_WORD = r"(?:" + "|".join(_WORDS) + r")"
 #: Any case: "Minister", "minister", "MINISTER".
 _ANY_CASE_WORD = r"(?i:" + "|".join(_WORDS) + r")\b"
@@ -136,16 +140,19 @@ def posts(page: Page) -> Iterator[Candidate]:
                 key = (m.entity.id if m.entity else m.text, post.casefold())
                 if not is_post(post) or key in seen or re.search(r"\bof(?: the)?$", post):
                     continue
-                if found is before and m.text.startswith("[") and not bracket:
+                if found is before and re.fullmatch(r"\[[^\]]*\]", m.text) and not bracket:
                     continue  # "the Premier [Kim Il Sung]": the name is the editors'
+                    # ("Ambassador [Pavel] Yudin": only the first name is theirs)
                 if found is before and not bracket and _someone_elses(
                         text[max(s.start, found.start(group) - 40):found.start(group)]):
                     continue  # "Deputies to the Minister X": X's post is not theirs
-                seen.add(key)
                 span = (min(m.start, found.start(group) if group == "post" else found.start()),
                         max(m.end, found.end()))
-                yield from _post(page, s, m, post, post_span, span,
-                                 bracket or s.paragraph < 0)  # the title: the editors'
+                made = list(_post(page, s, m, post, post_span, span,
+                                  bracket or s.paragraph < 0))  # the title: the editors'
+                if made:  # else (whose words the rules cannot tell) the summary's may do
+                    seen.add(key)
+                yield from made
                 if found is after and not bracket:
                     yield from _chained(page, s, m, found, seen)
 

@@ -195,9 +195,11 @@ def _alignment(proposed: list[Statement], pm: Mapping, curated: list[Statement],
             # two curated nodes quoting one heading): the node that states what the
             # candidate's node states, then the one whose passages the candidate's cover
             # best, not the first in the file.
-            rank = (overlap, _agreement(proposed, ident, curated, other),
-                    -sum(b[1] - b[0] for b in theirs))
-            if overlap and rank > most:
+            agreement = _agreement(proposed, ident, curated, other)
+            rank = (overlap, agreement, -sum(b[1] - b[0] for b in theirs))
+            if (overlap or agreement >= 2) and rank > most:
+                # No passage in common: the same node only when it agrees in two statements
+                # at least (a post held by the same person, quoted from another sentence).
                 best, most = other, rank
         if best:
             out[ident] = best
@@ -206,10 +208,13 @@ def _alignment(proposed: list[Statement], pm: Mapping, curated: list[Statement],
 
 def _agreement(proposed: list[Statement], ident: str, curated: list[Statement],
                other: str) -> int:
-    """How many of the candidate node's own statements the curated node states too."""
-    theirs = [c for c in curated if c.subject == other]
-    return sum(any(st.prop == c.prop and _same_value(st.value, c.value, False) for c in theirs)
-               for st in proposed if st.subject == ident)
+    """How many of the candidate node's statements the curated node's state too: its own
+    (``post 'Marshal'``) and those pointing to it (``joseph-stalin holds`` it)."""
+    own = [c for c in curated if c.subject == other]
+    incoming = {(c.subject, c.prop) for c in curated if c.value == other}
+    return sum(any(st.prop == c.prop and _same_value(st.value, c.value, False) for c in own)
+               for st in proposed if st.subject == ident) + \
+        sum((st.subject, st.prop) in incoming for st in proposed if st.value == ident)
 
 
 def _aligned(value: Any, align: dict[str, str]) -> Any:

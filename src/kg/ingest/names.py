@@ -61,6 +61,11 @@ PLACE_NAMES = frozenset({
     "Vladivostok", "Khabarovsk", "Yan'an", "Yenan", "Xibaipo", "Taipei", "Saigon",
 })
 
+#: Countries whose people's names put the family name first ("Zhou Enlai", "Kim Il Sung",
+#: "Pham Van Dong"): a bare "Zhou" may be any registry person of that country whose name
+#: starts so (the registry's ``country``).
+FAMILY_NAME_FIRST = frozenset({"china", "north-korea", "south-korea", "korea", "north-vietnam",
+                               "south-vietnam", "vietnam"})
 #: Countries a post names before its holder's name ("Soviet Ambassador to North Korea
 #: Vasily Moskovsky"): where the name begins.
 COUNTRY_NAMES = frozenset({

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kg.ingest.document import Document, find_all_quotes
-from kg.ingest.names import POST_WORDS
+from kg.ingest.names import FAMILY_NAME_FIRST, POST_WORDS
 from kg.mapping.namescan import NameScanner
 from kg.mapping.registry import Entity, Registry, normalize_name
 
@@ -41,6 +41,13 @@ INSTITUTION_WORDS = frozenset({
     "Counselor", "Counsellor", "Consul", "Attache", "Attaché", "Affairs", "Plenipotentiary",
     "Extraordinary", "Administration", "Bureau", "Section", "Army", "Front", "Fleet",
     "Embassy", "Mission", "Delegation", "Commission", "Presidium", "Politburo", "Party",
+})
+#: Words of an occasion or a paper, never of a name: "Chairman Ho Meeting with Chargé
+#: d'Affaires Wang" (a heading) names no person "Ho Meeting".
+OCCASION_WORDS = frozenset({
+    "Meeting", "Meetings", "Conversation", "Conversations", "Talk", "Talks", "Visit",
+    "Visits", "Letter", "Telegram", "Cable", "Report", "Reception", "Banquet", "Speech",
+    "Statement", "Discussion", "Negotiations", "Conference", "Congress", "Plenum",
 })
 #: A word of a name: "Zhang", "PENG" (in capitals), or an initial inside it ("Mark W. Clark").
 #: Capitals and small letters of the Latin alphabets the archive's translations use ("Irén
@@ -104,6 +111,14 @@ class Linker:
         self.registry = registry
         self._last: tuple[Document, list] | None = None
         self._last_mentions: tuple[Document, list[Mention]] | None = None
+
+    @cached_property
+    def _family_names(self) -> frozenset[str]:
+        """The family names of registry persons whose names put it first ("Zhou" of Zhou
+        Enlai), folded as :func:`normalize_name` folds them."""
+        return frozenset(normalize_name(n).split()[0] for e in self.registry.entities.values()
+                         if e.section == "persons" and e.country in FAMILY_NAME_FIRST
+                         for n in (e.label, *e.aliases) if normalize_name(n))
 
     @cached_property
     def names(self) -> dict[str, tuple[Entity, ...]]:
@@ -324,7 +339,9 @@ class Linker:
                 words = name.split()
                 if not words or any(a < e and s < b for a, b in taken):
                     continue
-            if words[0] in NOT_PERSON_WORDS or INSTITUTION_WORDS.intersection(
+            if len(words) == 1 and normalize_name(name) in self._family_names:
+                continue  # "Chairman Ho": the family name of registry persons, not a new one
+            if words[0] in NOT_PERSON_WORDS or (INSTITUTION_WORDS | OCCASION_WORDS).intersection(
                     w.capitalize() for w in words) or self.registry.candidates(name) \
                     or self.registry.is_not_person(name):
                 continue
