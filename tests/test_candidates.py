@@ -385,6 +385,18 @@ def test_a_bare_chinese_surname_is_no_new_person(world: tuple[Ontology, Registry
     assert not any(n.type == "Person" for c in found for n in c.nodes)
 
 
+def test_what_the_writer_is_preparing_or_thinking_of_is_his_plan(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("We are thinking of sending a military delegation in December.",
+                         "Therefore we will request the Soviet government to provide the aid.",
+                         "We are thinking about the harvest."), world[1])
+    assert [(c.props, c.quote) for c in kinds(found, "plan")] == [
+        ({"intendedBy": "ivan-kovalev"}, "We are thinking of sending a military delegation in "
+                                         "December"),
+        ({"intendedBy": "ivan-kovalev"}, "we will request the Soviet government to provide the "
+                                         "aid")]
+
+
 def test_a_name_the_editors_complete_keeps_the_post_before_it(
         world: tuple[Ontology, Registry]) -> None:
     """"Ambassador [Pavel] Yudin": the editors add the first name, the post is the text's;

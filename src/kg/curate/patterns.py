@@ -64,7 +64,9 @@ _REQUEST_RE = re.compile(
     r"|(?:I|[Ww]e)\s+ask\s+your"
     r"|(?P<please>[Pp]lease)(?!\s+accept\b)"
     r"|[Rr]equest(?:\s+that)?\s+you|[Rr]equest your"
-    r"|(?P<we>I|We|we)\s+(?:intend|plan|propose|are planning|have decided|decided)\s+to"
+    r"|(?P<we>I|We|we)\s+(?:(?:intend|plan|propose|are planning|have decided|decided|"
+    r"(?:are|am) preparing|(?:are|am) going|(?:are|am) ready)\s+to|(?:are|am)\s+thinking\s+of"
+    r"|will\s+(?:request|ask))"
     r"|(?P<go>I|We|we)\s+will\s+(?:go|come|travel|fly|leave|depart)\s+(?:to|for))\b")
 #: "X asked [me] to ...", "X requested that ...", a record's "X proposes to ..." (the present
 #: only in a record kept in the third person): the author reports X's request.
