@@ -397,6 +397,19 @@ def test_what_the_writer_is_preparing_or_thinking_of_is_his_plan(
                                          "aid")]
 
 
+def test_nothing_from_a_sentence_the_page_cuts_off_or_a_bare_please(
+        world: tuple[Ontology, Registry]) -> None:
+    """A copy stored up to a length ends mid-sentence: what that sentence says is lost with
+    its end. "Please examine." asks for nothing but reading."""
+    doc = page("Please examine.", "I ask you to send the advisers before the spring.")
+    assert [c.quote for c in kinds(propose(doc, world[1]), "plan")] == [
+        "I ask you to send the advisers before the spring"]
+    stored = doc.source.split("\n\n\nA summary")[0]  # a copy that ends with the body
+    assert len(kinds(propose(parse_text(stored, doc_id="test-page"), world[1]), "plan")) == 1
+    cut = parse_text(stored.replace("before the spring.", "before the spr"), doc_id="test-page")
+    assert kinds(propose(cut, world[1]), "plan") == []
+
+
 def test_a_name_the_editors_complete_keeps_the_post_before_it(
         world: tuple[Ontology, Registry]) -> None:
     """"Ambassador [Pavel] Yudin": the editors add the first name, the post is the text's;

@@ -92,3 +92,16 @@ def test_an_address_to_a_post_with_the_rank_and_name_under_it() -> None:
                      "memorandum of Lt. Col. Fedorov about the situation in North Korea.\n\n\n"
                      "A summary.\n\nDocument Information\n")
     assert [r.name for r in doc.recipients] == ["Shtykov"]
+
+
+def test_a_described_type_and_a_post_in_a_body_before_a_name() -> None:
+    from kg.ingest.titles import parse_title
+    title = parse_title("Hand-delivered letter, Filippov (Stalin) to Mao Zedong")
+    assert title.doc_type == "Letter" and [s.name for s in title.senders] == ["Filippov"]
+    title = parse_title("Memorandum of Conversation Between Chinese Vice Foreign Minister Zeng "
+                        "Yongquan and Charge d’Affaires of the Embassy of the Soviet Union in "
+                        "China S. Antonov")
+    assert [p.name for p in title.participants] == ["Zeng Yongquan", "S. Antonov"]
+    # A body alone stays a body.
+    assert parse_title("Report from the Embassy of the Soviet Union in China to Moscow"
+                       ).senders[0].kind == "organization"

@@ -26,11 +26,10 @@ from functools import cached_property
 from typing import Any
 
 from kg.curate.people import NewNode, unknown_appositions, unknown_author, unknown_correspondents
-from kg.curate.sentences import Sentence, sentences_of
+from kg.curate.sentences import Sentence, cut_off, sentences_of
 from kg.ingest.document import Document, Paragraph, find_all_quotes
-from kg.ingest.names import FAMILY_NAME_FIRST
 from kg.mapping.iris import short_hash, slugify
-from kg.mapping.linking import Linker, Mention
+from kg.mapping.linking import Linker, Mention, family_name_first
 from kg.mapping.registry import Entity, Registry, normalize_name
 
 #: Who claims what only the archive's own lines (summary, editors' brackets) state.
@@ -155,6 +154,10 @@ class Page:
         self.correspondents = {self.author, *self._resolved(doc.recipients)} - {None}
         self.year = doc.date[:4] if doc.date else None
         self.sentences = sentences_of(doc)
+        #: Where the last sentence begins when the page cuts it off (a copy stored up to a
+        #: length): no candidate is stated there.
+        self.cut_from = self.sentences[-1].start if self.sentences and cut_off(
+            doc, self.sentences[-1]) else None
         self.turns = self._turns()
         self.relayed: list[tuple[int, int, tuple[bool, str | None]]] = []
         self.relayed = self._relayed()
@@ -188,7 +191,7 @@ class Page:
                 continue
             words = [normalize_name(n).split() for n in (ent.label, *ent.aliases)
                      if normalize_name(n)]
-            first = ent.country in FAMILY_NAME_FIRST  # "Premier Zhou": Zhou Enlai's surname
+            first = family_name_first(ent)  # "Premier Zhou": Zhou Enlai's surname
             for surname in {w[-1] for w in words} | ({w[0] for w in words} if first else set()):
                 index.setdefault(surname, []).append(ent)
         return index

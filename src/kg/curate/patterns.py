@@ -106,6 +106,8 @@ def _fact(page: Page, kind: str, about: str, props: dict, s: Sentence, start: in
           claimant: tuple[bool, str | None] | None = None) -> Candidate | None:
     """A candidate stated at ``start:end`` of sentence ``s``, if it has a usable quote
     and a claimant the rules can tell."""
+    if page.cut_from is not None and end > page.cut_from:
+        return None  # "Please consider the comradely c": what it says is lost with its end
     known, who = claimant or page.claimant(s, start if at is None else at)
     quoted = page.quote(start, end, s)
     if not known or quoted is None or not any(v not in (None, [], "") for v in props.values()):
@@ -206,6 +208,8 @@ def plans(page: Page) -> Iterator[Candidate]:
             if m["please"] and (after := re.match(r"\s*(\w+)(.*)", text[m.end():s.end],
                                                   re.DOTALL)) and routine(after[1], after[2]):
                 continue  # "Please transfer this telegram to ...": the message's routing
+            if m["please"] and len(text[m.end():clause_end(text, m.end(), s.end)].split()) < 3:
+                continue  # "Please examine.": a cover note's, nothing asked but reading it
             intends = who or page.author
             end = clause_end(text, m.end(), s.end)
             props = {"intendedBy": intends, "destination": _place_after(page, m.end(), end)

@@ -14,6 +14,8 @@ from kg.ingest.document import Document
 ABBREVIATIONS = frozenset({"cde", "cdes", "com", "comrade", "mr", "mrs", "dr", "no", "nos",
                             "gen", "st", "i.e", "e.g", "etc", "vol", "p", "pp", "ll", "l",
                             "f", "op", "d", "ft", "lt", "col", "maj", "capt", "vkh", "vh", "inc"})
+#: What ends a sentence or closes what ends it.
+CLOSERS = frozenset(".!?”\"’')]:;")
 _BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)\]]?\s+(?=[A-Z“\"\[(])")
 
 
@@ -44,3 +46,10 @@ def sentences_of(doc: Document) -> list[Sentence]:
         if p.text[start:].strip():
             out.append(Sentence(p.text[start:], p.start + start, p.end, p.ordinal))
     return out
+
+
+def cut_off(doc: Document, s: Sentence) -> bool:
+    """Whether ``s`` is a last sentence the page cuts off: no stop closes it, and nothing
+    but blanks follows it (a copy stored up to a length, not a sentence ending so)."""
+    text = s.text.rstrip()
+    return bool(text) and text[-1] not in CLOSERS and not doc.source[s.end:].strip()

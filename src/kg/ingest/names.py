@@ -66,6 +66,9 @@ PLACE_NAMES = frozenset({
 #: starts so (the registry's ``country``).
 FAMILY_NAME_FIRST = frozenset({"china", "north-korea", "south-korea", "korea", "north-vietnam",
                                "south-vietnam", "vietnam"})
+#: The registry files (``mappings/registry/<name>.yaml``) of those countries' people, whose
+#: entries may not name their country.
+FAMILY_NAME_FIRST_FILES = frozenset({"china", "korea", "vietnam"})
 #: Countries a post names before its holder's name ("Soviet Ambassador to North Korea
 #: Vasily Moskovsky"): where the name begins.
 COUNTRY_NAMES = frozenset({

@@ -116,9 +116,13 @@ def _type_pattern(doc_type: str) -> str:
     return pattern.replace(r"of\s+", r"of\s+(?:an?\s+|the\s+)?")
 
 
+#: How a title may describe its type before naming it ("Hand-delivered letter, Filippov
+#: (Stalin) to Mao Zedong"): no part of the type.
+TYPE_DESCRIPTIONS = ("Hand-delivered", "Handwritten", "Personal", "Urgent", "Top Secret",
+                     "Secret", "Official", "Private")
 _TYPE_RE = re.compile(
-    r"^(?P<type>" + "|".join(_type_pattern(t) for t in sorted(DOCUMENT_TYPES, key=len,
-                                                                reverse=True))
+    r"^(?:(?:" + "|".join(TYPE_DESCRIPTIONS) + r")\s+)?(?P<type>"
+    + "|".join(_type_pattern(t) for t in sorted(DOCUMENT_TYPES, key=len, reverse=True))
     + r")\b[,:]?\s*",
     re.IGNORECASE,
 )
@@ -424,7 +428,12 @@ def parse_parties(text: str) -> tuple[Correspondent, ...]:
             # describes, "the Chairman"): no party.
             person = Correspondent(bare, kind="post")
         elif is_institution(person.name):
-            person = replace(person, kind="organization")
+            # "Charge d'Affaires of the Embassy of the Soviet Union in China S. Antonov": a
+            # post in a body, then the person holding it.
+            named = trailing_name(person.name) if words[0].casefold() in ROLE_WORDS | {
+                "charge", "chargé"} else None
+            person = Correspondent(named) if named and len(named.split()) >= 2 else \
+                replace(person, kind="organization")
         elif is_post(person.name) and not person.identified_as:
             # "Soviet Ambassador to North Korea Vasily Moskovsky": the name closing the post
             named = trailing_name(person.name)

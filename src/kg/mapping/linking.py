@@ -16,9 +16,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from kg.ingest.document import Document, find_all_quotes
-from kg.ingest.names import FAMILY_NAME_FIRST, POST_WORDS
+from kg.ingest.names import FAMILY_NAME_FIRST, FAMILY_NAME_FIRST_FILES, POST_WORDS
 from kg.mapping.namescan import NameScanner
 from kg.mapping.registry import Entity, Registry, normalize_name
 
@@ -43,18 +44,22 @@ INSTITUTION_WORDS = frozenset({
     "Embassy", "Mission", "Delegation", "Commission", "Presidium", "Politburo", "Party",
 })
 #: Words of an occasion or a paper, never of a name: "Chairman Ho Meeting with Chargé
-#: d'Affaires Wang" (a heading) names no person "Ho Meeting".
+#: d'Affaires Wang" (a heading) names no person "Ho Meeting", "Comrade Hao Deqing Reports on
+#: ..." no person "Hao Deqing Reports".
 OCCASION_WORDS = frozenset({
     "Meeting", "Meetings", "Conversation", "Conversations", "Talk", "Talks", "Visit",
     "Visits", "Letter", "Telegram", "Cable", "Report", "Reception", "Banquet", "Speech",
     "Statement", "Discussion", "Negotiations", "Conference", "Congress", "Plenum",
+    "Reports", "Meets", "Informs", "Discusses", "Says", "Writes", "Asks", "Tells",
 })
-#: A word of a name: "Zhang", "PENG" (in capitals), or an initial inside it ("Mark W. Clark").
+#: A word of a name: "Zhang", "Sung-Hwa", "PENG" (in capitals), or an initial inside it ("Mark
+#: W. Clark").
 #: Capitals and small letters of the Latin alphabets the archive's translations use ("Irén
 #: Rózsa", "Władysław Gomułka", "József Füredi").
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽ"
 _LOWER = "a-zß-öø-ÿ\u0100-\u017f"
-_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}'’-]+|[{_UPPER}][{_UPPER}'’-]+(?![{_LOWER}]))"
+_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}'’-]+(?:(?<=-)[{_UPPER}][{_LOWER}'’-]+)*" \
+    rf"|[{_UPPER}][{_UPPER}'’-]+(?![{_LOWER}]))"
 _INITIAL = r"[A-Z]\."
 #: "Cde. V. I. Ivanov", "Cde. Ivanov V.I.": a person's initials before or after the surname.
 _INITIALS = r"[A-Z][a-z]?\.(?:[ \t]?[A-Z][a-z]?\.){0,2}"
@@ -117,7 +122,7 @@ class Linker:
         """The family names of registry persons whose names put it first ("Zhou" of Zhou
         Enlai), folded as :func:`normalize_name` folds them."""
         return frozenset(normalize_name(n).split()[0] for e in self.registry.entities.values()
-                         if e.section == "persons" and e.country in FAMILY_NAME_FIRST
+                         if e.section == "persons" and family_name_first(e)
                          for n in (e.label, *e.aliases) if normalize_name(n))
 
     @cached_property
@@ -326,6 +331,8 @@ class Linker:
                 continue
             if re.match(r"\]\s*[A-Z]", doc.source[e:e + 3]):
                 continue  # "[Foreign Minister Vyacheslav M.] Molotov": the name goes on
+            while doc.source[s:e].rstrip()[-1:] in ("'", "’"):
+                e = s + len(doc.source[s:e].rstrip()) - 1  # "with Premier Kim'": a title's quote
             name = doc.source[s:e].strip()
             words = name.split()
             # "Comrade German Ambassador Richard Fischer": the name follows the post.
@@ -361,6 +368,12 @@ class Linker:
             found.append(Mention(s, e, m.group(0), (), None, provisional=name))
             taken.append((s, e))
         return found
+
+
+def family_name_first(e: Entity) -> bool:
+    """Whether a registry person's names put the family name first ("Zhou Enlai", "Kim Il
+    Sung"): by the entry's country, or by the registry file it is kept in."""
+    return e.country in FAMILY_NAME_FIRST or Path(e.file).stem in FAMILY_NAME_FIRST_FILES
 
 
 def _syllable(source: str, start: int, end: int) -> bool:

@@ -126,7 +126,11 @@ def person_iri(name: str, writer: FactWriter, registry: Registry, review: Review
            else writer.iris.id("person", writer.doc_id, slugify(name)))
     g = writer.graph
     g.add((iri, _TYPE, kg.Person))
-    g.add((iri, _LABEL, Literal(name, lang="en")))
+    label = writer.labels.setdefault(iri, name)
+    if label == name:
+        g.add((iri, _LABEL, Literal(name, lang="en")))
+    else:  # "Kim Sung-hwa", "Kim Sung-Hwa": one person, one label, the other a spelling
+        g.add((iri, kg.spelling, Literal(name, lang="en")))
     g.add((iri, kg.needsReview, Literal(True)))
     scope = (SHARED_SCOPE if shared else "a surname or initials: this document's person only")
     review.add(writer.doc_id, f"person {name!r} is not in the registry (minted provisionally; "

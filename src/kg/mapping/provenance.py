@@ -68,6 +68,8 @@ class FactWriter:
     # The target of each passage (start, end), written once: the facts of one mapping
     # entry, each with its own annotation, share their passages.
     _targets: dict[tuple[int, int], URIRef] = field(default_factory=dict)
+    #: The label of each node minted for this document (a provisional person): one each.
+    labels: dict[URIRef, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.record = self.iris.document(self.doc_id)
