@@ -410,6 +410,29 @@ def test_nothing_from_a_sentence_the_page_cuts_off_or_a_bare_please(
     assert kinds(propose(cut, world[1]), "plan") == []
 
 
+def test_more_ways_of_giving_a_post_and_a_meeting(world: tuple[Ontology, Registry]) -> None:
+    """"[CCP CC Member] Zhou Enlai" (the editors'), "The USSR Ambassador to the DPRK, cde.
+    Ivanov", "Premier Kim Il Sung met me" (the writer's meeting)."""
+    found = propose(page("Premier Kim Il Sung met me at the Central Committee.",
+                         "[CCP CC Member] Zhou Enlai arrived.",
+                         "The USSR Ambassador to the DPRK, cde. Ivanov, left.",
+                         date="February 19, 1956"), world[1])
+    assert _posts(found) == {"Premier": ("kim-il-sung", None),
+                             "CCP CC Member": ("zhou-enlai", "digital-archive-editors"),
+                             "USSR Ambassador to the DPRK": ("vasily-ivanov", None)}
+    (meeting,) = kinds(found, "meeting")
+    assert meeting.props == {"participant": ["ivan-kovalev", "kim-il-sung"]}
+
+
+def test_a_message_someone_had_the_writer_pass_on_is_his(
+        world: tuple[Ontology, Registry]) -> None:
+    found = propose(page("On 5 April, Zhou Enlai told me to pass the following message on to "
+                         "Moscow:", "We ask you to send the advisers before the spring."),
+                    world[1])
+    (plan,) = kinds(found, "plan")
+    assert plan.props == {"intendedBy": "zhou-enlai"} and plan.claimed_by == "zhou-enlai"
+
+
 def test_a_name_the_editors_complete_keeps_the_post_before_it(
         world: tuple[Ontology, Registry]) -> None:
     """"Ambassador [Pavel] Yudin": the editors add the first name, the post is the text's;

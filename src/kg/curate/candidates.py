@@ -84,6 +84,10 @@ _RELAY_RE = re.compile(
     r"(?:report|relay|send|forward|transmit|pass|attach|received?)\w*"
     r"|[Pp]ass|[Tt]ransmit|[Ff]orward)\b[^.]{0,80}?\b(?:the following|the text of|the letter"
     r"|the telegram|the message|a letter|a telegram|reply|the original)\b")
+#: Someone having the author pass his message on: "X told me to pass the following message
+#: on to ...": X wrote what follows.
+_ASKED_TO_PASS = re.compile(r"\b(?:told|asked|requested|instructed)\s+(?:me|us)\s+to\s+"
+                            r"(?:pass|transmit|convey|forward|relay)\b")
 #: A relayed message opens with its own address or salutation ("Dear Cde.", "“To Comrade
 #: FILIPPOV.", "DEEPLY RESPECTED ..."), or with a quotation mark.
 _SALUTATION_RE = re.compile(
@@ -396,6 +400,11 @@ class Page:
                                                                   "persons")
                                if x.entity and not _ADDRESSED_RE.search(
                                    text[max(s.start, x.start - 20):x.start])]
+                    if not writers and (asked := _ASKED_TO_PASS.search(s.text)):
+                        # "X, on behalf of ..., told me to pass the following message on"
+                        before = [x.entity.id for x in self.entities(
+                            s.start, s.start + asked.start(), "persons") if x.entity]
+                        writers = before[:1]
                     colon = s.text.rstrip().endswith(":")
             k += 1
         return out

@@ -27,13 +27,15 @@ from kg.curate.sentences import ABBREVIATIONS
 MEETING_WORDS = ("meeting", "conversation", "talk", "talks", "negotiations", "conference",
                  "dinner", "luncheon", "reception")
 #: The author's own meetings: "I visited X" (a record's "[I] Visited X"), "I was received by
-#: X", "X invited me", "we met with X", "X received us", "a meeting with X took place";
+#: X", "X invited me", "we met with X", "X received us", "X met me", "a meeting with X took
+#: place";
 #: and a reported speaker's: "(X reported that) he had a discussion with Y".
 _VISIT = re.compile(r"(?:\[(?:I|[Ww]e)\]|\b(?:I|[Ww]e))\s+(?:[Vv]isited|met with|met|received|"
                     r"called on|had a "
                     r"(?:meeting|conversation|talk|discussion) with|(?:was|were) received by|"
                     r"paid a visit to)\s+(?:[Cc]des?\.\s|[Cc]omrades?\s)?")
-_VISITED = re.compile(r"\s+(?:visited|called on|came to see|invited|received)\s+(?:me|us)\b")
+_VISITED = re.compile(r"\s+(?:visited|called on|came to see|invited|received|met(?:\s+with)?)"
+                      r"\s+(?:me|us)\b")
 _TOOK_PLACE = re.compile(r"\b(?:I\s+had\s+an?\s+|an?\s+)(?:meeting|conversation|talk)s?\s+"
                          r"with\s+(?:Cdes?\.\s|Comrades?\s)?")
 _HE_HAD = re.compile(r"\b(?:he|she)\s+had\s+(?:a|an|another)\s+(?:meeting|conversation|talk|"

@@ -74,10 +74,12 @@ _POST_AFTER = re.compile(  # "X, chief of ...", "X (secretary of ...)", "X—sec
     + _POST_HEAD + _POST_WORD
     + r"(?:\s+(?:of|for|to|in|at)\s+[^,;()\[\].]{2,120}?)?)(?(open)\]|(?=\s*[,;).]|\s+and\s|$))",
     re.IGNORECASE)
-_POST_BEFORE = re.compile(  # "Minister of Foreign Affairs X", "[DPRK Minister of ...] X"
-    r"(?:(?P<open>\[)(?P<bracketed>" + _BRACKET_HEAD + _ANY_CASE_WORD + _OF + r")\]"
+_POST_BEFORE = re.compile(  # "Minister of Foreign Affairs X", "[DPRK Minister of ...] X",
+    # "[CCP CC Member] X"
+    r"(?:(?P<open>\[)(?P<bracketed>" + _BRACKET_HEAD + r"(?:" + _ANY_CASE_WORD
+    + r"|(?i:member)\b)" + _OF + r")\]"
     r"|(?<![\w\]])(?P<post>" + _POST_HEAD + _ANY_CASE_WORD + _OF
-    + r"))\s*(?:,\s*)?(?:Cdes?\.\s*|Comrade\s+|Com\[rade\]\s+)?$")
+    + r"))\s*(?:,\s*)?(?:[Cc]des?\.\s*|[Cc]omrade\s+|Com\[rade\]\s+)?$")
 #: A further post set off by a comma after the first: "X, Minister of Health, the head of
 #: the delegation, alternate member of the Political Bureau".
 _CHAINED = re.compile(
@@ -134,11 +136,12 @@ def posts(page: Page) -> Iterator[Candidate]:
                     continue
                 post = re.sub(r"^[Tt]he\s+", "", " ".join(
                     text[slice(*post_span)].split()).strip(" ,"))
-                post = re.sub(r"\s*(?:Cdes?\.|Comrades?|Com\[rade\]|Com\.)$", "", post)
+                post = re.sub(r"\s*(?:[Cc]des?\.|[Cc]omrades?|Com\[rade\]|Com\.)$", "", post)
                 post = _HONORIFIC.sub("", post)
                 post = re.sub(r"^(?:my|his|her|our|their|your)\s+", "", post)  # "my deputy"
                 key = (m.entity.id if m.entity else m.text, post.casefold())
-                if not is_post(post) or key in seen or re.search(r"\bof(?: the)?$", post):
+                if not (is_post(post) or bracket and re.search(r"\b[Mm]ember$", post)) or \
+                        key in seen or re.search(r"\bof(?: the)?$", post):
                     continue
                 if found is before and re.fullmatch(r"\[[^\]]*\]", m.text) and not bracket:
                     continue  # "the Premier [Kim Il Sung]": the name is the editors'
