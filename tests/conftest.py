@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -33,9 +34,9 @@ QUERIES = PROJECT_ROOT / "queries"
 #: --no-loadscope-reorder``): these go first, the many quick files fill in after them, and
 #: the workers end together instead of one waiting for a long file picked up last.
 SLOW_FIRST = (
-    "test_export.py", "test_build_reliability.py", "test_engines.py",
-    "test_incremental_build.py", "test_ingest.py", "test_cli.py", "test_curation_workbench.py",
-    "test_curation_browser.py", "test_reasoners.py", "test_publish.py", "test_build.py",
+    "test_export.py", "test_build_reliability.py", "test_incremental_build.py",
+    "test_publish.py", "test_engines.py", "test_ingest.py", "test_cli.py",
+    "test_curation_workbench.py", "test_curation_browser.py", "test_reasoners.py", "test_build.py",
     "test_sparql_protocol.py", "test_candidates.py", "test_web_browser.py", "test_ontology.py",
     "test_cli_errors.py", "test_explain.py", "test_linked_data.py", "test_reader.py",
     "test_slow_clients.py",
@@ -96,6 +97,29 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def built_server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`kg serve` (gunicorn, one worker) over the session's build, started once per test
+    worker for every file that only reads from it (browser pages, reconciliation)."""
+    with kg_serve(built.config.data_dir, tmp_path_factory.mktemp("served"), workers=1) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, started once per test worker: the ``browser``
+    of tests/test_web_browser.py, which says where it is and skips when it is missing."""
+    import test_web_browser as web  # imported already by whoever asks: not skipped
+
+    with web.sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=web.CHROMIUM, args=web.ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch failure means: cannot test here
+            pytest.skip(f"Chromium at {web.CHROMIUM} does not start: {exc}")
+        yield browser
+        browser.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -132,7 +156,7 @@ def running(command: list[str], cwd: Path, env: dict[str, str], log_path: Path, 
             try:
                 with urllib.request.urlopen(url + probe, timeout=2):
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset, or a first answer slower than 2 s (busy)
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("server did not start:\n" + log_path.read_text())
                 time.sleep(0.2)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Built
 from kg.config import PROJECT_ROOT
 
 KG = [sys.executable, "-m", "kg.cli"]
@@ -39,13 +40,10 @@ def one_line(code: int, stderr: str, seconds: float, *expected: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with a store in it (a real build of the project)."""
-    data = tmp_path_factory.mktemp("data")
-    result = subprocess.run([*KG, "--data-dir", str(data), "build"], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return data
+def store(built: Built) -> Path:
+    """A data folder with a store in it: the session's real build of the project (`kg
+    build` as a subprocess runs in test_kg_builds_the_project_it_runs_in)."""
+    return Path(built.config.data_dir)
 
 
 def test_data_dir_under_proc() -> None:

@@ -6,13 +6,12 @@ real ``kg serve``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 import requests
 from flask.testing import FlaskClient
 
-from conftest import Built, kg_serve
+from conftest import Built
 
 DOC = "document/1949-05-17-kovalev-to-filippov"
 
@@ -219,10 +218,9 @@ def test_cors_preflight_and_jsonp(client: FlaskClient) -> None:
 # -- an OpenRefine-style client over a real server -----------------------------------------
 
 @pytest.fixture(scope="module")
-def server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with kg_serve(built.config.data_dir, tmp_path_factory.mktemp("reconcile"),
-                  workers=1) as url:
-        yield url
+def server(built_server: str) -> str:
+    """`kg serve` over the built graph (tests/conftest.py: one per test worker)."""
+    return built_server
 
 
 def test_openrefine_style_client_flow(server: str) -> None:

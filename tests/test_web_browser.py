@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Built, kg_serve
+from conftest import Built
 from kg.config import PROJECT_ROOT
 from kg.read.diagram import timeline_items
 from kg.store.builds import open_store_handle
@@ -33,21 +33,16 @@ if not shutil.which(CHROMIUM):
 
 
 @pytest.fixture(scope="module")
-def server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with kg_serve(built.config.data_dir, tmp_path_factory.mktemp("browser"),
-                  workers=1) as url:
-        yield url
+def server(built_server: str) -> str:
+    """`kg serve` over the built graph (tests/conftest.py: one per test worker)."""
+    return built_server
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        try:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        except Exception as exc:  # noqa: BLE001 - any launch failure means: cannot test here
-            pytest.skip(f"Chromium at {CHROMIUM} does not start: {exc}")
-        yield chromium
-        chromium.close()
+def browser(chromium: Any) -> Any:
+    """Chromium (tests/conftest.py: started once per test worker); each test opens its own
+    context (:class:`Page`)."""
+    return chromium
 
 
 class Page:
