@@ -9,10 +9,11 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Built
-from kg.build import build, up_to_date
+from kg.build import build
 from kg.config import Config
 from kg.store.builds import build_meta, open_store
 from kg.store.query import select
+from kg.store.record import up_to_date
 
 
 def graphs_of(built: Built) -> set[str]:

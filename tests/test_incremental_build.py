@@ -20,10 +20,14 @@ import yaml
 
 import kg.build
 import kg.store.builds
+from conftest import Built
 from kg.build import build
 from kg.config import PROJECT_ROOT, Config
 from kg.errors import MappingError
+from kg.mapping import shared
 from kg.mapping.compile import Compiled as DocumentResult
+from kg.mapping.ontology import Ontology
+from kg.mapping.registry import Registry
 from kg.store.builds import build_meta
 from kg.store.explanations import WithExplanations, open_explanations
 from kg.store.record import RECORD, Plan, Record, reusable
@@ -213,3 +217,29 @@ def test_a_changed_node_recompiles_the_documents_whose_mappings_name_it() -> Non
     assert set(kept) == {"a", "d"}  # b names the node whose IRI changed; e changed itself
     kept = reusable(record, plan, list("abd"), {}, record.nodes, set(), names.__getitem__)
     assert set(kept) == {"b", "d"}  # a lost its copy
+
+
+def test_a_build_takes_the_ontology_and_registry_the_served_build_kept(
+        built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"  # the real project's build, served here
+    shutil.copytree(built.config.data_dir, data, symlinks=True)
+    config = built.config.with_(data_dir=str(data))
+    build(config, full=True)  # a first build in a data directory keeps none; this one does
+    kept = config.store_path.resolve().parent / shared.FILE
+    assert kept.is_file()
+
+    def read_again(*args: object) -> None:
+        raise AssertionError("read from the files again")
+
+    monkeypatch.setattr(Ontology, "load", read_again)
+    monkeypatch.setattr(Registry, "load", read_again)
+    monkeypatch.setattr(Registry, "graph", read_again)
+    build(config, full=True)
+    assert quads(config) == quads(built.config)  # the same store as read from the files
+    monkeypatch.undo()
+
+    key = shared.shared_key({"registry": "another digest"})
+    assert shared.SharedCache(key, kept.parent).get() is None
+    kept.unlink()
+    kept.write_bytes(b"damaged")
+    assert shared.SharedCache(key, kept.parent).get() is None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.errors import StoreError
 from kg.store.builds import BUILDS, StoreWriter, open_store
@@ -117,3 +117,20 @@ def test_a_writer_left_unused_leaves_nothing(tmp_path: Path) -> None:
         assert store.thread is None, "no loader until something is given to load"
     assert leftovers(tmp_path / "data") == []
     assert not (tmp_path / "data" / "store").exists()
+
+
+def test_graphs_loaded_first_keep_their_blank_nodes_labels(tmp_path: Path) -> None:
+    ontology = Graph()
+    c, label = URIRef("http://example.org/C"), URIRef("http://example.org/label")
+    ontology.add((c, label, Literal("a class")))
+    ontology.add((c, URIRef("http://example.org/union"), BNode("cb0canonical")))
+    with StoreWriter(tmp_path / "data") as store:
+        store.first({G + "ontology": ontology})
+        store.load(shard_of(tmp_path, 10), name="documents")
+        with pytest.raises(RuntimeError, match="too late"):
+            store.first({G + "other": ontology})
+        store.commit({G + "ontology": ontology}, {})  # given again, as the build does
+    with open_store(tmp_path / "data" / "store") as read:
+        quads = list(read.quads_for_pattern(None, None, None, ox.NamedNode(G + "ontology")))
+    assert {str(q.object) for q in quads} == {'"a class"', "_:cb0canonical"}
+    assert count(tmp_path / "data", "docs") == 10

@@ -38,6 +38,7 @@ from kg.mapping.linking import Linker
 from kg.mapping.metadata import Review
 from kg.mapping.ontology import Ontology
 from kg.mapping.registry import Registry
+from kg.mapping.shared import Shared, SharedCache
 from kg.reason.closure import Inference, closure
 from kg.reason.explain import Explanations
 from kg.speedups import Interner, gc_paused
@@ -182,6 +183,8 @@ class Prepared:
     report: BuildReport
     stages: _Stages
     checker: Validator | None
+    registry_graph: Graph  # coordinates included
+    linker: Linker | None = None  # of the registry's names: made by compile_documents
 
 
 def compile_graphs(config: Config, progress: Progress = _quiet,
@@ -202,14 +205,16 @@ def compile_graphs(config: Config, progress: Progress = _quiet,
 
 def prepare(config: Config, progress: Progress = _quiet, report: BuildReport | None = None,
             *, strict: bool = False, validator: str | None = None,
-            cache: Cache | None = None) -> Prepared:
+            cache: Cache | None = None, shared: SharedCache | None = None) -> Prepared:
     """Parse every page (merging copies) and load ontology, registry and mappings: the
     checks of a whole build, before any document compiles (with a ``cache``, the files
-    unchanged since the last build are not read again)."""
+    unchanged since the last build are not read again; with ``shared``, nor the ontology
+    and registry, if the served build kept them)."""
     report = report or BuildReport()
     stages = _Stages(progress, report)
     iris = Iris(config.base_iri)
-    ontology = Ontology.load(config.ontology_dir, iris)
+    hit = shared.get() if shared else None
+    ontology = hit.ontology if hit else Ontology.load(config.ontology_dir, iris)
     review = Review()
 
     corpus = corpus_files(config)
@@ -220,7 +225,7 @@ def prepare(config: Config, progress: Progress = _quiet, report: BuildReport | N
     stages.done("parse", f"{len(documents)} documents"
                 + (f" ({len(copies)} duplicate copies merged)" if copies else ""))
 
-    registry = Registry.load(config.mappings_dir, ontology)
+    registry = hit.registry if hit else Registry.load(config.mappings_dir, ontology)
     known = {d.id for d in documents}
     paths = []
     for path in sorted((Path(config.mappings_dir) / MAPPINGS_SUBDIR).glob("*.yaml")):
@@ -245,8 +250,13 @@ def prepare(config: Config, progress: Progress = _quiet, report: BuildReport | N
         mappings[path.stem] = m
     resolver = Resolver(ontology, registry, collect_nodes(list(mappings.values()), registry))
     checker = Validator(ontology.shapes(), ontology.graph, validator) if validator else None
+    if hit is None:
+        graph = registry.graph(ontology)
+        graph += coordinates.graph(coordinates.load(config.mappings_dir, registry), registry,
+                                   ontology)
     return Prepared(iris, ontology, registry, documents, copies, mappings, resolver, review,
-                    report, stages, checker)
+                    report, stages, checker, hit.graph if hit else graph,
+                    hit.linker if hit else None)
 
 
 def compile_documents(config: Config, prepared: Prepared, output: Output = "keep", *,
@@ -256,15 +266,13 @@ def compile_documents(config: Config, prepared: Prepared, output: Output = "keep
     earlier build from the same inputs), which are taken as they are."""
     p = prepared
     iris, ontology, registry, review, report = p.iris, p.ontology, p.registry, p.review, p.report
-    graphs: dict[URIRef, Graph] = {
-        iris.ontology_graph: ontology.graph,
-        iris.registry_graph: registry.graph(ontology) + coordinates.graph(
-            coordinates.load(config.mappings_dir, registry), registry, ontology),
-    }
+    graphs: dict[URIRef, Graph] = {iris.ontology_graph: ontology.graph,
+                                   iris.registry_graph: p.registry_graph}
     reuse = reuse or {}
     todo = [d for d in p.documents if d.id not in reuse]
     processes = processes_for(config.build_processes, len(todo))
-    ctx = Context(iris, registry, p.resolver, Linker(registry), p.mappings, p.copies,
+    p.linker = p.linker or Linker(registry)
+    ctx = Context(iris, registry, p.resolver, p.linker, p.mappings, p.copies,
                   check=p.checker.check if p.checker else None, keep=output == "keep")
     if processes > 1:  # the linker's look-up made once, before forking
         ctx.linker.scanner  # noqa: B018
@@ -337,27 +345,6 @@ def check(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
     return compiled
 
 
-def input_files(config: Config) -> list[Path]:
-    """Every file a build reads: corpus, mappings, ontology."""
-    files = corpus_files(config)
-    for folder in (config.mappings_dir, config.ontology_dir):
-        files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
-    return files
-
-
-def up_to_date(config: Config) -> bool:
-    """Whether the current store was built after every input last changed."""
-    from kg.store.builds import build_meta
-
-    meta_file = config.store_path.resolve().parent / "build.json"
-    if not config.store_path.exists() or not meta_file.exists():
-        return False
-    if build_meta(config.store_path).get("base_iri") != config.base_iri:
-        return False
-    built = meta_file.stat().st_mtime
-    return all(p.stat().st_mtime <= built for p in input_files(config))
-
-
 def reason(compiled: Compiled, reasoner: str | None = None) -> Inference:
     """The OWL 2 RL closure of the ontology, the registry and the documents' domain data."""
     return closure([compiled.ontology.graph, compiled.registry_graph, compiled.domain],
@@ -380,19 +367,22 @@ def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
         explained = Explanations(itertools.chain(compiled.registry_graph, compiled.domain),
                                  compiled.fact_nodes, inference.triples,
                                  compiled.ontology.graph, iris, inference.derivations)
-        for name, write, out in ((str(iris.inferred_graph), explained.write_inferred, None),
-                                 (rows.graph, explained.write, rows)):
-            blank: list[Triple] = []
-            subjects: dict[str, int] = {}
-            with out or sink(name) as stream:
-                report.triples[name] = write(stream, name, blank,
-                                             subjects if out is None else None) + len(blank)
+        inferred, why = str(iris.inferred_graph), rows.graph
+        blanks: dict[str, list[Triple]] = {inferred: [], why: []}
+        subjects: dict[str, int] = {}
+        with sink(inferred) as stream:
+            report.triples[inferred] = explained.write_inferred(stream, inferred,
+                                                                blanks[inferred], subjects)
+        with rows:
+            report.triples[why] = rows.add(explained.subjects(blanks[why]))
+        for name, found in ((inferred, subjects), (why, rows.digests)):
+            blank = blanks[name]
+            report.triples[name] += len(blank)
             if digests is not None and not blank:
-                digests[name] = subjects if out is None else rows.digests
+                digests[name] = found
             if blank:  # kept from the bulk loader, which would relabel their blank nodes
                 graphs[name] = Graph()
-                for t in blank:
-                    graphs[name].add(t)
+                graphs[name] += blank
     return graphs
 
 
@@ -419,7 +409,7 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False,
     """
     data_dir = Path(config.data_dir)
     try:
-        with build_lock(data_dir):
+        with build_lock(data_dir), gc_paused():  # one collection after, not one per stage
             inputs = read_inputs(config)
             plan = Plan("asked for (--full)") if full else plan_build(config, inputs)
             if plan.full:
@@ -437,8 +427,9 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
            plan: Plan) -> BuildReport:
     report = BuildReport()
     cache = Cache(inputs.documents, plan.record)
+    shared = SharedCache.served(config, inputs.shared)
     prepared = prepare(config, progress, report, strict=strict, validator=config.validator,
-                       cache=cache)
+                       cache=cache, shared=shared)
     iris = prepared.iris
     nodes = {ident: str(node.iri) for ident, node in prepared.resolver.nodes.items()}
     reuse: dict[str, DocumentResult] = {}
@@ -459,6 +450,9 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store and base is None, base=base,
                         drop=drop, digests=plan.record.digests if plan.record else None) as store:
+        if base is None:  # loaded first, in the loader's thread, while documents compile
+            store.first({str(iris.ontology_graph): prepared.ontology.graph,
+                         str(iris.registry_graph): prepared.registry_graph})
         compiled = compile_documents(
             config, prepared, reuse=reuse,
             output=Shards(Path(scratch), lambda path, name: store.load(path, name=name,
@@ -493,6 +487,8 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         }
         Record(inputs.shared, inputs.documents, prepared.copies, nodes, compiled.results,
                digests, cache.new["pages"], cache.new["mappings"]).save(store.partial)
+        shared.save(store.partial, Shared(prepared.ontology, prepared.registry,
+                                          compiled.registry_graph, prepared.linker))
         report.store = str(store.commit(graphs, meta, digests))
     total = sum(report.triples.values())
     stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")

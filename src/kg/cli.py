@@ -129,7 +129,7 @@ def build(ctx: click.Context, if_needed: bool, strict: bool, full: bool) -> None
     """Parse, map, validate, reason and load the graph into the store (only what changed
     since the last build, unless --full)."""
     from kg.build import build as run_build
-    from kg.build import up_to_date
+    from kg.store.record import up_to_date
 
     config = _config(ctx, inputs=True)
     if if_needed and up_to_date(config):

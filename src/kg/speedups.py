@@ -1,13 +1,13 @@
 """The build's two CPU savers that are not domain logic, kept here so that the stages read
 as what they do (figures: docs/benchmarks.md, docs/architecture.md).
 
-- :func:`gc_paused`: cyclic garbage collection paused while the build makes millions of
-  objects that live on. Each full pass of Python's cyclic collector walks every live
-  object; the build's stages (compiling documents, indexing data for SHACL, reasoning,
-  writing explanations) create tuples by the million and keep most of them, so the passes
-  grow with the corpus and buy nothing: these stages make no reference cycles worth
-  collecting early. Measured: 30 % of compiling 1,000 documents in one process, 13 of 45
-  CPU-seconds of reasoning at 10,002 documents.
+- :func:`gc_paused`: cyclic garbage collection paused for a whole build (one collection
+  after it), which makes millions of objects that live on. Each full pass of Python's cyclic
+  collector walks every live object; the build's stages (compiling documents, indexing data
+  for SHACL, reasoning, writing explanations) create tuples by the million and keep most of
+  them, so the passes grow with the corpus and buy nothing: these stages make no reference
+  cycles worth collecting early. Measured: 30 % of compiling 1,000 documents in one process,
+  13 of 45 CPU-seconds of reasoning at 10,002 documents.
 - :class:`Interner`: one object per equal RDF term. rdflib compares terms in Python; set and
   dict look-ups that meet the very same object skip that comparison, and equal terms from
   thousands of documents share memory. Measured: rdflib's ``__eq__`` was 60 % of reasoning

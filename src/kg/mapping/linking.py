@@ -117,6 +117,10 @@ class Linker:
         self._last: tuple[Document, list] | None = None
         self._last_mentions: tuple[Document, list[Mention]] | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (:mod:`kg.mapping.shared`): the look-ups, not the last page read."""
+        return {**self.__dict__, "_last": None, "_last_mentions": None}
+
     @cached_property
     def _family_names(self) -> frozenset[str]:
         """The family names of registry persons whose names put it first ("Zhou" of Zhou

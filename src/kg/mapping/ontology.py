@@ -65,8 +65,7 @@ def canonical(graph: Graph) -> Graph:
     """The same graph with blank nodes relabelled from their content, so that every
     build of the same ontology gives byte-identical output."""
     out = Graph()
-    for triple in to_canonical_graph(graph):
-        out.add(triple)
+    out.addN((s, p, o, out) for s, p, o in to_canonical_graph(graph))
     return out
 
 
@@ -137,14 +136,21 @@ class Ontology:
 
     def superclasses(self, cls: URIRef) -> list[URIRef]:
         """``cls`` and its ancestors, nearest first (breadth-first over rdfs:subClassOf)."""
-        seen: list[URIRef] = [cls]
-        i = 0
-        while i < len(seen):
-            for parent in self.graph.objects(seen[i], RDFS.subClassOf):
-                if isinstance(parent, URIRef) and parent not in seen:
-                    seen.append(parent)
-            i += 1
-        return seen
+        found = self._superclasses.get(cls)
+        if found is None:  # asked once per registry entry: 20-odd classes
+            seen: list[URIRef] = [cls]
+            i = 0
+            while i < len(seen):
+                for parent in self.graph.objects(seen[i], RDFS.subClassOf):
+                    if isinstance(parent, URIRef) and parent not in seen:
+                        seen.append(parent)
+                i += 1
+            found = self._superclasses[cls] = tuple(seen)
+        return list(found)
+
+    @cached_property
+    def _superclasses(self) -> dict[URIRef, tuple[URIRef, ...]]:
+        return {}
 
     def class_for_label(self, label: str) -> URIRef | None:
         """The kg: class whose English label matches ``label`` (case-insensitive)."""

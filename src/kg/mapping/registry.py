@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal
+from rdflib.term import Node
 
 from kg.errors import MappingError
 from kg.mapping import yamlfile
@@ -157,31 +158,34 @@ class Registry:
     def graph(self, ontology: Ontology) -> Graph:
         """The registry graph: types, labels, aliases, codenames, descriptions, Wikidata."""
         kg = ontology.iris.kg
-        g = Graph()
+        triples: list[tuple[Node, Node, Node]] = []
+        add = triples.append
         for ent in sorted(self.entities.values(), key=lambda e: e.id):
-            g.add((ent.iri, RDF.type, kg[ent.cls]))
-            g.add((ent.iri, RDFS.label, Literal(ent.label, lang="en")))
+            add((ent.iri, RDF.type, kg[ent.cls]))
+            add((ent.iri, RDFS.label, Literal(ent.label, lang="en")))
             for alias in ent.aliases:
-                g.add((ent.iri, kg.spelling, Literal(alias, lang=script_language(alias))))
+                add((ent.iri, kg.spelling, Literal(alias, lang=script_language(alias))))
             for code in ent.codenames:
-                g.add((ent.iri, kg.codename, Literal(code)))
+                add((ent.iri, kg.codename, Literal(code)))
             if ent.description:
-                g.add((ent.iri, kg.description, Literal(ent.description, lang="en")))
+                add((ent.iri, kg.description, Literal(ent.description, lang="en")))
             if ent.wikidata:
-                g.add((ent.iri, kg.wikidata, Literal(ent.wikidata)))
-                g.add((ent.iri, SKOS.exactMatch, WD[ent.wikidata]))
+                add((ent.iri, kg.wikidata, Literal(ent.wikidata)))
+                add((ent.iri, SKOS.exactMatch, WD[ent.wikidata]))
                 if ent.wikidata_evidence:
-                    g.add((ent.iri, kg.wikidataEvidence, Literal(ent.wikidata_evidence)))
+                    add((ent.iri, kg.wikidataEvidence, Literal(ent.wikidata_evidence)))
             for post in ent.posts:
                 node = ontology.iris.id("position", ent.id, post_slug(post))
-                g.add((ent.iri, kg.holds, node))
-                g.add((node, RDF.type, kg.PositionHolding))
-                g.add((node, RDFS.label, Literal(f"{ent.label}, {post.post}", lang="en")))
-                g.add((node, kg.post, Literal(post.post)))
+                add((ent.iri, kg.holds, node))
+                add((node, RDF.type, kg.PositionHolding))
+                add((node, RDFS.label, Literal(f"{ent.label}, {post.post}", lang="en")))
+                add((node, kg.post, Literal(post.post)))
                 if post.start:
-                    g.add((node, kg.startDate, _date_literal(post.start)))
+                    add((node, kg.startDate, _date_literal(post.start)))
                 if post.end:
-                    g.add((node, kg.endDate, _date_literal(post.end)))
+                    add((node, kg.endDate, _date_literal(post.end)))
+        g = Graph()
+        g.addN((s, p, o, g) for s, p, o in triples)  # Graph.add costs 2-3 times more
         return g
 
 

@@ -140,26 +140,74 @@ class Explanations:
         self._queue = list(self.inferred)  # what is to be explained: grows with premises
         self._queued = set(self.inferred)
 
-    def write(self, out: TextIO, graph: str, blank: list[Triple],
-              digests: dict[str, int] | None = None) -> int:
+    def write(self, out: TextIO, graph: str, blank: list[Triple]) -> int:
         """Write the explanations into the named graph ``graph`` (an IRI) as N-Quads;
         return how many triples. Those with a blank node go to ``blank`` instead, as with
-        :func:`kg.mapping.nquads.write`. With ``digests``, fill it with a digest of each
-        subject's lines (:class:`_Text`)."""
+        :func:`kg.mapping.nquads.write`. The lines are those of :meth:`subjects` (which a
+        build writes beside the store as they are, :mod:`kg.store.explanations`)."""
+        end = f" <{graph}> .\n"
+        written = 0
+        batch: list[str] = []
+        for _, text, count in self.subjects(blank):
+            batch.append(text.replace(" .\n", end))  # a literal's line break is escaped
+            written += count
+            if len(batch) >= _Text.BATCH:
+                out.write("".join(batch))
+                batch.clear()
+        out.write("".join(batch))
+        return written
+
+    def subjects(self, blank: list[Triple]) -> Iterator[tuple[str, str, int]]:
+        """The explanations graph subject by subject: (the subject's N-Triples form, its
+        lines as N-Triples, how many), each subject once. Triples with a blank node go to
+        ``blank`` instead (as :meth:`write`)."""
         kg = self.iris.kg
-        text = _Text(out, graph, self.nt, blank, digests)
-        derived_by, premise = kg.derivedBy, kg.premise
+        nt = self.nt
+        a, subject, predicate, object_ = (nt(x) for x in (_TYPE, _SUBJECT, _PREDICATE,
+                                                         _OBJECT))
+        derived_by, premise = nt(kg.derivedBy), nt(kg.premise)
+
+        def statement(node: URIRef, cls: URIRef, t: Triple) -> tuple[str, str, int]:
+            s, p, o = t
+            if _blank(s) or _blank(o):
+                return self._group(node, _reified(node, cls, t), blank)
+            n = f"<{node}>"
+            return n, (f"{n} {a} {nt(cls)} .\n{n} {subject} {nt(s)} .\n"
+                       f"{n} {predicate} {nt(p)} .\n{n} {object_} {nt(o)} .\n"), 4
+
         for node, t, rule, premises in self._steps():
-            text.statement(node, kg.Explanation, t)
-            text.links(node, derived_by, (rule,))
-            text.links(node, premise, premises)
-        for s, p, o in self.rules.triples():
-            text.triple(s, p, o)
+            n, first, count = statement(node, kg.Explanation, t)
+            lines = [first]
+            lines.append(f"{n} {derived_by} <{rule}> .\n")
+            count += 1
+            for x in premises:
+                if type(x) is URIRef:  # fact, explanation and asserted nodes
+                    lines.append(f"{n} {premise} <{x}> .\n")
+                    count += 1
+                elif _blank(x):
+                    blank.append((node, kg.premise, x))
+                else:
+                    lines.append(f"{n} {premise} {nt(x)} .\n")
+                    count += 1
+            yield n, "".join(lines), count
+        for node, triples in itertools.groupby(self.rules.triples(), key=lambda t: t[0]):
+            yield self._group(node, triples, blank)
         for t, node in self.asserted.items():
-            text.statement(node, kg.AssertedStatement, t)
-        for s, p, o in self._comment():
-            text.triple(s, p, o)
-        return text.close()
+            yield statement(node, kg.AssertedStatement, t)
+        for s, triples in itertools.groupby(self._comment(), key=lambda t: t[0]):
+            yield self._group(s, triples, blank)
+
+    def _group(self, s: Node, triples: Iterable[Triple],
+               blank: list[Triple]) -> tuple[str, str, int]:
+        """The lines of ``triples`` (all of subject ``s``) as :meth:`subjects` gives them."""
+        nt = self.nt
+        lines = []
+        for t in triples:
+            if _blank(t[0]) or _blank(t[2]):
+                blank.append(t)
+            else:
+                lines.append(f"{nt(t[0])} {nt(t[1])} {nt(t[2])} .\n")
+        return nt(s), "".join(lines), len(lines)
 
     def write_inferred(self, out: TextIO, graph: str, blank: list[Triple],
                        digests: dict[str, int] | None = None) -> int:

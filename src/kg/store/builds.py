@@ -28,6 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import StoreError
+from kg.mapping import nquads
 from kg.store.explanations import WithExplanations, with_explanations
 from kg.store.lifecycle import disk_full, hold, is_disk_full, notify_servers, remove_unused
 from kg.store.patch import replace_graph, replace_subjects
@@ -61,6 +62,7 @@ class StoreWriter:
         self.base, self.drop = base, sorted(drop)
         self.digests = digests or {}
         self.replaced: dict[str, Path] = {}  # graphs whose whole new content is given
+        self.early: dict[str, Graph] = {}  # graphs the loader's thread takes first
         builds = self.data_dir / BUILDS
         builds.mkdir(parents=True, exist_ok=True)
         self.build_id = (time.strftime("%Y%m%dT%H%M%S")
@@ -89,18 +91,39 @@ class StoreWriter:
             raise StoreError(f"cannot create a store in {self.partial}: {exc}") from None
         for name in self.drop:
             self.store.remove_graph(ox.NamedNode(name))
-        self.thread = threading.Thread(target=self._bulk_load, name="kg-store-loader",
-                                       daemon=True)
+        texts: list[tuple[str, bytes]] = []
+        labelled: list[ox.Quad] = []
+        for name, graph in self.early.items():
+            blank: list[tuple[Node, Node, Node]] = []
+            text = io.StringIO()
+            nquads.write(text, graph, name, blank)
+            texts.append((name, text.getvalue().encode()))
+            labelled += [_quad(s, p, o, name) for s, p, o in blank]
+        self.thread = threading.Thread(target=self._bulk_load, args=(labelled,),
+                                       name="kg-store-loader", daemon=True)
         self.thread.start()
+        for name, data in texts:
+            self.feed.put(_Source(name, data=data))
 
-    def _bulk_load(self) -> None:
+    def _bulk_load(self, labelled: list[ox.Quad]) -> None:
         assert self.store is not None
         try:
+            if labelled:  # blank nodes: their labels kept (the bulk loader would change them)
+                self.store.bulk_extend(labelled)
             self.store.bulk_load(input=self.feed, format=ox.RdfFormat.N_QUADS)
         except BaseException as exc:  # reported to the build by load(), writer(), commit()
             self.failure = exc
             self.feed.stop()
             self.feed._close()  # the loader has returned: nothing reads the file any more
+
+    def first(self, graphs: dict[str, Graph]) -> None:
+        """Load ``graphs`` (rdflib graphs by graph IRI: the ontology, the registry) first,
+        when loading starts: their triples without blank nodes as N-Quads, the others with
+        their labels kept (the ontology's are canonical). Before any :meth:`load`; they are
+        not given to :meth:`commit` again."""
+        if self.thread is not None:
+            raise RuntimeError("the loader has started: too late for graphs to load first")
+        self.early.update(graphs)
 
     def load(self, path: Path, *, name: str = "", remove: bool = False) -> None:
         """Queue the N-Quads file ``path`` (no blank nodes: the loader relabels them) for
@@ -146,7 +169,7 @@ class StoreWriter:
         self.thread.join()
         self._check()
         for iri, graph in graphs.items():
-            if iri not in self.replaced:
+            if iri not in self.replaced and iri not in self.early:
                 _load(self.store, graph, ox.NamedNode(iri))
         self.seconds["wait"] = round(time.perf_counter() - t, 3)
         if self.replaced:

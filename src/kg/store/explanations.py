@@ -25,7 +25,7 @@ import hashlib
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,9 +41,9 @@ _MASK = (1 << 64) - 1
 
 
 class ExplanationRows:
-    """A text stream taking the N-Quads lines of the explanations graph ``graph`` (as
-    :class:`kg.reason.explain.Explanations` writes them, a subject's lines together) and
-    keeping them, as N-Triples, by subject in the file ``path``.
+    """The explanations graph ``graph`` kept, as N-Triples, by subject in the file ``path``:
+    given subject by subject (:meth:`add`, as :meth:`kg.reason.explain.Explanations.subjects`
+    makes them) or as N-Quads text, a subject's lines together (:meth:`write`).
 
     Each subject's lines get a 64-bit digest (:attr:`digests`, kept in the build's record).
     Given the served build's file (``base``) and its digests (``old``), an incremental build
@@ -75,6 +75,7 @@ class ExplanationRows:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('graph', ?)", (graph,))
 
     def write(self, text: str) -> int:
+        """Take N-Quads lines of the graph, a subject's lines together."""
         cut = len(self.suffix)
         for line in text.split("\n"):
             if not line:
@@ -89,11 +90,26 @@ class ExplanationRows:
             self.count += 1
         return len(text)
 
+    def add(self, subjects: Iterable[tuple[str, str, int]]) -> int:
+        """Take the graph subject by subject: (N-Triples form of the subject, its lines as
+        N-Triples, how many), as :meth:`kg.reason.explain.Explanations.subjects` gives
+        them; return how many lines."""
+        self._gather()
+        before = self.count
+        for key, text, count in subjects:
+            if count:
+                self.count += count
+                self._keep(key, text)
+        return self.count - before
+
     def _gather(self) -> None:
         if self.key is None or not self.lines:
             return
-        key, text = self.key, "".join(self.lines)
+        text = "".join(self.lines)
         self.lines = []
+        self._keep(self.key, text)
+
+    def _keep(self, key: str, text: str) -> None:
         digest = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
         if key in self.digests:  # a subject met again later: none is, as the writer goes
             if self.old is not None:

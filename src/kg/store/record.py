@@ -28,6 +28,7 @@ from typing import Any
 
 from kg import __version__
 from kg.config import Config
+from kg.errors import MappingError
 from kg.mapping.compile import Compiled as DocumentResult
 from kg.mapping.compile import parallel_map
 from kg.mapping.curated import MAPPINGS_SUBDIR
@@ -102,6 +103,30 @@ def read_inputs(config: Config) -> Inputs:
         mapping = curated.get(doc_id)
         digests[doc_id] = _file_digest(page) + (":" + _file_digest(mapping) if mapping else "")
     return Inputs(shared, digests, sorted(set(curated) - set(pages)))
+
+
+def input_files(config: Config) -> list[Path]:
+    """Every file a build reads: corpus, mappings, ontology."""
+    corpus = Path(config.corpus_dir)
+    if not corpus.is_dir():
+        raise MappingError("corpus directory not found", file=str(corpus))
+    files = sorted(corpus.glob("*.txt"))
+    for folder in (config.mappings_dir, config.ontology_dir):
+        files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
+    return files
+
+
+def up_to_date(config: Config) -> bool:
+    """Whether the current store was built after every input last changed."""
+    from kg.store.builds import build_meta
+
+    meta_file = config.store_path.resolve().parent / "build.json"
+    if not config.store_path.exists() or not meta_file.exists():
+        return False
+    if build_meta(config.store_path).get("base_iri") != config.base_iri:
+        return False
+    built = meta_file.stat().st_mtime
+    return all(p.stat().st_mtime <= built for p in input_files(config))
 
 
 @dataclass
