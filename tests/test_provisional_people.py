@@ -66,3 +66,17 @@ def test_two_spellings_of_one_unknown_person_build_one_person(tmp_path) -> None:
             rdfs:label ?label . OPTIONAL { ?p kg:spelling ?spelling } }""",
                   base=config.base_iri).rows
     assert len(rows) == 1 and {rows[0][0], rows[0][1]} == {"Kim Sung-hwa", "Kim Sung-Hwa"}
+
+
+def test_vietnamese_marks_and_a_body_the_registry_lacks(linker: Linker) -> None:
+    """"Phạm Hùng" is one word each and the registry's Pham Hung; "Central Committee of the
+    Communist Party of Vietnam" names a body by words the registry lacks: the short name
+    "Central Committee" is left unresolved rather than taken for the Chinese one."""
+    doc = parse_text("Skip to content\n\nOctober 20, 1964\n\nCable from the Chinese Embassy "
+                     "in Vietnam\n\n\nLe Duan, the First Secretary of the Central Committee of "
+                     "the Communist Party of Vietnam, Vice Premier Phạm Hùng and Comrade Lý Ban "
+                     "met the Chinese Communist Party delegation and the CCP Central Committee."
+                     "\n\n\nA summary.\n\nDocument Information\n")
+    found = {m.text: (m.entity.id if m.entity else m.provisional) for m in linker.mentions(doc)}
+    assert found["Phạm Hùng"] == "pham-hung" and found["Lý Ban"] == "Lý Ban"
+    assert found["Central Committee"] is None

@@ -43,6 +43,10 @@ INSTITUTION_WORDS = frozenset({
     "Extraordinary", "Administration", "Bureau", "Section", "Army", "Front", "Fleet",
     "Embassy", "Mission", "Delegation", "Commission", "Presidium", "Politburo", "Party",
 })
+#: After a short name ("Central Committee"), the body whose it is: "of the Communist Party of
+#: Vietnam". Unless the registry knows that body ("Political Council of the Central Committee
+#: of the Workers' Party of Korea"), the short name is left unresolved.
+_OF_WHOM = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 #: Words of an occasion or a paper, never of a name: "Chairman Ho Meeting with Chargé
 #: d'Affaires Wang" (a heading) names no person "Ho Meeting", "Comrade Hao Deqing Reports on
 #: ..." no person "Hao Deqing Reports".
@@ -55,9 +59,10 @@ OCCASION_WORDS = frozenset({
 #: A word of a name: "Zhang", "Sung-Hwa", "PENG" (in capitals), or an initial inside it ("Mark
 #: W. Clark").
 #: Capitals and small letters of the Latin alphabets the archive's translations use ("Irén
-#: Rózsa", "Władysław Gomułka", "József Füredi").
-_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽ"
-_LOWER = "a-zß-öø-ÿ\u0100-\u017f"
+#: Rózsa", "Władysław Gomułka", "József Füredi", "Phạm Hùng").
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽƠƯẠ-Ỹ"
+#: ... and Vietnamese with its marks ("Phạm Hùng": Latin Extended Additional, ơ, ư).
+_LOWER = "a-zß-öø-ÿ\u0100-\u017f\u01a1\u01b0\u1e00-\u1eff"
 _NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}'’-]+(?:(?<=-)[{_UPPER}][{_LOWER}'’-]+)*" \
     rf"|[{_UPPER}][{_UPPER}'’-]+(?![{_LOWER}]))"
 _INITIAL = r"[A-Z]\."
@@ -219,6 +224,10 @@ class Linker:
                     scoped = self.registry.scoped(plain, country)
                     entity = scoped[0] if len(scoped) == 1 else None
                     candidates = self.short_names.get(plain, ())
+                    whose = _OF_WHOM.match(doc.source, e)
+                    if whose and not any(s2 == whose.end() - 1 for s2, *_ in matches):
+                        entity = None  # "Central Committee of the Communist Party of
+                        # Vietnam": the name says whose, in words the registry lacks
                 out.append(Mention(s, e, text, candidates, entity))
                 taken.append((s, e))
             out.extend(self._ministries_of_posts(doc, start, end))
