@@ -105,3 +105,15 @@ def test_a_described_type_and_a_post_in_a_body_before_a_name() -> None:
     # A body alone stays a body.
     assert parse_title("Report from the Embassy of the Soviet Union in China to Moscow"
                        ).senders[0].kind == "organization"
+
+
+def test_a_post_in_a_country_before_the_keepers_name() -> None:
+    doc = parse_text("Skip to content\n\nOctober 5, 1945\n\nRecord of Conversation between "
+                     "Soviet Ambassador in China Apollon Petrov and Zhou Enlai and Wang Ruofei"
+                     "\n\n\nOn October 5 of this year I was visited by cde. Zhou Enlai and Wang "
+                     "Ruofei.\n\n\nA summary.\n\nDocument Information\n")
+    assert [p.name for p in doc.participants] == ["Apollon Petrov", "Zhou Enlai", "Wang Ruofei"]
+    assert [k.name for k in doc.keepers] == ["Apollon Petrov"]
+    # A person's whereabouts after his name is no part of it.
+    from kg.ingest.names import without_place
+    assert without_place("Fedorenko in Pyongyang") == "Fedorenko"

@@ -234,8 +234,10 @@ def summary_writer(summary: str | None) -> Correspondent | None:
 ENVOY_POSTS = ("Ambassador", "Chargé d'Affaires", "Charge d'Affaires", "Chargé d’Affaires",
                "Counselor", "Counsellor", "Consul", "Envoy")
 #: The writer narrating in the first person: "[I] Visited comrade Kim Il Sung.", "I was
-#: received by ...".
-_NARRATOR_RE = re.compile(r"(?:^|[.;:]\s+)(?:\[I\]|I)\s+(?:[a-z]|\[?[A-Z][a-z]+ed\b)")
+#: received by ...", "On October 5 I was visited by cde. Zhou Enlai".
+_NARRATOR_RE = re.compile(r"(?:(?:^|[.;:]\s+)(?:\[I\]|I)\s+(?:[a-z]|\[?[A-Z][a-z]+ed\b)"
+                          r"|\bI\s+(?:was|had|have|visited|received|met|asked|told|informed|"
+                          r"handed|called on|paid)\b)")
 
 
 def envoy_keeper(title: str | None, participants: Sequence[Correspondent],

@@ -214,9 +214,16 @@ def trailing_name(text: str) -> str | None:
 
 def without_place(name: str) -> str:
     """A person's name without the place written after it: "Fedorenko in Pyongyang" ->
-    "Fedorenko"."""
+    "Fedorenko"; not a post's place before its holder's name ("Soviet Ambassador in China
+    Apollon Petrov")."""
     match = re.match(r"^(?P<name>.+?)\s+(?:in|at)\s+(?P<place>[A-Z][\w'’ -]*)$", name)
-    return match["name"] if match and not is_institution(name) else name
+    if not match or is_institution(name):
+        return name
+    place = match["place"].split()
+    for n in (3, 2, 1):  # "Soviet Ambassador in China Apollon Petrov": a post with its place
+        if len(place) > n and " ".join(place[:n]).casefold() in _NAME_STARTS_AFTER:
+            return name
+    return match["name"]
 
 
 def is_all_caps(text: str) -> bool:
