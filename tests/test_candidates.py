@@ -389,12 +389,16 @@ def test_what_the_writer_is_preparing_or_thinking_of_is_his_plan(
         world: tuple[Ontology, Registry]) -> None:
     found = propose(page("We are thinking of sending a military delegation in December.",
                          "Therefore we will request the Soviet government to provide the aid.",
-                         "We are thinking about the harvest."), world[1])
+                         "We are thinking about the harvest.",
+                         "I want to remind you that the harvest was poor.",
+                         "I consider it necessary to write you an open letter."), world[1])
     assert [(c.props, c.quote) for c in kinds(found, "plan")] == [
         ({"intendedBy": "ivan-kovalev"}, "We are thinking of sending a military delegation in "
                                          "December"),
         ({"intendedBy": "ivan-kovalev"}, "we will request the Soviet government to provide the "
-                                         "aid")]
+                                         "aid"),
+        # the writer's own "I": "I want to remind you" is no plan, writing a letter is
+        ({"intendedBy": "ivan-kovalev"}, "I consider it necessary to write you an open letter")]
 
 
 def test_nothing_from_a_sentence_the_page_cuts_off_or_a_bare_please(

@@ -67,6 +67,11 @@ _REQUEST_RE = re.compile(
     r"|(?P<we>I|We|we)\s+(?:(?:intend|plan|propose|are planning|have decided|decided|"
     r"(?:are|am) preparing|(?:are|am) going|(?:are|am) ready)\s+to|(?:are|am)\s+thinking\s+of"
     r"|will\s+(?:request|ask))"
+    # the writer alone ("we" may be a delegation's, whose plan curators leave unattributed)
+    r"|I\s+(?:(?:would like|consider it necessary|want)\s+to(?!\s+(?:say|remind|note|stress|"
+    r"emphasi[sz]e|point out|tell|express|add|thank|mention|draw)\b)|will\s+(?:try\s+to\s+)?"
+    r"(?:notify|inform|send|give|deliver|provide|report|write|make|hold|publish|prepare|"
+    r"organize|organise|transfer|supply))"
     r"|(?P<go>I|We|we)\s+will\s+(?:go|come|travel|fly|leave|depart)\s+(?:to|for))\b")
 #: "X asked [me] to ...", "X requested that ...", a record's "X proposes to ..." (the present
 #: only in a record kept in the third person): the author reports X's request.
