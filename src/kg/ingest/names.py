@@ -49,6 +49,7 @@ POST_WORDS = frozenset({
     "ambassador", "chairman", "chief", "commander", "consul", "head", "marshal", "minister",
     "premier", "president", "secretary", "commissar", "generalissimo", "leader", "counselor",
     "counsellor", "envoy", "representative", "attache", "attaché", "charge", "chargé",
+    "adviser", "advisor",
 })
 
 #: Cities that follow a party as its seat or whereabouts ("Ministry of Foreign Affairs,
