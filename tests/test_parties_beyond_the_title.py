@@ -121,6 +121,7 @@ def test_a_post_in_a_country_before_the_keepers_name() -> None:
 
 def test_an_address_to_an_adviser_by_post_names_no_recipient() -> None:
     doc = parse_text("Skip to content\n\nDecember 27, 1952\n\nTelegram from Stalin to Mao "
-                     "Zedong\n\n\nTo the Main Military Adviser\n\nFor transmission to Mao "
-                     "Zedong.\n\n\nA summary.\n\nDocument Information\n")
+                     "Zedong\n\n\nBEIJING\n\nTo the Main Military Adviser\n\nfor Comrade MAO "
+                     "ZEDONG\n\nComrade Mao Zedong!\n\nWe have received your telegram of 17 "
+                     "December.\n\n\nA summary.\n\nDocument Information\n")
     assert [r.name for r in doc.recipients] == ["Mao Zedong"]
