@@ -16,9 +16,6 @@ from rdflib import Graph
 from conftest import QUERIES, Built
 from kg.cli import main
 
-OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS,
-              "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
-
 
 @pytest.fixture
 def run(built: Built):
@@ -63,22 +60,20 @@ def test_construct_query_as_turtle(run) -> None:
     assert {str(o) for o in g.objects()} >= {"Filippov", "Strakhov"}
 
 
-@pytest.mark.parametrize("fmt", ["ttl", "nq", "trig", "jsonld"])
-def test_export_parses_back(run, tmp_path: Path, built: Built, fmt: str) -> None:
-    # Parsed here with pyoxigraph; tests/test_export.py parses every dump with rdflib too.
-    out = tmp_path / f"graph.{fmt}"
-    result = run("export", "--format", fmt, "--output", str(out))
+def test_export_writes_one_format_to_a_file(run, tmp_path: Path, built: Built) -> None:
+    # One format: the others take the same path (tests/test_export.py writes and parses
+    # every format, with rdflib and pyoxigraph, through `kg export --all`).
+    out = tmp_path / "graph.nq"
+    result = run("export", "--format", "nq", "--output", str(out))
     assert result.exit_code == 0, result.output
-    quads = list(ox.parse(path=str(out), format=OX_FORMATS[fmt]))
-    if fmt in {"nq", "trig", "jsonld"}:
-        # Every dump also carries the dataset description, in a graph of its own.
-        dataset = ox.NamedNode(f"{built.config.base_iri}/graph/dataset")
-        assert len([q for q in quads if q.graph_name != dataset]) == sum(
-            built.report.triples.values())
-        assert {q.graph_name for q in quads} == {
-            ox.NamedNode(g) for g in built.report.triples} | {dataset}
-    else:
-        assert len(quads) > 10000
+    assert result.stderr == f"wrote {out.stat().st_size} bytes to {out}\n"
+    quads = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
+    # Every dump also carries the dataset description, in a graph of its own.
+    dataset = ox.NamedNode(f"{built.config.base_iri}/graph/dataset")
+    assert len([q for q in quads if q.graph_name != dataset]) == sum(
+        built.report.triples.values())
+    assert {q.graph_name for q in quads} == {
+        ox.NamedNode(g) for g in built.report.triples} | {dataset}
 
 
 def test_validate_writes_nothing(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ same inputs in a fresh data directory.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,8 +30,9 @@ from kg.mapping import shared
 from kg.mapping.compile import Compiled as DocumentResult
 from kg.mapping.ontology import Ontology
 from kg.mapping.registry import Registry
+from kg.reason.base import ROWS, Base
 from kg.store.builds import build_meta
-from kg.store.explanations import WithExplanations, open_explanations
+from kg.store.explanations import FILE, WithExplanations, open_explanations
 from kg.store.record import RECORD, Plan, Record, reusable
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the benchmarks' corpus generator (bench/)
@@ -95,10 +98,17 @@ def quads(config: Config) -> list[str]:
         store, beside).beside())])
 
 
+def rows(config: Config) -> list[tuple[str, str]]:
+    """The rows of the explanations file beside the store."""
+    with closing(sqlite3.connect(config.store_path.resolve().parent / FILE)) as db:
+        return sorted(db.execute("SELECT key, lines FROM subject"))
+
+
 def same_as_full_build(project: Project, tmp: Path) -> None:
     full = project.config_for(tmp / f"full-{len(list(tmp.iterdir()))}")
     build(full, full=True)
     assert quads(project.config) == quads(full)
+    assert rows(project.config) == rows(full)
 
 
 @pytest.fixture(scope="module")
@@ -234,8 +244,11 @@ def test_a_build_takes_the_ontology_and_registry_the_served_build_kept(
     monkeypatch.setattr(Ontology, "load", read_again)
     monkeypatch.setattr(Registry, "load", read_again)
     monkeypatch.setattr(Registry, "graph", read_again)
+    monkeypatch.setattr(Base, "of", read_again)  # nor reasoned over again: extended
     build(config, full=True)
     assert quads(config) == quads(built.config)  # the same store as read from the files
+    assert rows(config) == rows(built.config)  # and the same rows beside it
+    assert (config.store_path.resolve().parent / ROWS).is_file()
     monkeypatch.undo()
 
     key = shared.shared_key({"registry": "another digest"})
@@ -243,3 +256,21 @@ def test_a_build_takes_the_ontology_and_registry_the_served_build_kept(
     kept.unlink()
     kept.write_bytes(b"damaged")
     assert shared.SharedCache(key, kept.parent).get() is None
+
+
+def test_lines_given_by_digest_are_read_from_the_kept_file_when_the_base_differs(
+        tmp_path: Path) -> None:
+    from kg.store.explanations import ExplanationRows
+
+    graph, a, b = "urn:g", "<urn:a>", "<urn:b>"
+    with ExplanationRows(tmp_path / "kept.sqlite", graph) as kept:
+        kept.add([(a, f"{a} <urn:p> <urn:x> .\n", 1), (b, f"{b} <urn:p> <urn:y> .\n", 1)])
+    with ExplanationRows(tmp_path / "served.sqlite", graph) as served:  # a changed since
+        served.add([(a, f"{a} <urn:p> <urn:z> .\n", 1), (b, f"{b} <urn:p> <urn:y> .\n", 1)])
+    with ExplanationRows(tmp_path / "new.sqlite", graph, tmp_path / "served.sqlite",
+                         served.digests, tmp_path / "kept.sqlite") as new:
+        new.add([(a, kept.digests[a], 1), (b, kept.digests[b], 1)])
+    with closing(sqlite3.connect(tmp_path / "new.sqlite")) as db:
+        assert sorted(db.execute("SELECT key, lines FROM subject")) == [
+            (a, f"{a} <urn:p> <urn:x> .\n"), (b, f"{b} <urn:p> <urn:y> .\n")]
+    assert new.digests == kept.digests

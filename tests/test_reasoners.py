@@ -114,3 +114,101 @@ def test_unknown_reasoner_is_a_config_error(ontology: Graph) -> None:
     with pytest.raises(ConfigError, match="rules, reasonable, owlrl"):
         closure([ontology], IRIS, "hermit")
     assert default_reasoner() == "rules"
+
+
+def _random_case(seed: int) -> tuple[Graph, list, list, set]:
+    """A small random ontology of every axiom the rules engine reads, and random base
+    data, document data (some of it derived from the base alone) and evidenced triples."""
+    import random
+
+    from rdflib.collection import Collection
+
+    rng = random.Random(seed)
+    ex = Namespace("http://example.org/")
+    props, classes, things = ([ex[f"{k}{i}"] for i in range(n)]
+                              for k, n in (("p", 6), ("C", 5), ("x", 7)))
+    owl = Namespace("http://www.w3.org/2002/07/owl#")
+    onto = Graph()
+    for _ in range(rng.randint(2, 8)):
+        kind = rng.randrange(9)
+        p, q, c, d = rng.choice(props), rng.choice(props), rng.choice(classes), \
+            rng.choice(classes)
+        if kind == 0:
+            onto.add((c, RDFS.subClassOf, d))
+        elif kind == 1:
+            onto.add((c, owl.equivalentClass, d))
+        elif kind == 2:
+            onto.add((p, RDFS.domain, c))
+        elif kind == 3:
+            onto.add((p, RDFS.range, c))
+        elif kind == 4:
+            onto.add((p, RDFS.subPropertyOf, q))
+        elif kind == 5:
+            onto.add((p, owl.inverseOf, q))
+        elif kind == 6:
+            onto.add((p, RDF.type, owl.SymmetricProperty))
+        elif kind == 7:
+            onto.add((p, RDF.type, owl.TransitiveProperty))
+        else:
+            head = ex[f"list{seed}-{len(onto)}"]
+            Collection(onto, head, [q, rng.choice(props)][:rng.randint(1, 2)] + [p])
+            onto.add((rng.choice(props), owl.propertyChainAxiom, head))
+
+    def triples(n: int) -> list:
+        out = []
+        for _ in range(n):
+            if rng.random() < 0.3:
+                out.append((rng.choice(things), RDF.type, rng.choice(classes)))
+            else:
+                out.append((rng.choice(things), rng.choice(props), rng.choice(things)))
+        return out
+
+    from kg.reason.rules import Closure, Rules, schema
+
+    base = triples(rng.randint(0, 12))
+    docs = triples(rng.randint(0, 8))
+    derived = list(Closure(Rules.read(schema(onto)), [*onto, *base]).derivations)
+    docs += rng.sample(derived, min(len(derived), rng.randint(0, 3)))
+    evidenced = set(rng.sample(base + docs, min(len(base + docs), rng.randint(0, 6))))
+    return onto, base, docs, evidenced
+
+
+@pytest.mark.parametrize("seeds", [range(0, 400), range(400, 800)])
+def test_a_closure_extended_is_the_closure_computed_whole(seeds: range) -> None:
+    """What the build does with the reasoning over the ontology and registry it keeps: the
+    same triples, derivations and rounds as reasoning over everything at once."""
+    from kg.reason.rules import Closure, Rules, schema
+
+    changed = 0
+    for seed in seeds:
+        onto, base, docs, evidenced = _random_case(seed)
+        rules = Rules.read(schema(onto))
+        kept = Closure(rules, [*onto, *base], rivals=True)
+        extended = kept.extend(docs, evidenced)
+        whole = Closure(rules, [*onto, *base, *docs], evidenced)
+        assert extended is not None
+        assert extended.known == whole.known, seed
+        assert extended.derivations == whole.derivations, seed
+        assert extended.levels == whole.levels, seed
+        assert extended.rounds == whole.rounds, seed
+        changed += any(kept.derivations.get(t) not in (None, d)
+                       for t, d in whole.derivations.items())
+    assert changed > 20  # the documents changed derivations the kept closure had made
+
+    # A rival the documents leave alone wins over the derivation they made worse.
+    ex = Namespace("http://example.org/")
+    onto = Graph()
+    onto.add((ex.S, RDFS.subPropertyOf, ex.T))
+    onto.add((ex.T, RDF.type, URIRef("http://www.w3.org/2002/07/owl#TransitiveProperty")))
+    rules = Rules.read(schema(onto))
+    base = [(ex.a, ex.S, ex.b), (ex.b, ex.S, ex.c), (ex.c, ex.S, ex.d)]
+    kept = Closure(rules, [*onto, *base], rivals=True)
+    assert kept.derivations[(ex.a, ex.T, ex.d)].premises[0] == (ex.a, ex.T, ex.b)
+    extended = kept.extend([(ex.a, ex.T, ex.b)])  # asserted now: a bare premise
+    assert extended is not None
+    assert extended.derivations[(ex.a, ex.T, ex.d)].premises[0] == (ex.a, ex.T, ex.c)
+    assert extended.derivations == Closure(rules, [*onto, *base, (ex.a, ex.T, ex.b)]).derivations
+    onto, base, docs, _ = _random_case(0)  # documents stating axioms: computed whole
+    kept = Closure(Rules.read(schema(onto)), [*onto, *base], rivals=True)
+    assert kept.extend([(URIRef("http://example.org/p0"), RDFS.subPropertyOf,
+                         URIRef("http://example.org/p1"))]) is None

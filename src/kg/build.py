@@ -39,6 +39,7 @@ from kg.mapping.metadata import Review
 from kg.mapping.ontology import Ontology
 from kg.mapping.registry import Registry
 from kg.mapping.shared import Shared, SharedCache
+from kg.reason.base import Base
 from kg.reason.closure import Inference, closure
 from kg.reason.explain import Explanations
 from kg.speedups import Interner, gc_paused
@@ -345,20 +346,23 @@ def check(config: Config, progress: Progress = _quiet, *, strict: bool = False) 
     return compiled
 
 
-def reason(compiled: Compiled, reasoner: str | None = None) -> Inference:
-    """The OWL 2 RL closure of the ontology, the registry and the documents' domain data."""
-    return closure([compiled.ontology.graph, compiled.registry_graph, compiled.domain],
-                   compiled.iris, reasoner, compiled.fact_nodes)
+def reason(compiled: Compiled, reasoner: str | None = None,
+           base: Base | None = None) -> Inference:
+    """The OWL 2 RL closure of the ontology, the registry (or a ``base``: their closure,
+    kept) and the documents' domain data."""
+    graphs = [compiled.ontology.graph, compiled.registry_graph] if base is None else []
+    return closure([*graphs, compiled.domain], compiled.iris, reasoner, compiled.fact_nodes, base)
 
 
 def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
                  sink: Callable[[str], TextIO], rows: beside.ExplanationRows,
-                 digests: dict[str, dict[str, int]] | None = None) -> dict[str, Graph]:
+                 digests: dict[str, dict[str, int]] | None = None,
+                 base: Base | None = None) -> dict[str, Graph]:
     """Write the inferred graph as N-Quads to ``sink(graph IRI)`` (a text stream: the store
-    loader's), and the explanations to ``rows``, beside the store; return the graphs to load
-    as rdflib graphs instead (the ontology, the registry, triples with blank nodes). Counts
-    the triples of each graph into ``report``; with ``digests``, puts there both graphs'
-    subjects' (no blank nodes)."""
+    loader's), and the explanations to ``rows``, beside the store (those the ``base`` wrote
+    before taken from it); return the graphs to load as rdflib graphs instead (the ontology,
+    the registry, triples with blank nodes). Counts the triples of each graph into
+    ``report``; with ``digests``, puts there both graphs' subjects' (no blank nodes)."""
     iris = compiled.iris
     graphs = {str(iri): g for iri, g in compiled.graphs.items()}
     report.triples = {iri: len(g) for iri, g in graphs.items()}
@@ -366,7 +370,8 @@ def write_graphs(compiled: Compiled, inference: Inference, report: BuildReport,
     with gc_paused():
         explained = Explanations(itertools.chain(compiled.registry_graph, compiled.domain),
                                  compiled.fact_nodes, inference.triples,
-                                 compiled.ontology.graph, iris, inference.derivations)
+                                 compiled.ontology.graph, iris, inference.derivations,
+                                 base.written if base else None)
         inferred, why = str(iris.inferred_graph), rows.graph
         blanks: dict[str, list[Triple]] = {inferred: [], why: []}
         subjects: dict[str, int] = {}
@@ -396,16 +401,14 @@ def build(config: Config, progress: Progress = _quiet, *, strict: bool = False,
     result is the store a full build would make. ``full`` forces a full build. The progress
     says which it is, and why a full one.
 
-    The new store is filled while the build runs (:class:`kg.store.builds.StoreWriter`): document
-    graphs as the compile workers finish them (through N-Quads files in a scratch directory
-    under ``data_dir``, removed as they are read and in any case at the end), then the
-    inferred graph as it is written; the explanations go beside it, into the build's folder.
+    The new store is filled while the build runs (:class:`kg.store.builds.StoreWriter`):
+    document graphs as the compile workers finish them (through N-Quads files in a scratch
+    directory under ``data_dir``), then the inferred graph; the explanations go beside it.
     An incremental build starts from a checkpoint of the served store (hard links), without
     the graphs of the documents removed or to compile again, and changes the inferred graph
-    by its difference. The new store becomes the current one only once
-    everything has been loaded; a failed build leaves the current one as it was.
-    One build at a time per data directory (a second one raises
-    :class:`kg.store.lifecycle.BuildRunning`); a full disk is a :class:`StoreError`.
+    by its difference. The new store becomes the current one once everything is loaded; a
+    failed build leaves the current one as it was. One build at a time per data directory
+    (:class:`kg.store.lifecycle.BuildRunning`); a full disk is a :class:`StoreError`.
     """
     data_dir = Path(config.data_dir)
     try:
@@ -443,10 +446,9 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
                          if d in mappings else set())
         base = config.store_path.resolve()
         progress(f"incremental build: {plan.summary(len(inputs.documents))}")
+    why = str(iris.graph("explanations"))  # beside the store (in it, only its blank nodes)
     drop = [str(iris.document_graph(d)) for d in (plan.record.results if plan.record else ())
-            if d not in reuse]
-    why = str(iris.graph("explanations"))  # beside the store, by difference from the served
-    drop.append(why)  # one's; in the store, only its blank nodes
+            if d not in reuse] + [why]
     with tempfile.TemporaryDirectory(prefix=".build-", dir=data_dir) as scratch, \
             StoreWriter(data_dir, compact=config.compact_store and base is None, base=base,
                         drop=drop, digests=plan.record.digests if plan.record else None) as store:
@@ -461,12 +463,17 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
         validate(compiled)
         stages.done("validate", f"SHACL shapes conform ({config.validator})")
 
-        inference = reason(compiled, config.reasoner)
+        kept = Base.kept(shared.found and shared.found.reasoning, config.reasoner, [
+            prepared.ontology.graph, prepared.registry_graph], iris, shared.served)
+        inference = reason(compiled, config.reasoner, kept)
         report.inferred = dict(inference.counts)
         digests: dict[str, dict[str, int]] = {}
-        rows = beside.ExplanationRows(store.partial / beside.FILE, why, base and (
-            base.parent / beside.FILE), plan.record.digests.get(why) if plan.record else None)
-        graphs = write_graphs(compiled, inference, report, store.replace, rows, digests)
+        then = (base.parent / beside.FILE, plan.record.digests.get(why)) if plan.record else None
+        rows = beside.ExplanationRows(store.partial / beside.FILE, why, *(
+            kept.start(shared.served, then) if kept and shared.served else then or ()))
+        graphs = write_graphs(compiled, inference, report, store.replace, rows, digests, kept)
+        if kept and shared.served:  # the rows file goes with it
+            kept.keep(store.partial, shared.served, rows.digests, beside.FILE)
         stages.done("reason", f"{len(inference.triples)} triples inferred by "
                               f"{config.reasoner}: {inference.summary()}")
         if base is not None:  # the ontology and the registry are the served build's
@@ -477,18 +484,16 @@ def _build(config: Config, data_dir: Path, progress: Progress, strict: bool, inp
             "version": __version__,
             "base_iri": compiled.iris.base,
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "documents": [d.id for d in compiled.documents],
-            "facts": compiled.facts,
+            "documents": [d.id for d in compiled.documents], "facts": compiled.facts,
             "triples": report.triples,
             "inferred": report.inferred,
-            "validator": config.validator,
-            "reasoner": config.reasoner,
+            "validator": config.validator, "reasoner": config.reasoner,
             "incremental": base is not None,
         }
         Record(inputs.shared, inputs.documents, prepared.copies, nodes, compiled.results,
                digests, cache.new["pages"], cache.new["mappings"]).save(store.partial)
         shared.save(store.partial, Shared(prepared.ontology, prepared.registry,
-                                          compiled.registry_graph, prepared.linker))
+                                          compiled.registry_graph, prepared.linker, kept))
         report.store = str(store.commit(graphs, meta, digests))
     total = sum(report.triples.values())
     stages.done("load", f"{total} triples in {len(report.triples)} graphs -> {report.store}")

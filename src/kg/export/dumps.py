@@ -20,12 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +31,10 @@ import pyoxigraph as ox
 
 from kg.config import PROJECT_ROOT, Config
 from kg.errors import KGError
-from kg.export import cmif, dataset, wikidata
+from kg.export import cmif, dataset, jsonld, ntriples, turtle, wikidata
 from kg.store.builds import build_meta, open_store
-from kg.store.explanations import WithExplanations
 from kg.store.query import prefixes_for
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CHECKSUMS = "SHA256SUMS"
 DEFAULT_ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 
@@ -82,13 +78,6 @@ FORMATS: dict[str, Format] = {
                                "Statements not citable yet, with the reason"),
     "cmif": Format("cmif.xml", "application/tei+xml",
                    "Correspondence metadata in CMIF (TEI correspDesc), for correspSearch"),
-}
-#: Formats that serialize the whole graph (and in which RDF syntax, with named graphs or not).
-DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
-    "ttl": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False),
-    "nq": (ox.RdfFormat.N_QUADS, True),
-    "trig": (ox.RdfFormat.TRIG, True),
 }
 #: Kept for callers of the first version of this module.
 EXPORT_FORMATS = FORMATS
@@ -229,19 +218,14 @@ class _Exporter:
         return dataset.describe(self.store, self.base, self.meta, dists)
 
     @cached_property
-    def quads(self) -> list[ox.Quad]:
-        graph = ox.NamedNode(dataset.graph_iri(self.base))
-        quads = list(self.store.quads_for_pattern(None, None, None, None))
-        if isinstance(self.store, WithExplanations):  # the explanations beside the store
-            quads += self.store.beside()
-        quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.description]
-        return sorted(quads, key=lambda q: (_key(q.graph_name), _key(q.subject),
-                                            _key(q.predicate), _key(q.object)))
+    def graphs(self) -> list[ntriples.Graph]:
+        """Every graph as sorted N-Triples lines, the description in its own."""
+        return ntriples.read(self.store, {dataset.graph_iri(self.base): self.description})
 
     @cached_property
-    def triples(self) -> list[ox.Triple]:
-        unique = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads}
-        return sorted(unique, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
+    def triples(self) -> list[str]:
+        """The graphs merged, as sorted N-Triples lines."""
+        return ntriples.merged(self.graphs)
 
     @cached_property
     def alignment(self) -> wikidata.Alignment:
@@ -265,15 +249,17 @@ class _Exporter:
 
     def _dump(self, fmt: str) -> bytes:
         if fmt == "ttl":
-            return turtle(self.triples, prefixes(self.base), self.base, presorted=True)
+            return turtle.turtle(self.triples, prefixes(self.base), self.base)
         if fmt == "trig":
-            return trig(self.quads, prefixes(self.base), self.base, presorted=True)
-        rdf_format, with_graphs = DUMPS[fmt]
-        statements: Iterable[ox.Triple | ox.Quad] = self.quads if with_graphs else self.triples
-        return ox.serialize(statements, format=rdf_format)
+            return turtle.trig(self.graphs, prefixes(self.base), self.base)
+        if fmt == "nt":
+            return "".join(f"{line} .\n" for line in self.triples).encode()
+        return "".join(f"{line} {g.name} .\n" if g.name else f"{line} .\n"
+                       for g in self.graphs for line in g.lines).encode()
 
     def _turtle(self, triples: Iterable[ox.Triple], extra: dict[str, str] | None = None) -> bytes:
-        return turtle(triples, {**prefixes(self.base), **(extra or {})}, self.base)
+        return turtle.turtle(ntriples.lines(triples), {**prefixes(self.base), **(extra or {})},
+                             self.base)
 
     def _void(self) -> bytes:
         return self._turtle(self.description)
@@ -305,179 +291,4 @@ class _Exporter:
         return (json.dumps(json_ld_context(self.base), indent=2) + "\n").encode()
 
     def _jsonld(self) -> bytes:
-        context = prefixes(self.base)
-        compact = _compactor(context)
-        top: list[dict[str, Any]] = []
-        for graph, in_graph in groupby(self.quads, key=lambda q: q.graph_name):
-            nodes = [_node(subject, list(quads), compact)
-                     for subject, quads in groupby(in_graph, key=lambda q: q.subject)]
-            if isinstance(graph, ox.DefaultGraph):
-                top.extend(nodes)
-            else:
-                top.append({"@id": _ref(graph, compact), "@graph": nodes})
-        document = {"@context": context, "@graph": top}
-        return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
-
-
-def _key(term: object) -> tuple[int, str]:
-    # Named nodes, then blank nodes, then literals; each by their N-Triples form.
-    rank = 0 if isinstance(term, ox.NamedNode) else 1 if isinstance(term, ox.BlankNode) else 2
-    return rank, str(term)
-
-
-def _compactor(context: dict[str, str]) -> Callable[[str], str]:
-    """``https://.../id/person/mao-zedong`` -> ``person:mao-zedong`` (longest namespace)."""
-    spaces = sorted(context.items(), key=lambda item: -len(item[1]))
-
-    def compact(iri: str) -> str:
-        for prefix, ns in spaces:
-            local = iri[len(ns):]
-            if iri.startswith(ns) and local and not local.startswith("//"):
-                return f"{prefix}:{local}"
-        return iri
-
-    return compact
-
-
-def _ref(term: object, compact: Callable[[str], str]) -> str:
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return compact(str(getattr(term, "value", term)))
-
-
-def _node(subject: object, quads: list[ox.Quad], compact: Callable[[str], str]
-          ) -> dict[str, Any]:
-    node: dict[str, Any] = {"@id": _ref(subject, compact)}
-    types = [_ref(q.object, compact) for q in quads
-             if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)]
-    if types:
-        node["@type"] = types
-    for q in quads:
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            continue
-        node.setdefault(compact(q.predicate.value), []).append(_jsonld_value(q.object, compact))
-    return node
-
-
-def _jsonld_value(term: object, compact: Callable[[str], str]) -> Any:
-    if not isinstance(term, ox.Literal):
-        return {"@id": _ref(term, compact)}
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return term.value
-    return {"@value": term.value, "@type": compact(term.datatype.value)}
-
-
-# --------------------------------------------------------------------------------------------
-# Turtle and TriG, written here so that the output is deterministic (sorted, prefixes in a
-# fixed order) and readable: a subject's statements together, `a` first, prefixed names only
-# where they need no escaping, and a prefix for each folder of IRIs under <base>/id/.
-# --------------------------------------------------------------------------------------------
-
-_PN_PREFIX = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
-_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-
-
-def turtle(triples: Iterable[ox.Triple], known: dict[str, str], base: str,
-           presorted: bool = False) -> bytes:
-    """Sorted, prefixed Turtle of ``triples`` (only the prefixes used are declared)."""
-    if not presorted:
-        triples = sorted(triples, key=lambda t: (_key(t.subject), _key(t.predicate),
-                                                 _key(t.object)))
-    triples = list(triples)
-    writer = _TurtleWriter(known, base, triples)
-    body = writer.block(triples, indent="")
-    return (writer.header() + "\n" + body).encode()
-
-
-def trig(quads: Iterable[ox.Quad], known: dict[str, str], base: str,
-         presorted: bool = False) -> bytes:
-    """Sorted, prefixed TriG of ``quads``: one block per named graph."""
-    if not presorted:
-        quads = sorted(quads, key=lambda q: (_key(q.graph_name), _key(q.subject),
-                                             _key(q.predicate), _key(q.object)))
-    quads = list(quads)
-    writer = _TurtleWriter(known, base, quads)
-    parts = []
-    for graph, in_graph in groupby(quads, key=lambda q: q.graph_name):
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in in_graph]
-        if isinstance(graph, ox.DefaultGraph):
-            parts.append(writer.block(triples, indent=""))
-        else:
-            parts.append(f"{writer.term(graph)} {{\n{writer.block(triples, indent='    ')}}}\n")
-    return (writer.header() + "\n" + "\n".join(parts)).encode()
-
-
-class _TurtleWriter:
-    def __init__(self, known: dict[str, str], base: str, statements: list[Any]):
-        self.prefixes = dict(known)
-        self.prefixes.update(_folder_prefixes(statements, base, self.prefixes))
-        self.spaces = sorted(self.prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
-        self.used: set[str] = set()
-        self.names: dict[str, str] = {}
-
-    def header(self) -> str:
-        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()
-                       if p in self.used)
-
-    def iri(self, iri: str) -> str:
-        if iri not in self.names:
-            self.names[iri] = f"<{iri}>"
-            for prefix, ns in self.spaces:
-                if iri.startswith(ns) and _PN_LOCAL.fullmatch(iri[len(ns):]):
-                    self.used.add(prefix)
-                    self.names[iri] = f"{prefix}:{iri[len(ns):]}"
-                    break
-        return self.names[iri]
-
-    def term(self, term: object) -> str:
-        if isinstance(term, ox.NamedNode):
-            return self.iri(term.value)
-        if isinstance(term, ox.Literal) and not term.language:
-            datatype = term.datatype.value
-            if datatype == XSD_INTEGER and _INTEGER.fullmatch(term.value):
-                return term.value
-            if datatype != "http://www.w3.org/2001/XMLSchema#string":
-                return f"{ox.Literal(term.value)}^^{self.iri(datatype)}"
-        return str(term)  # blank nodes, plain and language-tagged literals: N-Triples form
-
-    def block(self, triples: list[ox.Triple], indent: str) -> str:
-        out = []
-        for subject, about in groupby(triples, key=lambda t: t.subject):
-            # Input is sorted by predicate and object; the stable sort only puts `a` first.
-            about = sorted(about, key=lambda t: t.predicate.value != RDF_TYPE)
-            lines = []
-            for predicate, values in groupby(about, key=lambda t: t.predicate):
-                verb = "a" if predicate.value == RDF_TYPE else self.iri(predicate.value)
-                objects = [self.term(t.object) for t in values]
-                joiner = " , " if sum(len(o) for o in objects) < 60 else f" ,\n{indent}        "
-                lines.append(f"{verb} {joiner.join(objects)}")
-            out.append(f"{indent}{self.term(subject)} " + f" ;\n{indent}    ".join(lines) + " .\n")
-        return "".join(out)
-
-
-def _folder_prefixes(statements: list[Any], base: str, taken: dict[str, str]) -> dict[str, str]:
-    """``fact-1948-12-30-mao-to-stalin:`` for <base>/id/fact/1948-12-30-mao-to-stalin/ and
-    ``position:`` for <base>/id/position/: one prefix per folder of IRIs under <base>/id/."""
-    root = f"{base}/id/"
-    iris = {term.value for statement in statements
-            for term in (statement.subject, statement.object)
-            if isinstance(term, ox.NamedNode)}
-    folders: set[str] = set()
-    for iri in iris:
-        if iri.startswith(root):
-            segments = iri[len(root):].split("/")
-            for depth in (1, 2):
-                if len(segments) > depth:
-                    folders.add(root + "/".join(segments[:depth]) + "/")
-    spaces = set(taken.values())
-    out: dict[str, str] = {}
-    for folder in sorted(folders):
-        name = folder[len(root):-1].replace("/", "-")
-        if folder in spaces or name in taken or name in out or not _PN_PREFIX.fullmatch(name):
-            continue
-        out[name] = folder
-    return out
+        return jsonld.document(self.graphs, prefixes(self.base))

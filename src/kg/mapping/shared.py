@@ -20,6 +20,7 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -46,12 +47,15 @@ def shared_key(digests: dict[str, str], *folders: str | Path) -> str:
 @dataclass
 class Shared:
     """The ontology, the registry and the registry graph (coordinates included), as the
-    build read them from the files, and the linker's look-ups of the registry's names."""
+    build read them from the files, and the linker's look-ups of the registry's names;
+    and what the reasoner derives from them alone, once a build has computed it
+    (:class:`kg.reason.base.Base`, kept here so that it shares their terms)."""
 
     ontology: Ontology
     registry: Registry
     graph: Graph
     linker: Linker | None
+    reasoning: Any = None
 
 
 class SharedCache:
@@ -85,11 +89,12 @@ class SharedCache:
 
     def save(self, folder: Path, shared: Shared) -> None:
         """Keep ``shared`` in the new build's ``folder``: a link to the served build's file
-        when that was taken, else written (only where a build was served before: a data
-        directory built once is likely built again, and a first build saves the time)."""
+        when that was taken (and nothing added to it), else written (only where a build was
+        served before: a data directory built once is likely built again, and a first build
+        saves the time)."""
         if self.served is None:
             return
-        if self.found is not None:
+        if self.found is not None and self.found.reasoning is shared.reasoning:
             try:
                 os.link(self.served / FILE, folder / FILE)
                 return

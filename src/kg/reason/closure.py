@@ -13,13 +13,14 @@ literals, and schema-level consequences about the ontology's own terms.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from kg.mapping.iris import Iris
-from kg.reason.engines import default_reasoner, materialize, rules_closure
+from kg.reason.base import Base
+from kg.reason.engines import consistent, default_reasoner, materialize, rules_closure
 from kg.reason.rules import Derivation
 from kg.speedups import gc_paused
 
@@ -47,8 +48,12 @@ class Inference:
 
 
 def closure(graphs: Iterable[Iterable[tuple]], iris: Iris, reasoner: str | None = None,
-            evidenced: Container[tuple] = ()) -> Inference:
+            evidenced: Collection[tuple] = (), base: Base | None = None) -> Inference:
     """Reason over the union of ``graphs``; return the meaningful new triples.
+
+    With a ``base`` (:mod:`kg.reason.base`: the reasoning over the ontology and registry,
+    kept), ``graphs`` are what is added to them: the rules engine starts from the base and
+    derives only what they add, with the same result.
 
     ``graphs`` are rdflib graphs or any iterables of triples. ``reasoner`` names the engine
     (:data:`kg.reason.engines.REASONERS`; default :func:`kg.reason.engines.default_reasoner`). The
@@ -73,10 +78,20 @@ def closure(graphs: Iterable[Iterable[tuple]], iris: Iris, reasoner: str | None 
                     work.append(t)
         inferred: set[tuple] = set()
         derivations = None
-        if (reasoner or default_reasoner()) == "rules":
+        rules = (reasoner or default_reasoner()) == "rules"
+        extended = base.closure.extend(work, evidenced) if base and rules else None
+        if extended is not None and base is not None:
+            derivations = consistent(extended).derivations
+            asserted.update(base.aside)  # the rest of the base's is never derived
+            result: Iterable[tuple] = derivations
+        elif base is not None:  # documents stating axioms, another engine: from scratch
+            own = base.closure
+            return closure([(t for t in own.known if t not in own.levels), base.aside,
+                            *graphs], iris, reasoner, evidenced)
+        elif rules:
             engine = rules_closure(work, evidenced)
             derivations = engine.derivations
-            result: Iterable[tuple] = derivations
+            result = derivations
         else:
             result = materialize(work, reasoner)
         for t in result:

@@ -64,7 +64,11 @@ def materialize(triples: Iterable[Triple], reasoner: str | None = None) -> Itera
 
 def rules_closure(triples: Iterable[Triple], evidenced: Container[Triple] = ()) -> Closure:
     """The closure by :mod:`kg.reason.rules`, with its derivations, checked for contradictions."""
-    result = closure(triples, evidenced)
+    return consistent(closure(triples, evidenced))
+
+
+def consistent(result: Closure) -> Closure:
+    """``result``, unless it holds a contradiction (:class:`InconsistencyError`)."""
     _raise_if_any(result.contradictions())
     return result
 

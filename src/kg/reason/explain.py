@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TextIO
 
 import pyoxigraph as ox
@@ -90,6 +91,37 @@ def derivations(data: Iterable[Triple], ontology: Iterable[Triple],
     return rules.closure(itertools.chain(ontology, data), evidenced, strict=False).derivations
 
 
+#: A subject of the explanations graph: its N-Triples form, its lines (or, for lines written
+#: before, their digest: :class:`Written`), how many.
+Subject = tuple[str, str | int, int]
+
+
+@dataclass
+class Written:
+    """Explanations written before for the statements of a closure kept between builds
+    (:mod:`kg.reason.base`), given again as they were, unmade, while a statement keeps the
+    derivation ``derivations`` gives it and each premise stays what it was then (derived, or
+    asserted without a fact node: what decides its node). With ``fill``, the explanations
+    being written fill these (those with no blank node); :meth:`seal` then trades their
+    lines for the digests of the rows they were written as, kept in a file of their own
+    (:mod:`kg.store.explanations` reads a subject's lines there when it needs them)."""
+
+    derivations: Mapping[Triple, Derivation]
+    #: Statement -> the lines of its explanation node.
+    explanations: dict[Triple, Subject] = field(default_factory=dict)
+    #: Premise asserted without a fact node -> its node, and the lines of that node.
+    asserted: dict[Triple, tuple[URIRef, Subject]] = field(default_factory=dict)
+    fill: bool = False
+
+    def seal(self, digests: Mapping[str, int]) -> None:
+        """Keep each subject's digest in ``digests`` instead of its lines; stop filling."""
+        self.fill = False
+        self.explanations = {t: (k, digests[k], n) for t, (k, _, n) in
+                             self.explanations.items() if k in digests}
+        self.asserted = {t: (node, (k, digests[k], n)) for t, (node, (k, _, n)) in
+                         self.asserted.items() if k in digests}
+
+
 class Explanations:
     """The explanations of inferred statements, written as N-Quads (:meth:`write`): the
     one writer of the explanations graph.
@@ -120,15 +152,17 @@ class Explanations:
     out (a step through a triple about a literal, say) is explained too.
 
     A million inferred statements make some eight million lines: the text is made from the
-    N-Triples form of each term, computed once (the statement hashes need it anyway). The
-    explanations come in the order of ``inferred``, then of the derived premises met on
-    the way that the inferred graph leaves out.
+    N-Triples form of each term, computed once (the statement hashes need it anyway), or
+    taken from ``written`` (:class:`Written`). The explanations come in the order of
+    ``inferred``, then of the derived premises met on the way that the inferred graph
+    leaves out.
     """
 
     def __init__(self, data: Iterable[Triple], facts: Mapping[Triple, Iterable[Node]],
                  inferred: Iterable[Triple], ontology: Graph, iris: Iris,
-                 found: Mapping[Triple, Derivation] | None = None):
-        self.iris, self.facts = iris, facts
+                 found: Mapping[Triple, Derivation] | None = None,
+                 written: Written | None = None):
+        self.iris, self.facts, self.written = iris, facts, written
         self._forms: dict[Node, str] = {}
         self.inferred = list(inferred)
         if found is None:
@@ -149,6 +183,8 @@ class Explanations:
         written = 0
         batch: list[str] = []
         for _, text, count in self.subjects(blank):
+            if not isinstance(text, str):
+                raise ValueError("explanations written before have no lines here")
             batch.append(text.replace(" .\n", end))  # a literal's line break is escaped
             written += count
             if len(batch) >= _Text.BATCH:
@@ -157,15 +193,18 @@ class Explanations:
         out.write("".join(batch))
         return written
 
-    def subjects(self, blank: list[Triple]) -> Iterator[tuple[str, str, int]]:
+    def subjects(self, blank: list[Triple]) -> Iterator[Subject]:
         """The explanations graph subject by subject: (the subject's N-Triples form, its
-        lines as N-Triples, how many), each subject once. Triples with a blank node go to
-        ``blank`` instead (as :meth:`write`)."""
+        lines as N-Triples or their digest if :attr:`written` has them, how many), each
+        subject once. Triples with a blank node go to ``blank`` instead (as :meth:`write`)."""
         kg = self.iris.kg
         nt = self.nt
         a, subject, predicate, object_ = (nt(x) for x in (_TYPE, _SUBJECT, _PREDICATE,
                                                          _OBJECT))
         derived_by, premise = nt(kg.derivedBy), nt(kg.premise)
+
+        written = self.written
+        fill = written is not None and written.fill
 
         def statement(node: URIRef, cls: URIRef, t: Triple) -> tuple[str, str, int]:
             s, p, o = t
@@ -176,6 +215,10 @@ class Explanations:
                        f"{n} {predicate} {nt(p)} .\n{n} {object_} {nt(o)} .\n"), 4
 
         for node, t, rule, premises in self._steps():
+            if rule is None:  # written before: node is its lines
+                yield node
+                continue
+            blanks = len(blank)
             n, first, count = statement(node, kg.Explanation, t)
             lines = [first]
             lines.append(f"{n} {derived_by} <{rule}> .\n")
@@ -189,11 +232,22 @@ class Explanations:
                 else:
                     lines.append(f"{n} {premise} {nt(x)} .\n")
                     count += 1
-            yield n, "".join(lines), count
+            lines_of = n, "".join(lines), count
+            if fill and len(blank) == blanks and self._as_written(t):
+                written.explanations[t] = lines_of  # type: ignore[union-attr]
+            yield lines_of
         for node, triples in itertools.groupby(self.rules.triples(), key=lambda t: t[0]):
             yield self._group(node, triples, blank)
         for t, node in self.asserted.items():
-            yield statement(node, kg.AssertedStatement, t)
+            kept = written.asserted.get(t) if written is not None else None
+            if kept is not None:
+                yield kept[1]
+                continue
+            blanks = len(blank)
+            lines_of = statement(node, kg.AssertedStatement, t)
+            if fill and len(blank) == blanks:
+                written.asserted[t] = node, lines_of  # type: ignore[union-attr]
+            yield lines_of
         for s, triples in itertools.groupby(self._comment(), key=lambda t: t[0]):
             yield self._group(s, triples, blank)
 
@@ -242,13 +296,37 @@ class Explanations:
             return sorted(set(stated), key=self.nt)
         node = self.asserted.get(t)
         if node is None:
-            node = self.asserted[t] = self._node("asserted", t)
+            kept = self.written.asserted.get(t) if self.written is not None else None
+            node = self.asserted[t] = kept[0] if kept else self._node("asserted", t)
         return (node,)
 
+    def _as_written(self, t: Triple) -> bool:
+        """Whether the explanation of ``t`` is the one :attr:`written` had: the same
+        derivation, each premise derived or asserted without a fact node as it was."""
+        written = self.written
+        if written is None:
+            return False
+        d, before = self.found.get(t), written.derivations.get(t)
+        if d is None or before is None or not (d is before or d == before):
+            return False
+        found, derived, facts = self.found, written.derivations, self.facts
+        return all((x in found) == (x in derived) and (x in found or not facts.get(x))
+                   for x in d.premises)
+
     def _steps(self) -> Iterator[tuple[URIRef, Triple, URIRef, Iterable[Node]]]:
-        """(explanation node, statement, rule node, premise nodes) for each statement."""
+        """(explanation node, statement, rule node, premise nodes) for each statement; for
+        an explanation written before, (its lines, statement, None, ())."""
         found, rules = self.found, self.rules
+        written = self.written.explanations if self.written is not None else {}
         for t in self._queue:  # grows while premises outside the inferred graph are met
+            lines = written.get(t)
+            if lines is not None and self._as_written(t):
+                d = found[t]
+                rules.node(d.rule, d.terms)
+                for x in d.premises:
+                    self._premise_nodes(x)  # derived ones explained, asserted ones noted
+                yield lines, t, None, ()  # type: ignore[misc]
+                continue
             node = self._node("explanation", t)
             d = found.get(t)
             if d is None:

@@ -30,7 +30,8 @@ that all three give the same inferred graph.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import copy
+from collections import abc, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -153,15 +154,25 @@ class Rules:
         return self.transitive | {p for _, links in self.chains for p in links}
 
 
+def _index() -> defaultdict[Node, set[Node]]:
+    return defaultdict(set)
+
+
 class Closure:
-    """The fixpoint of :class:`Rules` over some triples, with a derivation per new triple."""
+    """The fixpoint of :class:`Rules` over some triples, with a derivation per new triple.
+
+    ``levels`` gives the round in which each new triple was derived (the length of its
+    shortest derivation); with ``rivals``, every derivation of that round is kept for the
+    triples derived more than one way, which :meth:`extend` needs."""
 
     def __init__(self, rules: Rules, triples: Iterable[Triple],
-                 evidenced: Container[Triple] = ()):
+                 evidenced: Container[Triple] = (), *, rivals: bool = False):
         self.rules = rules
         self.evidenced = evidenced
         self.known: set[Triple] = set()
         self.derivations: dict[Triple, Derivation] = {}
+        self.levels: dict[Triple, int] = {}
+        self.rivals: dict[Triple, list[Derivation]] | None = {} if rivals else None
         self._terms: dict[Node, str] = {}  # N-Triples forms, to order rival derivations
         self._joined = rules.joined
         self._symmetric, self._transitive = rules.symmetric, rules.transitive
@@ -170,13 +181,13 @@ class Closure:
         for prop, links in rules.chains:
             for i, link in enumerate(links):
                 self._in_chains[link].append((prop, links, i))
-        self._forward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-        self._backward: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        self._forward: dict[Node, dict[Node, set[Node]]] = defaultdict(_index)
+        self._backward: dict[Node, dict[Node, set[Node]]] = defaultdict(_index)
         # rdf:type is then told by identity (``p is a``) in :meth:`_fire`.
-        interner = Interner([(_TYPE, _TYPE, _TYPE)])
+        self._interner = Interner([(_TYPE, _TYPE, _TYPE)])
         self._type = _TYPE
         delta = []
-        for t in interner.triples(triples):
+        for t in self._interner.triples(triples):
             if t not in self.known:
                 self._add(t)
                 delta.append(t)
@@ -196,10 +207,93 @@ class Closure:
                         rivals.setdefault(triple, [first]).append(d)
             for triple, ds in rivals.items():
                 found[triple] = min(ds, key=self._rank)  # the first of the best
+            if self.rivals is not None:
+                self.rivals.update(rivals)
             delta = list(found)
             for t in delta:
                 self._add(t)
             self.derivations.update(found)
+            self.levels.update(dict.fromkeys(found, self.rounds))
+
+    def extend(self, triples: Iterable[Triple],
+               evidenced: abc.Collection[Triple] = ()) -> Closure | None:
+        """The closure of this one's triples and ``triples``, with the very derivations
+        (and rounds) :func:`closure` keeps computing it whole from all of them with
+        ``evidenced``; this closure is left as it was. It must have been computed with
+        ``rivals`` kept and nothing evidenced. None if ``triples`` state axioms (the rules
+        would change): compute the closure whole then.
+
+        Only what ``triples`` change is fired: the new triples, those of this closure
+        they make asserted or derived in an earlier round, and the asserted ones they make
+        evidenced. A triple's round is one more than the latest round of its premises in
+        its earliest derivation, so rounds are found in order (a bucket per round), each
+        such triple fired once, in its final round, against everything known. A triple
+        derived only from premises that did not change keeps its round, its rivals and
+        their rank, so its derivation; any other is chosen again, by :meth:`_rank`, among
+        its derivations of that round: those found here and its rivals in this closure.
+        The rank is a total order, so the choice does not depend on the order found.
+        """
+        if self.rivals is None or self.evidenced:
+            raise ValueError("extend a closure computed with rivals kept, nothing evidenced")
+        new = copy.copy(self)
+        new.evidenced, new.rivals = evidenced, None
+        new.known, new.derivations = set(self.known), dict(self.derivations)
+        new.levels, new._terms = dict(self.levels), dict(self._terms)
+        new._interner = Interner()
+        new._interner.terms = dict(self._interner.terms)
+        new._forward, new._backward = defaultdict(_index), defaultdict(_index)
+        for mine, theirs in ((new._forward, self._forward), (new._backward, self._backward)):
+            for p, index in theirs.items():
+                mine[p].update((x, set(ys)) for x, ys in index.items())
+        known, levels, a = new.known, new.levels, self._type
+        axioms, unsupported = _SCHEMA | set(UNSUPPORTED), set(UNSUPPORTED)
+        todo: list[list[Triple]] = [[]]  # triples to fire, by round
+        for t in new._interner.triples(triples):
+            s, p, o = t
+            if p in axioms or o in unsupported or (p is a and o in _PROPERTY_KINDS):
+                return None
+            if t not in known:
+                new._add(t)
+                todo[0].append(t)
+            elif t in levels:  # derived here, asserted there
+                del levels[t]
+                del new.derivations[t]
+                todo[0].append(t)
+        todo[0] += (t for t in map(new._interner.triple, evidenced)
+                    if t in self.known and t not in self.levels)
+        found: dict[Triple, list[Derivation]] = defaultdict(list)
+        fired: set[Triple] = set()
+        k = 0
+        while k < len(todo):
+            for t in todo[k]:
+                if t in fired or levels.get(t, 0) != k:
+                    continue  # fired already, or found in an earlier round since
+                fired.add(t)
+                for triple, rule, terms_, premises in list(new._fire(t)):  # then added
+                    if triple in known and triple not in levels:
+                        continue  # asserted
+                    found[triple].append(Derivation(triple, rule, terms_, premises))
+                    level = 1 + max(levels.get(x, 0) for x in premises)
+                    before = levels.get(triple)
+                    if before is None:
+                        new._add(triple)
+                    elif before <= level:
+                        continue
+                    levels[triple] = level
+                    while len(todo) <= level:
+                        todo.append([])
+                    todo[level].append(triple)
+            k += 1
+        for triple, ds in found.items():
+            level = levels.get(triple, 0)
+            if level == 0:
+                continue
+            if triple in self.derivations:  # its rivals here may still be rivals
+                ds = ds + (self.rivals.get(triple) or [self.derivations[triple]])
+            ds = [d for d in ds if 1 + max(levels.get(x, 0) for x in d.premises) == level]
+            new.derivations[triple] = ds[0] if len(ds) == 1 else min(ds, key=new._rank)
+        new.rounds = max(levels.values(), default=0) + 1
+        return new
 
     def contradictions(self) -> Iterator[str]:
         """The OWL 2 RL rules deriving ``false`` that can fire here (the engine refuses the
@@ -225,8 +319,7 @@ class Closure:
 
     def _rank(self, d: Derivation) -> tuple:
         # Premises quoted from a document (or derived from such) make the best explanation.
-        bare = sum(1 for t in d.premises
-                   if t not in self.evidenced and t not in self.derivations)
+        bare = sum(1 for t in d.premises if t not in self.evidenced and t not in self.levels)
         return (bare, *d.key(self._term))
 
     def _term(self, node: Node) -> str:
@@ -296,13 +389,13 @@ class Closure:
 
 
 def closure(triples: Iterable[Triple], evidenced: Container[Triple] = (), *,
-            strict: bool = True) -> Closure:
+            strict: bool = True, rivals: bool = False) -> Closure:
     """The closure of ``triples`` under the rules their own axioms (the ontology's triples,
     given among them) state. Among derivations of a triple in one round, the one with the
     fewest premises outside ``evidenced`` (statements with a quoted passage) is kept.
-    ``strict``: see :meth:`Rules.read`."""
+    ``strict``: see :meth:`Rules.read`; ``rivals``: see :class:`Closure`."""
     work = list(triples)
-    return Closure(Rules.read(schema(work), strict=strict), work, evidenced)
+    return Closure(Rules.read(schema(work), strict=strict), work, evidenced, rivals=rivals)
 
 
 _SCHEMA = {RDFS.subClassOf, OWL.equivalentClass, RDFS.domain, RDFS.range, RDFS.subPropertyOf,

@@ -48,11 +48,15 @@ class ExplanationRows:
     Each subject's lines get a 64-bit digest (:attr:`digests`, kept in the build's record).
     Given the served build's file (``base``) and its digests (``old``), an incremental build
     starts from a copy of that file and writes only the subjects whose lines changed, and
-    removes those gone: the same file a full build writes, for a fraction of the writes."""
+    removes those gone: the same file a full build writes, for a fraction of the writes.
+    A subject may come with the digest of its lines instead of the lines (written before,
+    :class:`kg.reason.explain.Written`): the lines are then those of the file ``kept``,
+    read from it only if ``base`` does not hold them already."""
 
     def __init__(self, path: Path, graph: str, base: Path | None = None,
-                 old: dict[str, int] | None = None):
+                 old: dict[str, int] | None = None, kept: Path | None = None):
         self.path, self.graph = Path(path), graph
+        self.kept = sqlite3.connect(f"file:{kept}?mode=ro", uri=True) if kept else None
         self.suffix = f" <{graph}> ."
         self.old = old if base is not None and old is not None else None
         if self.old is not None:
@@ -90,17 +94,32 @@ class ExplanationRows:
             self.count += 1
         return len(text)
 
-    def add(self, subjects: Iterable[tuple[str, str, int]]) -> int:
+    def add(self, subjects: Iterable[tuple[str, str | int, int]]) -> int:
         """Take the graph subject by subject: (N-Triples form of the subject, its lines as
-        N-Triples, how many), as :meth:`kg.reason.explain.Explanations.subjects` gives
-        them; return how many lines."""
+        N-Triples or their digest, how many), as
+        :meth:`kg.reason.explain.Explanations.subjects` gives them; return how many lines."""
         self._gather()
         before = self.count
+        old = self.old or {}
         for key, text, count in subjects:
-            if count:
-                self.count += count
-                self._keep(key, text)
+            if not count:
+                continue
+            self.count += count
+            if isinstance(text, int):  # lines written before
+                if old.get(key) == text and key not in self.digests:
+                    self.digests[key] = text
+                    continue  # the copy of the base file holds these very lines
+                text = self._lines(key)
+            self._keep(key, text)
         return self.count - before
+
+    def _lines(self, key: str) -> str:
+        found = self.kept.execute("SELECT lines FROM subject WHERE key = ?",
+                                  (key,)).fetchone() if self.kept else None
+        if found is None:
+            raise StoreError(f"the explanations kept have no lines for {key}; build with "
+                             "--full")
+        return str(found[0])
 
     def _gather(self) -> None:
         if self.key is None or not self.lines:
@@ -147,6 +166,8 @@ class ExplanationRows:
                             (str(self.count),))
             self.db.commit()
         self.db.close()
+        if self.kept:
+            self.kept.close()
 
     def __enter__(self) -> ExplanationRows:
         return self
@@ -156,6 +177,8 @@ class ExplanationRows:
             self.close()
         else:  # the build failed: its folder, this file with it, is removed
             self.db.close()
+            if self.kept:
+                self.kept.close()
 
 
 @contextmanager

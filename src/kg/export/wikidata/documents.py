@@ -228,13 +228,18 @@ def _values(store: ox.Store, base: str
     """The archival records (sorted) and, for each of them and everything they point to
     (communication, meeting, citations): predicate -> values."""
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # The nodes first, then their values, sorted here: one pattern sorted by the query's
+    # ORDER BY (which compares terms slowly) took 0.8 s instead of 0.1.
     rows = select(store, f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-        ?d a kg:ArchivalRecord .
-        {{ BIND(?d AS ?s) }} UNION {{ ?d kg:reproduces|kg:recordOf|kg:citation ?s }}
-        ?s ?p ?o FILTER(STRSTARTS(STR(?p), "{base}/ontology#") || ?p = <{FOAF_PAGE}>) }}
-        ORDER BY ?s ?p ?o""", base)
+        {{ SELECT DISTINCT ?s WHERE {{ ?d a kg:ArchivalRecord .
+          {{ BIND(?d AS ?s) }} UNION {{ ?d kg:reproduces|kg:recordOf|kg:citation ?s }} }} }}
+        ?s ?p ?o FILTER(STRSTARTS(STR(?p), "{base}/ontology#") || ?p = <{FOAF_PAGE}>) }}""",
+                  base)
     for r in rows:
         out[str(r["s"].value)][str(r["p"].value)].append(term_text(r["o"]))
+    for by_predicate in out.values():
+        for found in by_predicate.values():
+            found.sort()
     records = sorted(str(r["d"].value) for r in select(
         store, "SELECT DISTINCT ?d WHERE { ?d a kg:ArchivalRecord }", base))
     return records, out
