@@ -133,22 +133,11 @@ def _random_case(seed: int) -> tuple[Graph, list, list, set]:
         kind = rng.randrange(9)
         p, q, c, d = rng.choice(props), rng.choice(props), rng.choice(classes), \
             rng.choice(classes)
-        if kind == 0:
-            onto.add((c, RDFS.subClassOf, d))
-        elif kind == 1:
-            onto.add((c, owl.equivalentClass, d))
-        elif kind == 2:
-            onto.add((p, RDFS.domain, c))
-        elif kind == 3:
-            onto.add((p, RDFS.range, c))
-        elif kind == 4:
-            onto.add((p, RDFS.subPropertyOf, q))
-        elif kind == 5:
-            onto.add((p, owl.inverseOf, q))
-        elif kind == 6:
-            onto.add((p, RDF.type, owl.SymmetricProperty))
-        elif kind == 7:
-            onto.add((p, RDF.type, owl.TransitiveProperty))
+        axioms = [(c, RDFS.subClassOf, d), (c, owl.equivalentClass, d), (p, RDFS.domain, c),
+                  (p, RDFS.range, c), (p, RDFS.subPropertyOf, q), (p, owl.inverseOf, q),
+                  (p, RDF.type, owl.SymmetricProperty), (p, RDF.type, owl.TransitiveProperty)]
+        if kind < len(axioms):
+            onto.add(axioms[kind])
         else:
             head = ex[f"list{seed}-{len(onto)}"]
             Collection(onto, head, [q, rng.choice(props)][:rng.randint(1, 2)] + [p])

@@ -99,6 +99,6 @@ class SharedCache:
                 os.link(self.served / FILE, folder / FILE)
                 return
             except OSError:
-                pass
+                pass  # another file system, or no hard links: write a copy below
         with open(folder / FILE, "wb") as out:
             pickle.dump((self.key, shared), out, protocol=pickle.HIGHEST_PROTOCOL)
