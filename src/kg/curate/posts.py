@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 
 from kg.curate.candidates import EDITORS, Candidate, NewNode, Page, Sentence
 from kg.curate.patterns import _fact, _persons
-from kg.ingest.names import POST_WORDS
+from kg.ingest.names import POST_WORDS, RANK
 from kg.mapping.linking import Mention
 from kg.mapping.registry import normalize_name
 
@@ -96,10 +96,6 @@ _APPOINTED_AFTER = re.compile(
 #: "from 20 to 30 January", "since 1950", "until ...", "in 1956".
 _POST_TIME = re.compile(r"\s+(?:for the period\b|during the period\b|from\s+\d|since\b|until\b|"
                         r"till\b|in\s+\d{4}\b|\(?\d{4}\s*[-–])")
-#: Military ranks ("General-Colonel", "Lt. Col.", "Marshal of the Soviet Union").
-RANK = (r"(?:(?:general|colonel|lieutenant|major|marshal|admiral|captain|rear|vice|lt\.|col\.)"
-        r"(?:[- ](?:general|colonel|lieutenant|major|admiral|captain|col\.|of the army|"
-        r"of the soviet union))*)")
 #: A block line that is only a name: "I. STALIN", "[signature] (V. Grigor’yan)", "to Mr. X".
 _NAME_LINE = re.compile(r"^(?:[\[/]signature[\]/]\s*)?(?:to\s+(?:Mr\.|Cde\.|Comrade)\s+)?"
                         r"(?:" + RANK + r"\s+(?:Cde\.\s*|Comrade\s+)?)?\(?"

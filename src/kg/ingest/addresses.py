@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kg.ingest.names import (
+    RANK,
     Correspondent,
     known_codename,
     name_key,
@@ -46,14 +47,10 @@ _ADDRESS_RE = re.compile(
 _SALUTATION_RE = re.compile(
     r"^(?:(?:Dear|Deeply respected|Respected)\s+)?(?P<parties>(?:" + _HONORIFIC +
     r"|Chairman|Premier|Ambassador|Minister|Marshal|General)\s.*?)\s*[:!]$")
-#: A military rank before the honorific on an address's second line ("GENERAL-COLONEL Cde.
-#: SHTYKOV").
-_RANK = (r"(?i:(?:general|colonel|lieutenant|major|marshal|admiral|captain|rear|vice)"
-         r"(?:[- ](?:general|colonel|lieutenant|major|admiral|captain|of the army))*)")
 #: The person an address line is for, on the line under it: "To Ministry of Foreign Affairs
 #: of the USSR" / "Comrade GROMYKO", "TO MEMBER OF THE MILITARY COUNCIL ..." / "GENERAL-COLONEL
 #: Cde. SHTYKOV".
-_ATTENTION_RE = re.compile(r"^(?:" + _RANK + r"\s+)?" + _HONORIFIC
+_ATTENTION_RE = re.compile(r"^(?:" + RANK + r"\s+)?" + _HONORIFIC
                            + r"\s+(?P<parties>[\[A-Z][^.:;!]*?)\.?$")
 #: "Convey to Mao Zedong the following", "pass to Cde. X the following",
 #: "Visit Cde. MAO ZEDONG and pass him".

@@ -62,6 +62,11 @@ PLACE_NAMES = frozenset({
     "Vladivostok", "Khabarovsk", "Yan'an", "Yenan", "Xibaipo", "Taipei", "Saigon",
 })
 
+#: A military rank, in any case ("GENERAL-COLONEL", "Lt. Col.", "Marshal of the Soviet Union"):
+#: before a name on an address line, or a line of its own in a signature block.
+RANK = (r"(?i:(?:general|colonel|lieutenant|major|marshal|admiral|captain|rear|vice|lt\.|col\.)"
+        r"(?:[- ](?:general|colonel|lieutenant|major|admiral|captain|col\.|of the army|"
+        r"of the soviet union))*)")
 #: Countries whose people's names put the family name first ("Zhou Enlai", "Kim Il Sung",
 #: "Pham Van Dong"): a bare "Zhou" may be any registry person of that country whose name
 #: starts so (the registry's ``country``).
